@@ -1,0 +1,11 @@
+//! Compute-Fi shared library: what every contract crate shares and nothing deploys
+//! on its own.
+//!
+//! - [`abi`]: Solidity text of the standard interfaces our contracts implement, printed
+//!   by each contract's ABI export after the part stylus-sdk generates.
+//! - [`math`]: checked fixed-point arithmetic with explicit rounding direction.
+#![cfg_attr(not(any(test, feature = "std")), no_std)]
+extern crate alloc;
+
+pub mod abi;
+pub mod math;

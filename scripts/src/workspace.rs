@@ -1,0 +1,69 @@
+//! The workspace as cargo sees it: which crates are deployable contracts.
+
+use std::{path::PathBuf, process::Command};
+
+
+use serde_json::Value;
+
+/// A deployable contract crate: a workspace member whose lib is a `cdylib`.
+#[derive(Debug, Clone)]
+pub struct Contract {
+    /// Package name (`yield-vault`); names the artifact files.
+    pub package: String,
+    /// Library target name (`yield_vault`); names cargo's output.
+    pub lib_name: String,
+}
+
+/// The workspace root, target dir and its contracts, sorted by package name.
+pub struct Workspace {
+    pub root: PathBuf,
+    pub target_dir: PathBuf,
+    pub contracts: Vec<Contract>,
+}
+
+/// The repository root: the contracts' workspace, one level above this crate.
+pub fn repo_root() -> PathBuf {
+    let here = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    here.parent().map(PathBuf::from).unwrap_or(here)
+}
+
+pub fn load() -> Result<Workspace, String> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let out = Command::new(cargo)
+        .current_dir(repo_root())
+        .args(["metadata", "--format-version", "1", "--no-deps", "--locked"])
+        .output()
+        .map_err(|e| format!("cannot run cargo metadata: {e}"))?;
+    if !out.status.success() {
+        return Err(String::from_utf8_lossy(&out.stderr).into_owned());
+    }
+    let meta: Value =
+        serde_json::from_slice(&out.stdout).map_err(|e| format!("cargo metadata: {e}"))?;
+    let str_of = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).map(str::to_owned);
+    let root = str_of(&meta, "workspace_root").ok_or("no workspace_root")?;
+    let target_dir = str_of(&meta, "target_directory").ok_or("no target_directory")?;
+    let mut contracts = Vec::new();
+    for pkg in meta.get("packages").and_then(Value::as_array).into_iter().flatten() {
+        let Some(package) = str_of(pkg, "name") else { continue };
+        let Some(manifest) = str_of(pkg, "manifest_path") else { continue };
+        for t in pkg.get("targets").and_then(Value::as_array).into_iter().flatten() {
+            let cdylib = t
+                .get("crate_types")
+                .and_then(Value::as_array)
+                .is_some_and(|ts| ts.iter().any(|k| k == "cdylib"));
+            if cdylib {
+                let lib_name = str_of(t, "name").ok_or("target without name")?.replace('-', "_");
+                let has_bin = pkg.get("targets").and_then(Value::as_array).into_iter().flatten().any(|b| {
+                    str_of(b, "name").as_deref() == Some(package.as_str())
+                        && b.get("kind").and_then(Value::as_array).is_some_and(|k| k.iter().any(|k| k == "bin"))
+                });
+                if !has_bin {
+                    return Err(format!("{manifest}: a contract crate needs a `{package}` bin (main.rs) for the ABI export"));
+                }
+                contracts.push(Contract { package: package.clone(), lib_name });
+            }
+        }
+    }
+    contracts.sort_by(|a, b| a.package.cmp(&b.package));
+    Ok(Workspace { root: root.into(), target_dir: target_dir.into(), contracts })
+}
