@@ -1,6 +1,6 @@
 //! `cf`: Compute-Fi's build tool.
 //!
-//! - `cf build [--update-readme | --check-readme]`: builds every contract crate (every
+//! - `cf build [-p CRATE]... [--update-readme | --check-readme]`: builds every contract crate (every
 //!   workspace member with a `cdylib`) into its deployable Stylus artifact under
 //!   `target/stylus/`, gates each one (see [`gate`]) and prints the size table.
 //! - `cf gate FILE.wasm...`: gates modules built elsewhere.
@@ -21,7 +21,7 @@ fn main() -> ExitCode {
         Some("build") => build(&args[1..]),
         Some("gate") => gate_files(&args[1..]),
         Some("abi") => abi::run(args.get(1).map(String::as_str) == Some("--check")),
-        _ => Err("usage: cf build [--update-readme|--check-readme] | cf gate FILE... | cf abi [--check]".into()),
+        _ => Err("usage: cf build [-p CRATE]... [--update-readme|--check-readme] | cf gate FILE... | cf abi [--check]".into()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -32,8 +32,28 @@ fn main() -> ExitCode {
     }
 }
 
-fn build(flags: &[String]) -> Result<(), String> {
-    let ws = workspace::load()?;
+fn build(args: &[String]) -> Result<(), String> {
+    let mut ws = workspace::load()?;
+    // `-p NAME` (repeatable) builds only those contracts; the README check needs all.
+    let mut only = Vec::new();
+    let mut flags = Vec::new();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        if a == "-p" {
+            only.push(it.next().ok_or("-p needs a package name")?.clone());
+        } else {
+            flags.push(a.clone());
+        }
+    }
+    if !only.is_empty() {
+        if let Some(missing) = only.iter().find(|p| !ws.contracts.iter().any(|c| &c.package == *p)) {
+            return Err(format!("no contract crate named {missing}"));
+        }
+        ws.contracts.retain(|c| only.contains(&c.package));
+        if !flags.is_empty() {
+            return Err("README flags need every contract: drop -p".into());
+        }
+    }
     artifact::cargo_build(&ws.root, &ws.contracts)?;
     let out_dir = ws.target_dir.join("stylus");
     let mut artifacts = Vec::new();
