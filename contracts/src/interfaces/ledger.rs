@@ -1,0 +1,1 @@
+//! (owned by the ledger work; see mod.rs)

@@ -1,0 +1,1 @@
+//! (owned by the tba work; see mod.rs)

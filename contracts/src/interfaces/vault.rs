@@ -1,0 +1,1 @@
+//! (owned by the vault work; see mod.rs)
