@@ -18,6 +18,7 @@
 //! ledger (everything attributed and not yet harvested), then calls `onHarvest`. With a
 //! total supply of zero, the ledger gives attributed yield to the community pool.
 
+use alloc::vec; // sol_interface! expands to `vec!`
 use stylus_sdk::prelude::sol_interface;
 
 sol_interface! {
