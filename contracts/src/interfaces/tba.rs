@@ -21,6 +21,8 @@
 //! runtime code (183 bytes), and the account address is
 //! `keccak256(0xff ‖ registry ‖ salt ‖ keccak256(init code))[12:]`.
 
+#[allow(unused_imports)]
+use alloc::vec;
 use alloy_primitives::{keccak256, Address, B256, U256};
 use stylus_sdk::prelude::sol_interface;
 
