@@ -1,0 +1,3 @@
+//! motsu unit and property tests.
+mod harness;
+mod ledger;
