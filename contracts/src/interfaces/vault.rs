@@ -1,1 +1,33 @@
 //! (owned by the vault work; see mod.rs)
+//! What the YieldVault calls: its asset (ERC-20, WETH9 when native ETH is enabled) and its
+//! yield source (the ERC-4626 subset it needs). A rate adapter for wstETH-like tokens
+//! (value from a price feed) plugs in by implementing the same `IYieldSource` subset.
+
+use alloc::vec; // sol_interface! expands to `vec!`
+use stylus_sdk::prelude::sol_interface;
+
+sol_interface! {
+    /// The ERC-20 calls the vault makes on its asset. The vault checks the returned bool.
+    interface IVaultAsset {
+        function decimals() external view returns (uint8);
+        function balanceOf(address account) external view returns (uint256);
+        function transfer(address to, uint256 value) external returns (bool);
+        function transferFrom(address from, address to, uint256 value) external returns (bool);
+        function approve(address spender, uint256 value) external returns (bool);
+    }
+
+    /// WETH9 wrap and unwrap (only when the asset is WETH).
+    interface IWeth {
+        function deposit() external payable;
+        function withdraw(uint256 wad) external;
+    }
+
+    /// The ERC-4626 subset the vault needs from its yield source.
+    interface IYieldSource {
+        function balanceOf(address account) external view returns (uint256);
+        function convertToAssets(uint256 shares) external view returns (uint256);
+        function deposit(uint256 assets, address receiver) external returns (uint256);
+        function withdraw(uint256 assets, address receiver, address owner) external returns (uint256);
+        function redeem(uint256 shares, address receiver, address owner) external returns (uint256);
+    }
+}

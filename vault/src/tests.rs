@@ -1,0 +1,254 @@
+//! Motsu tests of the vault against the real mock ERC-20 and mock ERC-4626 source, with a
+//! recording mock ledger.
+#![allow(clippy::too_many_arguments)]
+
+use alloc::vec::Vec;
+
+use mock_erc20::MockErc20;
+use mock_yield_source::MockYieldSource;
+use motsu::prelude::*;
+use openzeppelin_stylus::token::erc20::IErc20 as _;
+use stylus_sdk::{
+    alloy_primitives::{Address, U256, U8},
+    prelude::*,
+    storage::{StorageAddress, StorageU256, StorageVec},
+};
+
+use super::*;
+
+mod attacks;
+mod props;
+mod unit;
+
+/// Fixed block timestamp of motsu 0.10.
+pub(crate) const NOW: u64 = 1_735_689_600;
+
+/// One `onSharesChanged` call as the ledger saw it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct SharesCall {
+    pub from: Address,
+    pub from_balance: U256,
+    pub to: Address,
+    pub to_balance: U256,
+    pub supply: U256,
+    pub yield_attributed: U256,
+}
+
+/// Test-only ledger: records every hook call (flattened into storage vectors) and checks
+/// that only the vault calls it.
+#[storage]
+pub struct RecordingLedger {
+    vault: StorageAddress,
+    shares_calls: StorageVec<StorageU256>,
+    harvest_calls: StorageVec<StorageU256>,
+    /// Sum of `yield_attributed` over both hooks.
+    total_attributed: StorageU256,
+}
+
+unsafe impl TopLevelStorage for RecordingLedger {}
+
+#[public]
+impl RecordingLedger {
+    /// Accepts ETH (a contract receiver for `redeemEth`: motsu cannot pay an EOA).
+    #[receive]
+    pub fn receive(&mut self) -> Result<(), Vec<u8>> {
+        Ok(())
+    }
+
+    pub fn set_vault(&mut self, vault: Address) {
+        self.vault.set(vault);
+    }
+
+    pub fn on_shares_changed(
+        &mut self,
+        from: Address,
+        from_balance_before: U256,
+        to: Address,
+        to_balance_before: U256,
+        total_supply_before: U256,
+        yield_attributed: U256,
+    ) -> Result<(), Vec<u8>> {
+        if self.vm().msg_sender() != self.vault.get() {
+            return Err(b"not the vault".to_vec());
+        }
+        for v in [
+            U256::from_be_slice(from.as_slice()),
+            from_balance_before,
+            U256::from_be_slice(to.as_slice()),
+            to_balance_before,
+            total_supply_before,
+            yield_attributed,
+        ] {
+            self.shares_calls.push(v);
+        }
+        let t = self.total_attributed.get() + yield_attributed;
+        self.total_attributed.set(t);
+        Ok(())
+    }
+
+    pub fn on_harvest(&mut self, yield_attributed: U256, total_supply: U256, assets: U256) -> Result<(), Vec<u8>> {
+        if self.vm().msg_sender() != self.vault.get() {
+            return Err(b"not the vault".to_vec());
+        }
+        for v in [yield_attributed, total_supply, assets] {
+            self.harvest_calls.push(v);
+        }
+        let t = self.total_attributed.get() + yield_attributed;
+        self.total_attributed.set(t);
+        Ok(())
+    }
+}
+
+impl RecordingLedger {
+    pub fn shares_log(&self) -> Vec<SharesCall> {
+        let n = self.shares_calls.len() / 6;
+        (0..n)
+            .map(|i| {
+                let g = |k: usize| self.shares_calls.get(i * 6 + k).unwrap_or_default();
+                SharesCall {
+                    from: Address::from_word(g(0).into()),
+                    from_balance: g(1),
+                    to: Address::from_word(g(2).into()),
+                    to_balance: g(3),
+                    supply: g(4),
+                    yield_attributed: g(5),
+                }
+            })
+            .collect()
+    }
+
+    pub fn last_shares(&self) -> Option<SharesCall> {
+        self.shares_log().pop()
+    }
+
+    /// (yield_attributed, total_supply, assets) of every harvest.
+    pub fn harvest_log(&self) -> Vec<(U256, U256, U256)> {
+        let n = self.harvest_calls.len() / 3;
+        (0..n)
+            .map(|i| {
+                let g = |k: usize| self.harvest_calls.get(i * 3 + k).unwrap_or_default();
+                (g(0), g(1), g(2))
+            })
+            .collect()
+    }
+
+    pub fn total_attributed(&self) -> U256 {
+        self.total_attributed.get()
+    }
+}
+
+/// The contracts of one test.
+pub(crate) struct Env<'a> {
+    pub vault: &'a Contract<YieldVault>,
+    pub token: &'a Contract<MockErc20>,
+    pub source: &'a Contract<MockYieldSource>,
+    pub ledger: &'a Contract<RecordingLedger>,
+    pub admin: Address,
+}
+
+pub(crate) fn u(x: u128) -> U256 {
+    U256::from(x)
+}
+
+/// One whole token (18 decimals).
+pub(crate) const E18: u128 = 1_000_000_000_000_000_000;
+
+impl<'a> Env<'a> {
+    /// Deploys token, source, ledger and the vault (constructor), with `lock` seconds of
+    /// lock and a minimum stake.
+    pub fn new(
+        vault: &'a Contract<YieldVault>,
+        token: &'a Contract<MockErc20>,
+        source: &'a Contract<MockYieldSource>,
+        ledger: &'a Contract<RecordingLedger>,
+        admin: Address,
+        lock: u64,
+        min_stake: U256,
+        exact: bool,
+        native: bool,
+    ) -> Self {
+        token.sender(admin).constructor("Wrapped Ether".into(), "WETH".into(), U8::from(18));
+        source.sender(admin).constructor(token.address(), "Source".into(), "SRC".into());
+        ledger.sender(admin).set_vault(vault.address());
+        vault
+            .sender(admin)
+            .constructor(
+                token.address(),
+                source.address(),
+                ledger.address(),
+                admin,
+                "Vault Share".into(),
+                "vWETH".into(),
+                native,
+                lock,
+                min_stake,
+                exact,
+            )
+            .motsu_unwrap();
+        Env { vault, token, source, ledger, admin }
+    }
+
+    /// Plain setup: no lock, no minimum.
+    pub fn plain(
+        vault: &'a Contract<YieldVault>,
+        token: &'a Contract<MockErc20>,
+        source: &'a Contract<MockYieldSource>,
+        ledger: &'a Contract<RecordingLedger>,
+        admin: Address,
+    ) -> Self {
+        Self::new(vault, token, source, ledger, admin, 0, U256::ZERO, false, false)
+    }
+
+    /// Mints `amount` of asset to `who` and approves the vault for everything.
+    pub fn fund(&self, who: Address, amount: U256) {
+        self.token.sender(who).mint(who, amount).motsu_unwrap();
+        self.token.sender(who).approve(self.vault.address(), U256::MAX).motsu_unwrap();
+    }
+
+    pub fn deposit(&self, who: Address, amount: U256) -> U256 {
+        self.fund(who, amount);
+        self.vault.sender(who).deposit(amount, who).motsu_unwrap()
+    }
+
+    /// Raises the source's rate: asset minted straight into it.
+    pub fn gain(&self, amount: U256) {
+        self.token.sender(self.admin).mint(self.source.address(), amount).motsu_unwrap();
+    }
+
+    /// Cuts the source's rate.
+    pub fn lose(&self, amount: U256) {
+        self.source.sender(self.admin).simulate_loss(amount).motsu_unwrap();
+    }
+
+    /// Position value + idle, as the vault computes it.
+    pub fn value(&self) -> U256 {
+        let shares = self.source.sender(self.admin).balance_of(self.vault.address());
+        let pos = self.source.sender(self.admin).convert_to_assets(shares).motsu_unwrap();
+        pos + self.token.sender(self.admin).balance_of(self.vault.address())
+    }
+
+    pub fn asset_of(&self, who: Address) -> U256 {
+        self.token.sender(who).balance_of(who)
+    }
+
+    pub fn shares_of(&self, who: Address) -> U256 {
+        self.vault.sender(who).balance_of(who)
+    }
+
+    pub fn supply(&self) -> U256 {
+        self.vault.sender(self.admin).total_supply()
+    }
+
+    pub fn pending(&self) -> U256 {
+        self.vault.sender(self.admin).pending_yield()
+    }
+
+    pub fn grant(&self, role: B256, who: Address) {
+        self.vault.sender(self.admin).grant_role(role, who).motsu_unwrap();
+    }
+
+    /// Opens the profit bound fully (pending may reach 100x principal).
+    pub fn open_bounds(&self) {
+        self.vault.sender(self.admin).set_harvest_config(U256::ZERO, 0, false, u16::MAX, 10_000).motsu_unwrap();
+    }
+}

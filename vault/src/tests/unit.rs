@@ -1,0 +1,691 @@
+//! Every public function: success, each revert (exact error and values), events.
+
+use alloy_sol_types::SolError;
+use openzeppelin_stylus::{
+    access::control::{AccessControlBadConfirmation, AccessControlUnauthorizedAccount, RoleGranted, RoleRevoked},
+    token::erc20::{ERC20InsufficientAllowance, ERC20InvalidReceiver, Transfer},
+    utils::pausable::{EnforcedPause, ExpectedPause, Paused, Unpaused},
+};
+
+use super::*;
+
+type V = Contract<YieldVault>;
+type T = Contract<MockErc20>;
+type S = Contract<MockYieldSource>;
+type L = Contract<RecordingLedger>;
+
+/// Asserts `err` is exactly `expected` (selector and every value).
+pub(crate) fn assert_err<E: SolError>(err: Error, expected: E) {
+    let got: Vec<u8> = err.into();
+    assert_eq!(got, expected.abi_encode(), "wrong error");
+}
+
+fn admin_role() -> B256 {
+    B256::from(AccessControl::DEFAULT_ADMIN_ROLE)
+}
+
+#[motsu::test]
+fn role_ids_are_the_keccak_of_their_names() {
+    assert_eq!(KEEPER_ROLE, stylus_sdk::alloy_primitives::keccak256("KEEPER_ROLE"));
+    assert_eq!(GUARDIAN_ROLE, stylus_sdk::alloy_primitives::keccak256("GUARDIAN_ROLE"));
+}
+
+// ---------------------------------------------------------------- setup
+
+#[motsu::test]
+fn constructor_sets_everything(vault: V, token: T, source: S, ledger: L, admin: Address) {
+    let e = Env::new(&vault, &token, &source, &ledger, admin, 3_600, u(10), true, true);
+    let v = e.vault.sender(admin);
+    assert_eq!(v.asset(), token.address());
+    assert_eq!(e.vault.sender(admin).yield_source(), source.address());
+    assert_eq!(e.vault.sender(admin).ledger(), ledger.address());
+    assert_eq!(e.vault.sender(admin).name(), "Vault Share");
+    assert_eq!(e.vault.sender(admin).symbol(), "vWETH");
+    assert_eq!(e.vault.sender(admin).decimals(), U8::from(18));
+    assert!(e.vault.sender(admin).native());
+    assert!(!e.vault.sender(admin).idle_only());
+    assert!(e.vault.sender(admin).has_role(admin_role(), admin));
+    assert_eq!(e.vault.sender(admin).limits(), (U256::MAX, U256::MAX, u(10), true, 3_600));
+    assert_eq!(e.vault.sender(admin).harvest_config(), (U256::ZERO, 0, false, 1_000, 100, 0));
+    assert_eq!(token.sender(admin).allowance(vault.address(), source.address()), U256::MAX);
+    vault.assert_emitted(&LedgerSet { ledger: ledger.address() });
+    vault.assert_emitted(&LimitsSet { totalCap: U256::MAX, accountCap: U256::MAX, minStake: u(10), exactStake: true, lockDuration: 3_600 });
+    vault.assert_emitted(&HarvestConfigSet { minHarvest: U256::ZERO, interval: 0, keeperOnly: false, maxProfitBps: 1_000, maxLossBps: 100 });
+    vault.assert_emitted(&RoleGranted { role: admin_role(), account: admin, sender: admin });
+}
+
+#[motsu::test]
+fn initialize_runs_once_and_not_after_the_constructor(vault: V, token: T, source: S, ledger: L, admin: Address, clone: V) {
+    let e = Env::plain(&vault, &token, &source, &ledger, admin);
+    let err = e
+        .vault
+        .sender(admin)
+        .initialize(token.address(), source.address(), ledger.address(), admin, "x".into(), "x".into(), false, 0, U256::ZERO, false)
+        .motsu_unwrap_err();
+    assert_err(err, AlreadyInitialized {});
+    // A clone is set up by `initialize` instead.
+    clone
+        .sender(admin)
+        .initialize(token.address(), source.address(), ledger.address(), admin, "Clone".into(), "c".into(), false, 5, u(1), false)
+        .motsu_unwrap();
+    assert_eq!(clone.sender(admin).name(), "Clone");
+    assert_eq!(clone.sender(admin).limits(), (U256::MAX, U256::MAX, u(1), false, 5));
+    assert!(clone.sender(admin).has_role(admin_role(), admin));
+    let err = clone
+        .sender(admin)
+        .initialize(token.address(), source.address(), ledger.address(), admin, "x".into(), "x".into(), false, 0, U256::ZERO, false)
+        .motsu_unwrap_err();
+    assert_err(err, AlreadyInitialized {});
+}
+
+#[motsu::test]
+fn setup_refuses_zero_addresses(vault: V, token: T, admin: Address, other: Address) {
+    token.sender(admin).constructor("A".into(), "A".into(), U8::from(6));
+    for (a, s, l, ad) in [
+        (Address::ZERO, other, other, admin),
+        (token.address(), Address::ZERO, other, admin),
+        (token.address(), other, Address::ZERO, admin),
+        (token.address(), other, other, Address::ZERO),
+    ] {
+        let err = vault
+            .sender(admin)
+            .initialize(a, s, l, ad, "x".into(), "x".into(), false, 0, U256::ZERO, false)
+            .motsu_unwrap_err();
+        assert_err(err, InvalidSetup { asset: a, source: s, ledger: l, admin: ad });
+    }
+}
+
+// ---------------------------------------------------------------- deposit / mint
+
+#[motsu::test]
+fn deposit_mints_one_to_one_invests_and_tells_the_ledger(vault: V, token: T, source: S, ledger: L, admin: Address, alice: Address) {
+    let e = Env::plain(&vault, &token, &source, &ledger, admin);
+    let a = u(5 * E18);
+    assert_eq!(vault.sender(alice).preview_deposit(a).motsu_unwrap(), a);
+    e.fund(alice, a);
+    let shares = vault.sender(alice).deposit(a, alice).motsu_unwrap();
+    assert_eq!(shares, a);
+    assert_eq!(e.shares_of(alice), a);
+    assert_eq!(e.supply(), a);
+    assert_eq!(vault.sender(alice).total_assets().motsu_unwrap(), a);
+    assert_eq!(e.asset_of(alice), U256::ZERO);
+    // Invested: nothing idle, the source holds it.
+    assert_eq!(token.sender(alice).balance_of(vault.address()), U256::ZERO);
+    assert_eq!(token.sender(alice).balance_of(source.address()), a);
+    assert_eq!(vault.sender(alice).unlock_time(alice), NOW);
+    vault.assert_emitted(&Deposit { sender: alice, owner: alice, assets: a, shares });
+    vault.assert_emitted(&Transfer { from: Address::ZERO, to: alice, value: a });
+    assert_eq!(
+        ledger.sender(admin).last_shares(),
+        Some(SharesCall { from: Address::ZERO, from_balance: U256::ZERO, to: alice, to_balance: U256::ZERO, supply: U256::ZERO, yield_attributed: U256::ZERO })
+    );
+}
+
+#[motsu::test]
+fn deposit_for_another_receiver(vault: V, token: T, source: S, ledger: L, admin: Address, alice: Address, tba: Address) {
+    let e = Env::plain(&vault, &token, &source, &ledger, admin);
+    e.fund(alice, u(100));
+    vault.sender(alice).deposit(u(100), tba).motsu_unwrap();
+    assert_eq!(e.shares_of(tba), u(100));
+    assert_eq!(e.shares_of(alice), U256::ZERO);
+    vault.assert_emitted(&Deposit { sender: alice, owner: tba, assets: u(100), shares: u(100) });
+}
+
+#[motsu::test]
+fn deposit_reverts(vault: V, token: T, source: S, ledger: L, admin: Address, alice: Address, bob: Address) {
+    let e = Env::new(&vault, &token, &source, &ledger, admin, 0, u(10), false, false);
+    e.fund(alice, u(1_000));
+    assert_err(vault.sender(alice).deposit(u(9), alice).motsu_unwrap_err(), StakeTooSmall { assets: u(9), minStake: u(10) });
+    assert_err(
+        vault.sender(alice).deposit(u(10), Address::ZERO).motsu_unwrap_err(),
+        ERC20InvalidReceiver { receiver: Address::ZERO },
+    );
+    // No allowance / no balance: the asset refuses.
+    assert_err(
+        vault.sender(bob).deposit(u(10), bob).motsu_unwrap_err(),
+        AssetTransferFailed { token: token.address(), to: vault.address(), amount: u(10) },
+    );
+    vault.sender(admin).set_limits(u(100), u(60), u(10), false, 0).motsu_unwrap();
+    assert_err(
+        vault.sender(alice).deposit(u(61), alice).motsu_unwrap_err(),
+        AccountCapExceeded { account: alice, balance: U256::ZERO, shares: u(61), cap: u(60) },
+    );
+    vault.sender(alice).deposit(u(60), alice).motsu_unwrap();
+    e.fund(bob, u(100));
+    assert_err(
+        vault.sender(bob).deposit(u(41), bob).motsu_unwrap_err(),
+        TotalCapExceeded { totalSupply: u(60), shares: u(41), cap: u(100) },
+    );
+    vault.sender(admin).set_limits(U256::MAX, U256::MAX, u(10), true, 0).motsu_unwrap();
+    assert_err(vault.sender(bob).deposit(u(11), bob).motsu_unwrap_err(), StakeNotExact { assets: u(11), stake: u(10) });
+    vault.sender(bob).deposit(u(10), bob).motsu_unwrap();
+    e.grant(GUARDIAN_ROLE, admin);
+    vault.sender(admin).pause().motsu_unwrap();
+    assert_err(vault.sender(bob).deposit(u(10), bob).motsu_unwrap_err(), EnforcedPause {});
+}
+
+#[motsu::test]
+fn zero_deposit_and_zero_mint_revert(vault: V, token: T, source: S, ledger: L, admin: Address, alice: Address) {
+    let e = Env::plain(&vault, &token, &source, &ledger, admin);
+    e.fund(alice, u(10));
+    assert_err(vault.sender(alice).deposit(U256::ZERO, alice).motsu_unwrap_err(), ZeroShares { assets: U256::ZERO });
+    assert_err(vault.sender(alice).mint(U256::ZERO, alice).motsu_unwrap_err(), ZeroShares { assets: U256::ZERO });
+}
+
+#[motsu::test]
+fn mint_takes_assets_one_to_one(vault: V, token: T, source: S, ledger: L, admin: Address, alice: Address) {
+    let e = Env::plain(&vault, &token, &source, &ledger, admin);
+    e.fund(alice, u(50));
+    assert_eq!(vault.sender(alice).preview_mint(u(40)).motsu_unwrap(), u(40));
+    assert_eq!(vault.sender(alice).mint(u(40), alice).motsu_unwrap(), u(40));
+    assert_eq!(e.asset_of(alice), u(10));
+    assert_eq!(e.shares_of(alice), u(40));
+    vault.assert_emitted(&Deposit { sender: alice, owner: alice, assets: u(40), shares: u(40) });
+    assert_eq!(ledger.sender(admin).last_shares().map(|c| c.to), Some(alice));
+}
+
+#[motsu::test]
+fn mint_reverts(vault: V, token: T, source: S, ledger: L, admin: Address, alice: Address) {
+    let e = Env::new(&vault, &token, &source, &ledger, admin, 0, u(10), true, false);
+    e.fund(alice, u(100));
+    assert_err(vault.sender(alice).mint(u(9), alice).motsu_unwrap_err(), StakeNotExact { assets: u(9), stake: u(10) });
+    vault.sender(admin).set_limits(u(5), U256::MAX, U256::ZERO, false, 0).motsu_unwrap();
+    assert_err(
+        vault.sender(alice).mint(u(6), alice).motsu_unwrap_err(),
+        TotalCapExceeded { totalSupply: U256::ZERO, shares: u(6), cap: u(5) },
+    );
+    e.grant(GUARDIAN_ROLE, admin);
+    vault.sender(admin).pause().motsu_unwrap();
+    assert_err(vault.sender(alice).mint(u(1), alice).motsu_unwrap_err(), EnforcedPause {});
+}
+
+// ---------------------------------------------------------------- native ETH
+
+#[motsu::test]
+fn deposit_eth_wraps_and_redeem_eth_unwraps(vault: V, token: T, source: S, ledger: L, admin: Address, alice: Address, bob: Address) {
+    let e = Env::new(&vault, &token, &source, &ledger, admin, 0, U256::ZERO, false, true);
+    alice.fund(u(3 * E18));
+    let shares = vault.sender_and_value(alice, u(2 * E18)).deposit_eth(alice).motsu_unwrap();
+    assert_eq!(shares, u(2 * E18));
+    assert_eq!(alice.balance(), u(E18));
+    assert_eq!(token.sender(alice).balance_of(source.address()), u(2 * E18));
+    vault.assert_emitted(&Deposit { sender: alice, owner: alice, assets: u(2 * E18), shares });
+    // Redeem in ETH to a contract that accepts it (motsu cannot pay an EOA: every
+    // call is routed to a contract; the local chain covers EOAs).
+    let sink = ledger.address();
+    let assets = vault.sender(alice).redeem_eth(u(E18), sink, alice).motsu_unwrap();
+    assert_eq!(assets, u(E18));
+    assert_eq!(sink.balance(), u(E18));
+    assert_eq!(e.shares_of(alice), u(E18));
+    assert_eq!(token.sender(alice).total_supply(), u(E18));
+    vault.assert_emitted(&Withdraw { sender: alice, receiver: sink, owner: alice, assets, shares: u(E18) });
+    let _ = bob;
+}
+
+#[motsu::test]
+fn eth_paths_need_a_weth_vault(vault: V, token: T, source: S, ledger: L, admin: Address, alice: Address) {
+    let e = Env::plain(&vault, &token, &source, &ledger, admin);
+    alice.fund(u(10));
+    assert_err(vault.sender_and_value(alice, u(10)).deposit_eth(alice).motsu_unwrap_err(), NativeNotSupported {});
+    e.deposit(alice, u(10));
+    assert_err(vault.sender(alice).redeem_eth(u(1), alice, alice).motsu_unwrap_err(), NativeNotSupported {});
+}
+
+#[motsu::test]
+fn deposit_eth_reverts_like_deposit(vault: V, token: T, source: S, ledger: L, admin: Address, alice: Address) {
+    let _e = Env::new(&vault, &token, &source, &ledger, admin, 0, u(10), true, true);
+    alice.fund(u(100));
+    assert_err(vault.sender_and_value(alice, u(9)).deposit_eth(alice).motsu_unwrap_err(), StakeNotExact { assets: u(9), stake: u(10) });
+    assert_eq!(alice.balance(), u(100));
+}
+
+#[motsu::test]
+fn receive_takes_eth_only_from_the_weth_asset(vault: V, token: T, source: S, ledger: L, admin: Address, alice: Address) {
+    let _e = Env::new(&vault, &token, &source, &ledger, admin, 0, U256::ZERO, false, true);
+    alice.fund(u(5));
+    let err = vault.sender_and_value(alice, u(5)).receive().motsu_unwrap_err();
+    let expected: Vec<u8> = Error::UnexpectedEth(UnexpectedEth { from: alice, amount: u(5) }).into();
+    assert_eq!(err, expected);
+}
+
+// ---------------------------------------------------------------- withdraw / redeem
+
+#[motsu::test]
+fn withdraw_burns_and_pays_and_tells_the_ledger(vault: V, token: T, source: S, ledger: L, admin: Address, alice: Address, bob: Address) {
+    let e = Env::plain(&vault, &token, &source, &ledger, admin);
+    e.deposit(alice, u(100));
+    assert_eq!(vault.sender(alice).preview_withdraw(u(30)).motsu_unwrap(), u(30));
+    assert_eq!(vault.sender(alice).max_withdraw(alice).motsu_unwrap(), u(100));
+    let shares = vault.sender(alice).withdraw(u(30), bob, alice).motsu_unwrap();
+    assert_eq!(shares, u(30));
+    assert_eq!(e.asset_of(bob), u(30));
+    assert_eq!(e.shares_of(alice), u(70));
+    vault.assert_emitted(&Withdraw { sender: alice, receiver: bob, owner: alice, assets: u(30), shares });
+    vault.assert_emitted(&Transfer { from: alice, to: Address::ZERO, value: u(30) });
+    assert_eq!(
+        ledger.sender(admin).last_shares(),
+        Some(SharesCall { from: alice, from_balance: u(100), to: Address::ZERO, to_balance: U256::ZERO, supply: u(100), yield_attributed: U256::ZERO })
+    );
+}
+
+#[motsu::test]
+fn redeem_burns_and_pays(vault: V, token: T, source: S, ledger: L, admin: Address, alice: Address) {
+    let e = Env::plain(&vault, &token, &source, &ledger, admin);
+    e.deposit(alice, u(100));
+    assert_eq!(vault.sender(alice).preview_redeem(u(100)).motsu_unwrap(), u(100));
+    assert_eq!(vault.sender(alice).max_redeem(alice), u(100));
+    let assets = vault.sender(alice).redeem(u(100), alice, alice).motsu_unwrap();
+    assert_eq!(assets, u(100));
+    assert_eq!(e.asset_of(alice), u(100));
+    assert_eq!(e.supply(), U256::ZERO);
+    vault.assert_emitted(&Withdraw { sender: alice, receiver: alice, owner: alice, assets, shares: u(100) });
+}
+
+#[motsu::test]
+fn exits_through_an_allowance(vault: V, token: T, source: S, ledger: L, admin: Address, alice: Address, bob: Address) {
+    let e = Env::plain(&vault, &token, &source, &ledger, admin);
+    e.deposit(alice, u(100));
+    assert_err(
+        vault.sender(bob).redeem(u(10), bob, alice).motsu_unwrap_err(),
+        ERC20InsufficientAllowance { spender: bob, allowance: U256::ZERO, needed: u(10) },
+    );
+    vault.sender(alice).approve(bob, u(25)).motsu_unwrap();
+    vault.sender(bob).redeem(u(10), bob, alice).motsu_unwrap();
+    vault.sender(bob).withdraw(u(15), bob, alice).motsu_unwrap();
+    assert_eq!(e.asset_of(bob), u(25));
+    assert_eq!(vault.sender(alice).allowance(alice, bob), U256::ZERO);
+}
+
+#[motsu::test]
+fn exit_reverts(vault: V, token: T, source: S, ledger: L, admin: Address, alice: Address) {
+    let e = Env::plain(&vault, &token, &source, &ledger, admin);
+    e.deposit(alice, u(100));
+    assert_err(
+        vault.sender(alice).redeem(u(101), alice, alice).motsu_unwrap_err(),
+        InsufficientShares { owner: alice, shares: u(101), balance: u(100) },
+    );
+    assert_err(
+        vault.sender(alice).withdraw(u(101), alice, alice).motsu_unwrap_err(),
+        InsufficientShares { owner: alice, shares: u(101), balance: u(100) },
+    );
+    assert_err(vault.sender(alice).redeem(U256::ZERO, alice, alice).motsu_unwrap_err(), ZeroAssets { shares: U256::ZERO });
+    assert_err(vault.sender(alice).withdraw(U256::ZERO, alice, alice).motsu_unwrap_err(), ZeroShares { assets: U256::ZERO });
+    assert_err(
+        vault.sender(alice).redeem(u(1), Address::ZERO, alice).motsu_unwrap_err(),
+        ERC20InvalidReceiver { receiver: Address::ZERO },
+    );
+}
+
+#[motsu::test]
+fn the_lock_blocks_exits_and_transfers_and_zeroes_max(vault: V, token: T, source: S, ledger: L, admin: Address, alice: Address, bob: Address) {
+    let e = Env::new(&vault, &token, &source, &ledger, admin, 3_600, U256::ZERO, false, false);
+    e.deposit(alice, u(100));
+    let until = NOW + 3_600;
+    assert_eq!(vault.sender(alice).unlock_time(alice), until);
+    assert_eq!(vault.sender(alice).max_withdraw(alice).motsu_unwrap(), U256::ZERO);
+    assert_eq!(vault.sender(alice).max_redeem(alice), U256::ZERO);
+    let locked = SharesLocked { owner: alice, unlockTime: until };
+    assert_err(vault.sender(alice).redeem(u(1), alice, alice).motsu_unwrap_err(), locked.clone());
+    assert_err(vault.sender(alice).withdraw(u(1), alice, alice).motsu_unwrap_err(), locked.clone());
+    assert_err(vault.sender(alice).transfer(bob, u(1)).motsu_unwrap_err(), locked.clone());
+    vault.sender(alice).approve(bob, u(1)).motsu_unwrap();
+    assert_err(vault.sender(bob).transfer_from(alice, bob, u(1)).motsu_unwrap_err(), locked);
+    // A lock of zero leaves the shares free at once (the local chain covers time passing).
+    vault.sender(admin).set_limits(U256::MAX, U256::MAX, U256::ZERO, false, 0).motsu_unwrap();
+    assert_eq!(vault.sender(alice).max_redeem(alice), u(100));
+    vault.sender(alice).redeem(u(100), alice, alice).motsu_unwrap();
+}
+
+#[motsu::test]
+fn pause_never_blocks_exits(vault: V, token: T, source: S, ledger: L, admin: Address, alice: Address) {
+    let e = Env::plain(&vault, &token, &source, &ledger, admin);
+    e.deposit(alice, u(100));
+    e.grant(GUARDIAN_ROLE, admin);
+    vault.sender(admin).pause().motsu_unwrap();
+    assert_eq!(vault.sender(alice).max_deposit(alice), U256::ZERO);
+    assert_eq!(vault.sender(alice).max_mint(alice), U256::ZERO);
+    assert_eq!(vault.sender(alice).max_redeem(alice), u(100));
+    vault.sender(alice).withdraw(u(40), alice, alice).motsu_unwrap();
+    vault.sender(alice).redeem(u(60), alice, alice).motsu_unwrap();
+    assert_eq!(e.asset_of(alice), u(100));
+}
+
+// ---------------------------------------------------------------- ERC-20 shares
+
+#[motsu::test]
+fn transfers_tell_the_ledger_balances_before(vault: V, token: T, source: S, ledger: L, admin: Address, alice: Address, bob: Address, carol: Address) {
+    let e = Env::plain(&vault, &token, &source, &ledger, admin);
+    e.deposit(alice, u(100));
+    e.deposit(bob, u(50));
+    assert!(vault.sender(alice).transfer(bob, u(30)).motsu_unwrap());
+    vault.assert_emitted(&Transfer { from: alice, to: bob, value: u(30) });
+    assert_eq!(
+        ledger.sender(admin).last_shares(),
+        Some(SharesCall { from: alice, from_balance: u(100), to: bob, to_balance: u(50), supply: u(150), yield_attributed: U256::ZERO })
+    );
+    assert!(vault.sender(bob).approve(carol, u(20)).motsu_unwrap());
+    assert_eq!(vault.sender(bob).allowance(bob, carol), u(20));
+    assert!(vault.sender(carol).transfer_from(bob, carol, u(20)).motsu_unwrap());
+    assert_eq!((e.shares_of(alice), e.shares_of(bob), e.shares_of(carol)), (u(70), u(60), u(20)));
+    assert_eq!(ledger.sender(admin).last_shares().map(|c| (c.from, c.from_balance, c.to, c.to_balance)), Some((bob, u(80), carol, U256::ZERO)));
+    // Reverts: balance and allowance.
+    assert!(vault.sender(carol).transfer(alice, u(21)).is_err());
+    assert!(vault.sender(carol).transfer_from(alice, carol, u(1)).is_err());
+}
+
+#[motsu::test]
+fn erc165_and_access_control(vault: V, token: T, source: S, ledger: L, admin: Address, alice: Address) {
+    let _e = Env::plain(&vault, &token, &source, &ledger, admin);
+    assert!(vault.sender(alice).supports_interface(<YieldVault as IErc4626>::interface_id()));
+    assert!(vault.sender(alice).supports_interface(<YieldVault as IErc20>::interface_id()));
+    assert!(vault.sender(alice).supports_interface(<YieldVault as IAccessControl>::interface_id()));
+    assert!(!vault.sender(alice).supports_interface(B32::ZERO));
+    assert_eq!(vault.sender(alice).get_role_admin(KEEPER_ROLE), admin_role());
+    assert_err(
+        vault.sender(alice).grant_role(KEEPER_ROLE, alice).motsu_unwrap_err(),
+        AccessControlUnauthorizedAccount { account: alice, needed_role: admin_role() },
+    );
+    vault.sender(admin).grant_role(KEEPER_ROLE, alice).motsu_unwrap();
+    assert!(vault.sender(alice).has_role(KEEPER_ROLE, alice));
+    vault.sender(alice).only_role(KEEPER_ROLE).motsu_unwrap();
+    vault.assert_emitted(&RoleGranted { role: KEEPER_ROLE, account: alice, sender: admin });
+    assert_err(vault.sender(alice).renounce_role(KEEPER_ROLE, admin).motsu_unwrap_err(), AccessControlBadConfirmation {});
+    vault.sender(alice).renounce_role(KEEPER_ROLE, alice).motsu_unwrap();
+    assert_err(
+        vault.sender(alice).only_role(KEEPER_ROLE).motsu_unwrap_err(),
+        AccessControlUnauthorizedAccount { account: alice, needed_role: KEEPER_ROLE },
+    );
+    vault.sender(admin).grant_role(KEEPER_ROLE, alice).motsu_unwrap();
+    vault.sender(admin).revoke_role(KEEPER_ROLE, alice).motsu_unwrap();
+    vault.assert_emitted(&RoleRevoked { role: KEEPER_ROLE, account: alice, sender: admin });
+    assert!(!vault.sender(alice).has_role(KEEPER_ROLE, alice));
+}
+
+// ---------------------------------------------------------------- yield and harvest
+
+#[motsu::test]
+fn yield_is_attributed_before_a_balance_change(vault: V, token: T, source: S, ledger: L, admin: Address, alice: Address, bob: Address) {
+    let e = Env::plain(&vault, &token, &source, &ledger, admin);
+    e.deposit(alice, u(1_000));
+    e.gain(u(50));
+    let accruable = vault.sender(admin).accruable_yield().motsu_unwrap();
+    assert!(accruable > U256::ZERO && accruable <= u(50));
+    assert_eq!(e.pending(), U256::ZERO);
+    e.deposit(bob, u(500));
+    assert_eq!(e.pending(), accruable);
+    vault.assert_emitted(&YieldAttributed { amount: accruable, totalSupply: u(1_000) });
+    assert_eq!(
+        ledger.sender(admin).last_shares(),
+        Some(SharesCall { from: Address::ZERO, from_balance: U256::ZERO, to: bob, to_balance: U256::ZERO, supply: u(1_000), yield_attributed: accruable })
+    );
+    // Price stays 1:1: bob got 500 shares, and both can take out exactly their principal.
+    assert_eq!(e.shares_of(bob), u(500));
+    assert_eq!(vault.sender(bob).max_withdraw(bob).motsu_unwrap(), u(500));
+    assert_eq!(vault.sender(admin).total_assets().motsu_unwrap(), u(1_500));
+}
+
+#[motsu::test]
+fn harvest_sends_attributed_yield_to_the_ledger(vault: V, token: T, source: S, ledger: L, admin: Address, alice: Address, anyone: Address) {
+    let e = Env::plain(&vault, &token, &source, &ledger, admin);
+    e.deposit(alice, u(1_000));
+    e.gain(u(50));
+    let y = vault.sender(admin).accruable_yield().motsu_unwrap();
+    let paid = vault.sender(anyone).harvest().motsu_unwrap();
+    assert_eq!(paid, y);
+    assert_eq!(token.sender(admin).balance_of(ledger.address()), y);
+    assert_eq!(e.pending(), U256::ZERO);
+    assert_eq!(ledger.sender(admin).harvest_log(), vec![(y, u(1_000), y)]);
+    vault.assert_emitted(&Harvested { ledger: ledger.address(), yieldAttributed: y, assets: y, totalSupply: u(1_000) });
+    assert_eq!(vault.sender(admin).harvest_config().5, NOW);
+    // Principal untouched.
+    assert!(e.value() >= u(1_000));
+    assert_eq!(vault.sender(alice).redeem(u(1_000), alice, alice).motsu_unwrap(), u(1_000));
+}
+
+#[motsu::test]
+fn harvest_pays_pending_yield_attributed_earlier(vault: V, token: T, source: S, ledger: L, admin: Address, alice: Address, bob: Address) {
+    let e = Env::plain(&vault, &token, &source, &ledger, admin);
+    e.deposit(alice, u(1_000));
+    e.gain(u(40));
+    e.deposit(bob, u(1_000)); // attributes the first yield
+    let first = e.pending();
+    assert!(first > U256::ZERO);
+    let paid = vault.sender(bob).harvest().motsu_unwrap();
+    assert_eq!(paid, first);
+    // Nothing accrued in the harvest itself; all of it was attributed before bob's deposit.
+    assert_eq!(ledger.sender(admin).harvest_log(), vec![(U256::ZERO, u(2_000), first)]);
+    assert_eq!(ledger.sender(admin).total_attributed(), first);
+}
+
+#[motsu::test]
+fn harvest_reverts(vault: V, token: T, source: S, ledger: L, admin: Address, alice: Address, keeper: Address) {
+    let e = Env::plain(&vault, &token, &source, &ledger, admin);
+    assert_err(vault.sender(alice).harvest().motsu_unwrap_err(), HarvestBelowMinimum { pending: U256::ZERO, minimum: U256::ZERO });
+    e.deposit(alice, u(1_000));
+    e.gain(u(30));
+    vault.sender(admin).set_harvest_config(u(1_000), 3_600, true, 1_000, 100).motsu_unwrap();
+    assert_err(
+        vault.sender(alice).harvest().motsu_unwrap_err(),
+        AccessControlUnauthorizedAccount { account: alice, needed_role: KEEPER_ROLE },
+    );
+    e.grant(KEEPER_ROLE, keeper);
+    let y = vault.sender(admin).accruable_yield().motsu_unwrap();
+    assert_err(vault.sender(keeper).harvest().motsu_unwrap_err(), HarvestBelowMinimum { pending: y, minimum: u(1_000) });
+    vault.sender(admin).set_harvest_config(U256::ZERO, 3_600, true, 1_000, 100).motsu_unwrap();
+    vault.sender(keeper).harvest().motsu_unwrap();
+    // The interval has not passed since (motsu's clock stands still).
+    e.gain(u(30));
+    assert_err(vault.sender(keeper).harvest().motsu_unwrap_err(), HarvestTooSoon { now: NOW, next: NOW + 3_600 });
+    e.grant(GUARDIAN_ROLE, admin);
+    vault.sender(admin).pause().motsu_unwrap();
+    assert_err(vault.sender(keeper).harvest().motsu_unwrap_err(), EnforcedPause {});
+}
+
+#[motsu::test]
+fn harvest_refuses_a_deficit(vault: V, token: T, source: S, ledger: L, admin: Address, alice: Address) {
+    let e = Env::plain(&vault, &token, &source, &ledger, admin);
+    e.deposit(alice, u(1_000));
+    e.gain(u(20));
+    e.deposit(alice, u(1)); // attribute
+    let pending = e.pending();
+    e.lose(u(200));
+    let free = e.value() - pending;
+    assert_err(vault.sender(alice).harvest().motsu_unwrap_err(), InDeficit { value: free, principal: u(1_001) });
+}
+
+#[motsu::test]
+fn profit_bound_caps_pending_yield(vault: V, token: T, source: S, ledger: L, admin: Address, alice: Address) {
+    let e = Env::plain(&vault, &token, &source, &ledger, admin);
+    e.deposit(alice, u(1_000));
+    e.gain(u(500)); // 50%: far above the 10% bound
+    assert_eq!(vault.sender(admin).accruable_yield().motsu_unwrap(), u(100));
+    assert_eq!(vault.sender(alice).harvest().motsu_unwrap(), u(100));
+    // The rest is attributed in later rounds, each bounded.
+    assert_eq!(vault.sender(admin).accruable_yield().motsu_unwrap(), u(100));
+}
+
+// ---------------------------------------------------------------- deficit
+
+#[motsu::test]
+fn deficit_prices_exits_and_entries_pro_rata(vault: V, token: T, source: S, ledger: L, admin: Address, alice: Address, bob: Address) {
+    let e = Env::plain(&vault, &token, &source, &ledger, admin);
+    vault.sender(admin).set_harvest_config(U256::ZERO, 0, false, 1_000, 5_000).motsu_unwrap();
+    e.deposit(alice, u(1_000));
+    e.lose(u(100));
+    let value = e.value();
+    assert!(value < u(1_000));
+    assert_eq!(vault.sender(admin).total_assets().motsu_unwrap(), value);
+    assert_eq!(vault.sender(admin).convert_to_assets(u(1_000)).motsu_unwrap(), value);
+    assert_eq!(vault.sender(admin).convert_to_shares(value).motsu_unwrap(), u(1_000));
+    // Entry at value/principal: more shares than assets.
+    let preview = vault.sender(bob).preview_deposit(u(100)).motsu_unwrap();
+    assert_eq!(preview, mul_div(u(100), u(1_000), value, Rounding::Down).unwrap());
+    assert_eq!(e.deposit(bob, u(100)), preview);
+    // Exit pro rata; no one is paid ahead of the loss.
+    let out = vault.sender(alice).redeem(u(500), alice, alice).motsu_unwrap();
+    assert!(out < u(500));
+    assert_eq!(ledger.sender(admin).total_attributed(), U256::ZERO);
+}
+
+#[motsu::test]
+fn loss_beyond_the_bound_stops_entries_not_exits(vault: V, token: T, source: S, ledger: L, admin: Address, alice: Address, bob: Address) {
+    let e = Env::plain(&vault, &token, &source, &ledger, admin); // loss bound 1%
+    e.deposit(alice, u(1_000));
+    e.lose(u(50));
+    let value = e.value();
+    e.fund(bob, u(100));
+    assert_err(
+        vault.sender(bob).deposit(u(100), bob).motsu_unwrap_err(),
+        LossBeyondBound { value, principal: u(1_000), maxLossBps: 100 },
+    );
+    assert_err(
+        vault.sender(bob).mint(u(100), bob).motsu_unwrap_err(),
+        LossBeyondBound { value, principal: u(1_000), maxLossBps: 100 },
+    );
+    assert_eq!(vault.sender(bob).max_deposit(bob), U256::ZERO);
+    assert_eq!(vault.sender(bob).max_mint(bob), U256::ZERO);
+    assert_eq!(vault.sender(alice).redeem(u(1_000), alice, alice).motsu_unwrap(), value);
+}
+
+#[motsu::test]
+fn yield_counts_again_only_above_the_high_water_mark(vault: V, token: T, source: S, ledger: L, admin: Address, alice: Address) {
+    let e = Env::plain(&vault, &token, &source, &ledger, admin);
+    e.deposit(alice, u(1_000));
+    e.lose(u(100));
+    e.gain(u(60)); // still below principal
+    assert_eq!(vault.sender(admin).accruable_yield().motsu_unwrap(), U256::ZERO);
+    e.gain(u(60)); // back above by about 20
+    let y = vault.sender(admin).accruable_yield().motsu_unwrap();
+    assert_eq!(y, e.value() - u(1_000));
+    assert!(y <= u(20));
+}
+
+// ---------------------------------------------------------------- admin
+
+#[motsu::test]
+fn set_limits_works_and_needs_admin(vault: V, token: T, source: S, ledger: L, admin: Address, alice: Address) {
+    let _e = Env::plain(&vault, &token, &source, &ledger, admin);
+    vault.sender(admin).set_limits(u(1), u(2), u(3), true, 4).motsu_unwrap();
+    assert_eq!(vault.sender(admin).limits(), (u(1), u(2), u(3), true, 4));
+    vault.assert_emitted(&LimitsSet { totalCap: u(1), accountCap: u(2), minStake: u(3), exactStake: true, lockDuration: 4 });
+    assert_err(
+        vault.sender(alice).set_limits(u(1), u(2), u(3), true, 4).motsu_unwrap_err(),
+        AccessControlUnauthorizedAccount { account: alice, needed_role: admin_role() },
+    );
+}
+
+#[motsu::test]
+fn set_harvest_config_works_and_checks(vault: V, token: T, source: S, ledger: L, admin: Address, alice: Address) {
+    let _e = Env::plain(&vault, &token, &source, &ledger, admin);
+    vault.sender(admin).set_harvest_config(u(7), 60, true, 2_000, 300).motsu_unwrap();
+    assert_eq!(vault.sender(admin).harvest_config(), (u(7), 60, true, 2_000, 300, 0));
+    vault.assert_emitted(&HarvestConfigSet { minHarvest: u(7), interval: 60, keeperOnly: true, maxProfitBps: 2_000, maxLossBps: 300 });
+    assert_err(
+        vault.sender(admin).set_harvest_config(u(7), 60, true, 2_000, 10_001).motsu_unwrap_err(),
+        InvalidBps { maxProfitBps: 2_000, maxLossBps: 10_001 },
+    );
+    assert_err(
+        vault.sender(alice).set_harvest_config(u(7), 60, true, 2_000, 300).motsu_unwrap_err(),
+        AccessControlUnauthorizedAccount { account: alice, needed_role: admin_role() },
+    );
+}
+
+#[motsu::test]
+fn set_ledger_only_before_any_share(vault: V, token: T, source: S, ledger: L, admin: Address, alice: Address, other: L) {
+    let e = Env::plain(&vault, &token, &source, &ledger, admin);
+    assert_err(
+        vault.sender(alice).set_ledger(other.address()).motsu_unwrap_err(),
+        AccessControlUnauthorizedAccount { account: alice, needed_role: admin_role() },
+    );
+    assert_err(
+        vault.sender(admin).set_ledger(Address::ZERO).motsu_unwrap_err(),
+        InvalidSetup { asset: token.address(), source: source.address(), ledger: Address::ZERO, admin },
+    );
+    vault.sender(admin).set_ledger(other.address()).motsu_unwrap();
+    assert_eq!(vault.sender(admin).ledger(), other.address());
+    vault.assert_emitted(&LedgerSet { ledger: other.address() });
+    vault.sender(admin).set_ledger(ledger.address()).motsu_unwrap();
+    e.deposit(alice, u(10));
+    assert_err(
+        vault.sender(admin).set_ledger(other.address()).motsu_unwrap_err(),
+        LedgerFixed { totalSupply: u(10), pending: U256::ZERO },
+    );
+}
+
+#[motsu::test]
+fn pause_and_unpause_by_the_guardian(vault: V, token: T, source: S, ledger: L, admin: Address, guardian: Address) {
+    let e = Env::plain(&vault, &token, &source, &ledger, admin);
+    assert_err(
+        vault.sender(admin).pause().motsu_unwrap_err(),
+        AccessControlUnauthorizedAccount { account: admin, needed_role: GUARDIAN_ROLE },
+    );
+    e.grant(GUARDIAN_ROLE, guardian);
+    assert_err(vault.sender(guardian).unpause().motsu_unwrap_err(), ExpectedPause {});
+    vault.sender(guardian).pause().motsu_unwrap();
+    assert!(vault.sender(guardian).paused());
+    vault.assert_emitted(&Paused { account: guardian });
+    assert_err(vault.sender(guardian).pause().motsu_unwrap_err(), EnforcedPause {});
+    assert_err(
+        vault.sender(admin).unpause().motsu_unwrap_err(),
+        AccessControlUnauthorizedAccount { account: admin, needed_role: GUARDIAN_ROLE },
+    );
+    vault.sender(guardian).unpause().motsu_unwrap();
+    vault.assert_emitted(&Unpaused { account: guardian });
+    assert!(!vault.sender(guardian).paused());
+}
+
+#[motsu::test]
+fn emergency_withdraw_pulls_everything_idle(vault: V, token: T, source: S, ledger: L, admin: Address, alice: Address, guardian: Address) {
+    let e = Env::plain(&vault, &token, &source, &ledger, admin);
+    e.deposit(alice, u(1_000));
+    assert_err(
+        vault.sender(alice).emergency_withdraw().motsu_unwrap_err(),
+        AccessControlUnauthorizedAccount { account: alice, needed_role: GUARDIAN_ROLE },
+    );
+    e.grant(GUARDIAN_ROLE, guardian);
+    let out = vault.sender(guardian).emergency_withdraw().motsu_unwrap();
+    assert_eq!(out, u(1_000));
+    assert_eq!(source.sender(admin).balance_of(vault.address()), U256::ZERO);
+    assert_eq!(token.sender(admin).balance_of(vault.address()), u(1_000));
+    assert!(vault.sender(admin).paused() && vault.sender(admin).idle_only());
+    vault.assert_emitted(&EmergencyWithdrawn { sourceShares: u(1_000), assets: u(1_000) });
+    // Twice: nothing left to pull, still fine.
+    assert_eq!(vault.sender(guardian).emergency_withdraw().motsu_unwrap(), U256::ZERO);
+    // Exits go on from idle.
+    vault.sender(alice).withdraw(u(300), alice, alice).motsu_unwrap();
+    assert_eq!(e.asset_of(alice), u(300));
+    // Deposits after unpause stay idle until investing resumes.
+    vault.sender(guardian).unpause().motsu_unwrap();
+    e.deposit(alice, u(100));
+    assert_eq!(token.sender(admin).balance_of(vault.address()), u(800));
+    assert_err(
+        vault.sender(alice).resume_investing().motsu_unwrap_err(),
+        AccessControlUnauthorizedAccount { account: alice, needed_role: admin_role() },
+    );
+    assert_eq!(vault.sender(admin).resume_investing().motsu_unwrap(), u(800));
+    vault.assert_emitted(&InvestingResumed { assets: u(800) });
+    assert_eq!(token.sender(admin).balance_of(vault.address()), U256::ZERO);
+    assert!(!vault.sender(admin).idle_only());
+}
+
+// ---------------------------------------------------------------- max*
+
+#[motsu::test]
+fn max_functions_follow_caps_and_stakes(vault: V, token: T, source: S, ledger: L, admin: Address, alice: Address) {
+    let e = Env::plain(&vault, &token, &source, &ledger, admin);
+    assert_eq!(vault.sender(alice).max_deposit(alice), U256::MAX);
+    assert_eq!(vault.sender(alice).max_mint(alice), U256::MAX);
+    vault.sender(admin).set_limits(u(1_000), u(300), U256::ZERO, false, 0).motsu_unwrap();
+    assert_eq!(vault.sender(alice).max_deposit(alice), u(300));
+    e.deposit(alice, u(250));
+    assert_eq!(vault.sender(alice).max_deposit(alice), u(50));
+    assert_eq!(vault.sender(alice).max_mint(alice), u(50));
+    // Minimum stake above the room: nothing fits.
+    vault.sender(admin).set_limits(u(1_000), u(300), u(60), false, 0).motsu_unwrap();
+    assert_eq!(vault.sender(alice).max_deposit(alice), U256::ZERO);
+    // Exact stake: the stake when it fits.
+    vault.sender(admin).set_limits(u(1_000), u(300), u(40), true, 0).motsu_unwrap();
+    assert_eq!(vault.sender(alice).max_deposit(alice), u(40));
+    assert_eq!(vault.sender(alice).max_withdraw(alice).motsu_unwrap(), u(250));
+    assert_eq!(vault.sender(alice).max_redeem(alice), u(250));
+}
