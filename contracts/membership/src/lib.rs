@@ -1,0 +1,368 @@
+//! Community membership NFT (ERC-721 with metadata, openzeppelin-stylus).
+//!
+//! `join()` does, in one transaction: take the stake from the caller (ERC-20
+//! `transferFrom`, or, when ETH is sent, exactly the stake in ETH wrapped through the
+//! asset's WETH9 `deposit()`), mint the next NFT to the caller, create its token-bound
+//! account through the configured ERC-6551 registry and account implementation (salt 0,
+//! this chain), approve the vault for the stake and deposit it with ERC-4626
+//! `deposit(assets, receiver = account)`. The account then holds the shares.
+//!
+//! Token 0 is the community pool NFT, minted to the admin at setup, with its account
+//! created too (the community AI's account).
+//!
+//! Registry, implementation, vault and asset are configuration: the canonical ERC-6551
+//! registry works as well as ours. Setup runs once, either from the constructor (direct
+//! deploy) or from `initialize` (a clone initialised in the same transaction); both go
+//! through one internal function.
+//!
+//! Order in `join` (checks-effects-interactions): the token id is taken and the NFT
+//! minted (not safe-minted: no callback to the caller) before any external call; the
+//! external calls (registry, asset, vault) never call back into this contract in the
+//! expected setup, and the SDK refuses reentrant calls anyway.
+#![cfg_attr(not(any(test, feature = "export-abi")), no_main)]
+extern crate alloc;
+
+use alloc::string::String;
+
+#[allow(deprecated)]
+use stylus_sdk::call::Call;
+use compute_fi_contracts::interfaces::tba::{IERC20Stake, IERC4626Deposit, IERC6551Registry, IWETH};
+use openzeppelin_stylus::{
+    token::erc721::{
+        self,
+        extensions::{Erc721Metadata, IErc721Metadata},
+        Erc721, IErc721,
+    },
+    utils::introspection::erc165::IErc165,
+};
+use stylus_sdk::{
+    abi::Bytes,
+    alloy_primitives::{aliases::B32, Address, B256, U256},
+    alloy_sol_types::sol,
+    prelude::*,
+    storage::{StorageAddress, StorageBool, StorageU256},
+};
+
+sol! {
+    #[derive(Debug)]
+    event Joined(address indexed member, uint256 indexed tokenId, address account, uint256 assets, uint256 shares);
+    #[derive(Debug)]
+    event CommunityCreated(address indexed admin, uint256 poolTokenId, address poolAccount);
+
+    /// Setup already ran.
+    #[derive(Debug)]
+    error AlreadyInitialized();
+    /// Setup has not run.
+    #[derive(Debug)]
+    error NotInitialized();
+    /// A configuration address is zero or the stake is zero.
+    #[derive(Debug)]
+    error InvalidConfig();
+    /// ETH sent must be zero (ERC-20 stake) or exactly the stake (wrapped to WETH).
+    #[derive(Debug)]
+    error WrongEthAmount(uint256 sent, uint256 stake);
+    /// A call to the stake token failed or returned false.
+    #[derive(Debug)]
+    error TokenCallFailed(address token);
+    /// The registry did not create the account.
+    #[derive(Debug)]
+    error AccountCreationFailed(address registry, uint256 tokenId);
+    /// The vault deposit failed.
+    #[derive(Debug)]
+    error DepositFailed(address vault, uint256 assets);
+    /// Token ids are exhausted.
+    #[derive(Debug)]
+    error IdOverflow();
+}
+
+/// Membership errors (join, setup) and the ERC-721 ones minting can raise.
+#[derive(SolidityError, Debug)]
+pub enum Error {
+    AlreadyInitialized(AlreadyInitialized),
+    NotInitialized(NotInitialized),
+    InvalidConfig(InvalidConfig),
+    WrongEthAmount(WrongEthAmount),
+    TokenCallFailed(TokenCallFailed),
+    AccountCreationFailed(AccountCreationFailed),
+    DepositFailed(DepositFailed),
+    IdOverflow(IdOverflow),
+    InvalidReceiver(erc721::ERC721InvalidReceiver),
+    InvalidSender(erc721::ERC721InvalidSender),
+}
+
+fn from_721(e: erc721::Error) -> Error {
+    match e {
+        erc721::Error::InvalidReceiver(x) => Error::InvalidReceiver(x),
+        _ => Error::InvalidSender(erc721::ERC721InvalidSender { sender: Address::ZERO }),
+    }
+}
+
+/// `value` in decimal, without `core::fmt` (which costs kilobytes of WASM).
+pub fn decimal(mut value: U256) -> String {
+    let mut digits = alloc::vec::Vec::new();
+    let ten = U256::from(10);
+    loop {
+        let (q, r) = value.div_rem(ten);
+        digits.push(b'0'.saturating_add(r.as_limbs().first().copied().unwrap_or(0) as u8));
+        value = q;
+        if value.is_zero() {
+            break;
+        }
+    }
+    digits.reverse();
+    String::from_utf8(digits).unwrap_or_default()
+}
+
+#[entrypoint]
+#[storage]
+pub struct Membership {
+    erc721: Erc721,
+    metadata: Erc721Metadata,
+    initialized: StorageBool,
+    admin: StorageAddress,
+    asset: StorageAddress,
+    vault: StorageAddress,
+    registry: StorageAddress,
+    implementation: StorageAddress,
+    stake: StorageU256,
+    next_id: StorageU256,
+}
+
+impl Membership {
+    /// The one setup, from the constructor or `initialize`.
+    #[allow(clippy::too_many_arguments)]
+    fn setup(
+        &mut self,
+        name: String,
+        symbol: String,
+        base_uri: String,
+        admin: Address,
+        asset: Address,
+        vault: Address,
+        registry: Address,
+        implementation: Address,
+        stake: U256,
+    ) -> Result<(), Error> {
+        if self.initialized.get() {
+            return Err(Error::AlreadyInitialized(AlreadyInitialized {}));
+        }
+        if [admin, asset, vault, registry, implementation].iter().any(|a| a.is_zero()) || stake.is_zero() {
+            return Err(Error::InvalidConfig(InvalidConfig {}));
+        }
+        self.initialized.set(true);
+        self.metadata.constructor(name, symbol);
+        self.metadata.base_uri.set_str(base_uri);
+        self.admin.set(admin);
+        self.asset.set(asset);
+        self.vault.set(vault);
+        self.registry.set(registry);
+        self.implementation.set(implementation);
+        self.stake.set(stake);
+        self.next_id.set(U256::from(1));
+        // Token 0: the community pool.
+        self.erc721._mint(admin, U256::ZERO).map_err(from_721)?;
+        let pool_account = self.create_account(U256::ZERO)?;
+        log(self.vm(), CommunityCreated { admin, poolTokenId: U256::ZERO, poolAccount: pool_account });
+        Ok(())
+    }
+
+    fn create_account(&mut self, token_id: U256) -> Result<Address, Error> {
+        let registry = self.registry.get();
+        let chain_id = U256::from(self.vm().chain_id());
+        let this = self.vm().contract_address();
+        let implementation = self.implementation.get();
+        IERC6551Registry::new(registry)
+            .create_account(&mut *self, implementation, B256::ZERO, chain_id, this, token_id)
+            .ok()
+            .filter(|a| !a.is_zero())
+            .ok_or(Error::AccountCreationFailed(AccountCreationFailed { registry, tokenId: token_id }))
+    }
+
+    /// A call to the stake token that must succeed and return true (or nothing).
+    fn token_call_ok<E>(result: Result<bool, E>, token: Address) -> Result<(), Error> {
+        match result {
+            Ok(true) => Ok(()),
+            _ => Err(Error::TokenCallFailed(TokenCallFailed { token })),
+        }
+    }
+}
+
+#[public]
+#[implements(IErc721<Error = erc721::Error>, IErc721Metadata<Error = erc721::Error>, IErc165)]
+impl Membership {
+    #[constructor]
+    #[allow(clippy::too_many_arguments)]
+    pub fn constructor(
+        &mut self,
+        name: String,
+        symbol: String,
+        base_uri: String,
+        admin: Address,
+        asset: Address,
+        vault: Address,
+        registry: Address,
+        implementation: Address,
+        stake: U256,
+    ) -> Result<(), Error> {
+        self.setup(name, symbol, base_uri, admin, asset, vault, registry, implementation, stake)
+    }
+
+    /// One-time setup for a clone; call it in the transaction that creates the clone.
+    #[allow(clippy::too_many_arguments)]
+    pub fn initialize(
+        &mut self,
+        name: String,
+        symbol: String,
+        base_uri: String,
+        admin: Address,
+        asset: Address,
+        vault: Address,
+        registry: Address,
+        implementation: Address,
+        stake: U256,
+    ) -> Result<(), Error> {
+        self.setup(name, symbol, base_uri, admin, asset, vault, registry, implementation, stake)
+    }
+
+    /// Joins the community: see the crate docs. Returns the new token id.
+    #[payable]
+    pub fn join(&mut self) -> Result<U256, Error> {
+        if !self.initialized.get() {
+            return Err(Error::NotInitialized(NotInitialized {}));
+        }
+        let member = self.vm().msg_sender();
+        let sent = self.vm().msg_value();
+        let stake = self.stake.get();
+        if !sent.is_zero() && sent != stake {
+            return Err(Error::WrongEthAmount(WrongEthAmount { sent, stake }));
+        }
+        // Effects: take the id, mint.
+        let token_id = self.next_id.get();
+        let next = token_id.checked_add(U256::from(1)).ok_or(Error::IdOverflow(IdOverflow {}))?;
+        self.next_id.set(next);
+        self.erc721._mint(member, token_id).map_err(from_721)?;
+        // Interactions.
+        let account = self.create_account(token_id)?;
+        let asset = self.asset.get();
+        let this = self.vm().contract_address();
+        if sent.is_zero() {
+            let r = IERC20Stake::new(asset).transfer_from(&mut *self, member, this, stake);
+            Self::token_call_ok(r, asset)?;
+        } else {
+            #[allow(deprecated)]
+            IWETH::new(asset)
+                .deposit(Call::new_in(self).value(stake))
+                .map_err(|_| Error::TokenCallFailed(TokenCallFailed { token: asset }))?;
+        }
+        let vault = self.vault.get();
+        let r = IERC20Stake::new(asset).approve(&mut *self, vault, stake);
+        Self::token_call_ok(r, asset)?;
+        let shares = IERC4626Deposit::new(vault)
+            .deposit(&mut *self, stake, account)
+            .map_err(|_| Error::DepositFailed(DepositFailed { vault, assets: stake }))?;
+        log(self.vm(), Joined { member, tokenId: token_id, account, assets: stake, shares });
+        Ok(token_id)
+    }
+
+    /// The token-bound account of `token_id` (registry's view; it may not exist yet).
+    pub fn account_of(&self, token_id: U256) -> Result<Address, Error> {
+        let registry = self.registry.get();
+        IERC6551Registry::new(registry)
+            .account(
+                self,
+                self.implementation.get(),
+                B256::ZERO,
+                U256::from(self.vm().chain_id()),
+                self.vm().contract_address(),
+                token_id,
+            )
+            .map_err(|_| Error::AccountCreationFailed(AccountCreationFailed { registry, tokenId: token_id }))
+    }
+
+    pub fn admin(&self) -> Address {
+        self.admin.get()
+    }
+    pub fn asset(&self) -> Address {
+        self.asset.get()
+    }
+    pub fn vault(&self) -> Address {
+        self.vault.get()
+    }
+    pub fn registry(&self) -> Address {
+        self.registry.get()
+    }
+    pub fn implementation(&self) -> Address {
+        self.implementation.get()
+    }
+    pub fn stake(&self) -> U256 {
+        self.stake.get()
+    }
+    /// Next member token id (token 0 is the pool).
+    pub fn next_token_id(&self) -> U256 {
+        self.next_id.get()
+    }
+}
+
+#[public]
+impl IErc721 for Membership {
+    type Error = erc721::Error;
+
+    fn balance_of(&self, owner: Address) -> Result<U256, Self::Error> {
+        self.erc721.balance_of(owner)
+    }
+    fn owner_of(&self, token_id: U256) -> Result<Address, Self::Error> {
+        self.erc721.owner_of(token_id)
+    }
+    fn safe_transfer_from(&mut self, from: Address, to: Address, token_id: U256) -> Result<(), Self::Error> {
+        self.erc721.safe_transfer_from(from, to, token_id)
+    }
+    fn safe_transfer_from_with_data(&mut self, from: Address, to: Address, token_id: U256, data: Bytes) -> Result<(), Self::Error> {
+        self.erc721.safe_transfer_from_with_data(from, to, token_id, data)
+    }
+    fn transfer_from(&mut self, from: Address, to: Address, token_id: U256) -> Result<(), Self::Error> {
+        self.erc721.transfer_from(from, to, token_id)
+    }
+    fn approve(&mut self, to: Address, token_id: U256) -> Result<(), Self::Error> {
+        self.erc721.approve(to, token_id)
+    }
+    fn set_approval_for_all(&mut self, to: Address, approved: bool) -> Result<(), Self::Error> {
+        self.erc721.set_approval_for_all(to, approved)
+    }
+    fn get_approved(&self, token_id: U256) -> Result<Address, Self::Error> {
+        self.erc721.get_approved(token_id)
+    }
+    fn is_approved_for_all(&self, owner: Address, operator: Address) -> bool {
+        self.erc721.is_approved_for_all(owner, operator)
+    }
+}
+
+#[public]
+impl IErc721Metadata for Membership {
+    type Error = erc721::Error;
+
+    fn name(&self) -> String {
+        self.metadata.name()
+    }
+    fn symbol(&self) -> String {
+        self.metadata.symbol()
+    }
+    #[selector(name = "tokenURI")]
+    fn token_uri(&self, token_id: U256) -> Result<String, Self::Error> {
+        self.erc721.owner_of(token_id)?;
+        let base = self.metadata.base_uri();
+        if base.is_empty() {
+            return Ok(base);
+        }
+        Ok(base + &decimal(token_id))
+    }
+}
+
+#[public]
+impl IErc165 for Membership {
+    fn supports_interface(&self, interface_id: B32) -> bool {
+        self.erc721.supports_interface(interface_id) || <Self as IErc721Metadata>::interface_id() == interface_id
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,301 @@
+//! Unit tests (motsu) with stand-ins for the registry and the vault, which talk to
+//! membership only through their ABIs. The real registry cannot deploy in motsu
+//! (no CREATE2), so `MockRegistry` answers the reference address without deploying;
+//! join end to end with the real registry, account proxy and vault runs on the local
+//! chain.
+use super::*;
+use alloc::{string::ToString, vec::Vec};
+use alloy_primitives::U8;
+use compute_fi_contracts::interfaces::tba::{account_address, AccountContext};
+use mock_erc20::MockErc20;
+use motsu::prelude::*;
+use openzeppelin_stylus::token::erc20::IErc20;
+use stylus_sdk::storage::{StorageMap, StorageU256};
+
+/// Registry stand-in: returns the reference address (optionally fails), never deploys.
+#[storage]
+pub struct MockRegistry {
+    fail: StorageBool,
+    created: StorageU256,
+}
+unsafe impl stylus_sdk::stylus_core::storage::TopLevelStorage for MockRegistry {}
+
+#[public]
+impl MockRegistry {
+    pub fn set_fail(&mut self, fail: bool) {
+        self.fail.set(fail);
+    }
+    pub fn created(&self) -> U256 {
+        self.created.get()
+    }
+    pub fn create_account(&mut self, implementation: Address, salt: B256, chain_id: U256, token_contract: Address, token_id: U256) -> Result<Address, Vec<u8>> {
+        if self.fail.get() {
+            return Err(b"no".to_vec());
+        }
+        self.created.set(self.created.get() + U256::from(1));
+        Ok(self.account(implementation, salt, chain_id, token_contract, token_id))
+    }
+    pub fn account(&self, implementation: Address, salt: B256, chain_id: U256, token_contract: Address, token_id: U256) -> Address {
+        account_address(
+            self.vm().contract_address(),
+            &AccountContext { implementation, salt, chain_id, token_contract, token_id },
+        )
+    }
+}
+
+sol! {
+    interface IERC20Pull {
+        function transferFrom(address from, address to, uint256 value) external returns (bool);
+    }
+}
+
+/// ERC-4626 stand-in: `deposit` pulls the assets and credits `receiver` 1:1.
+#[storage]
+pub struct MockVault {
+    asset: StorageAddress,
+    shares: StorageMap<Address, StorageU256>,
+    fail: StorageBool,
+}
+unsafe impl stylus_sdk::stylus_core::storage::TopLevelStorage for MockVault {}
+
+#[public]
+impl MockVault {
+    pub fn set_asset(&mut self, asset: Address) {
+        self.asset.set(asset);
+    }
+    pub fn set_fail(&mut self, fail: bool) {
+        self.fail.set(fail);
+    }
+    pub fn shares_of(&self, who: Address) -> U256 {
+        self.shares.get(who)
+    }
+    pub fn deposit(&mut self, assets: U256, receiver: Address) -> Result<U256, Vec<u8>> {
+        if self.fail.get() {
+            return Err(b"vault says no".to_vec());
+        }
+        let from = self.vm().msg_sender();
+        let to = self.vm().contract_address();
+        let data = IERC20Pull::transferFromCall { from, to, value: assets }.abi_encode();
+        #[allow(deprecated)]
+        let ok = self.vm().call(&stylus_sdk::stylus_core::calls::context::Call::new(), self.asset.get(), &data);
+        ok.map_err(|_| b"pull failed".to_vec())?;
+        let s = self.shares.get(receiver) + assets;
+        self.shares.setter(receiver).set(s);
+        Ok(assets)
+    }
+}
+
+use alloy_sol_types::SolCall;
+
+const STAKE: u64 = 1_000;
+const CHAIN: u64 = 42161;
+
+struct World {
+    m: Contract<Membership>,
+    token: Contract<MockErc20>,
+    vault: Contract<MockVault>,
+    registry: Contract<MockRegistry>,
+    admin: Address,
+    implementation: Address,
+}
+
+fn world() -> World {
+    VM::context().set_chain_id(CHAIN);
+    let w = World {
+        m: Contract::new(),
+        token: Contract::new(),
+        vault: Contract::new(),
+        registry: Contract::new(),
+        admin: Address::repeat_byte(0xad),
+        implementation: Address::repeat_byte(0x1e),
+    };
+    w.token.sender(w.admin).constructor("Wrapped".into(), "WETH".into(), U8::from(18));
+    w.vault.sender(w.admin).set_asset(w.token.address());
+    w
+}
+
+impl World {
+    fn setup(&self) -> Result<(), Error> {
+        self.m.sender(self.admin).constructor(
+            "Community".into(),
+            "CM".into(),
+            "ipfs://cm/".into(),
+            self.admin,
+            self.token.address(),
+            self.vault.address(),
+            self.registry.address(),
+            self.implementation,
+            U256::from(STAKE),
+        )
+    }
+    fn account(&self, id: u64) -> Address {
+        account_address(
+            self.registry.address(),
+            &AccountContext {
+                implementation: self.implementation,
+                salt: B256::ZERO,
+                chain_id: U256::from(CHAIN),
+                token_contract: self.m.address(),
+                token_id: U256::from(id),
+            },
+        )
+    }
+}
+
+#[motsu::test]
+fn setup_mints_the_pool_nft_and_its_account() {
+    let w = world();
+    w.setup().unwrap();
+    assert_eq!(w.m.sender(w.admin).owner_of(U256::ZERO).unwrap(), w.admin);
+    w.m.assert_emitted(&CommunityCreated { admin: w.admin, poolTokenId: U256::ZERO, poolAccount: w.account(0) });
+    assert_eq!(w.registry.sender(w.admin).created(), U256::from(1));
+    assert_eq!(w.m.sender(w.admin).admin(), w.admin);
+    assert_eq!(w.m.sender(w.admin).asset(), w.token.address());
+    assert_eq!(w.m.sender(w.admin).vault(), w.vault.address());
+    assert_eq!(w.m.sender(w.admin).registry(), w.registry.address());
+    assert_eq!(w.m.sender(w.admin).implementation(), w.implementation);
+    assert_eq!(w.m.sender(w.admin).stake(), U256::from(STAKE));
+    assert_eq!(w.m.sender(w.admin).next_token_id(), U256::from(1));
+    assert_eq!(w.m.sender(w.admin).account_of(U256::from(5)).unwrap(), w.account(5));
+    assert_eq!(w.m.sender(w.admin).name(), "Community");
+    assert_eq!(w.m.sender(w.admin).symbol(), "CM");
+    assert_eq!(w.m.sender(w.admin).token_uri(U256::ZERO).unwrap(), "ipfs://cm/0");
+}
+
+#[motsu::test]
+fn setup_runs_once_by_either_path() {
+    let w = world();
+    w.setup().unwrap();
+    assert!(matches!(w.setup(), Err(Error::AlreadyInitialized(_))));
+    let err = w
+        .m
+        .sender(w.admin)
+        .initialize("X".into(), "X".into(), "".into(), w.admin, w.token.address(), w.vault.address(), w.registry.address(), w.implementation, U256::from(1))
+        .unwrap_err();
+    assert!(matches!(err, Error::AlreadyInitialized(_)));
+    // A clone initialised by `initialize`, then neither path runs again.
+    let clone = Contract::<Membership>::new();
+    clone
+        .sender(w.admin)
+        .initialize("C".into(), "C".into(), "".into(), w.admin, w.token.address(), w.vault.address(), w.registry.address(), w.implementation, U256::from(1))
+        .unwrap();
+    assert_eq!(clone.sender(w.admin).owner_of(U256::ZERO).unwrap(), w.admin);
+    let again = clone
+        .sender(w.admin)
+        .initialize("C".into(), "C".into(), "".into(), w.admin, w.token.address(), w.vault.address(), w.registry.address(), w.implementation, U256::from(1));
+    assert!(matches!(again, Err(Error::AlreadyInitialized(_))));
+}
+
+#[motsu::test]
+fn setup_rejects_zero_config() {
+    let w = world();
+    let ok = [w.admin, w.token.address(), w.vault.address(), w.registry.address(), w.implementation];
+    for i in 0..ok.len() {
+        let mut a = ok;
+        a[i] = Address::ZERO;
+        let m = Contract::<Membership>::new();
+        let err = m.sender(w.admin).initialize("".into(), "".into(), "".into(), a[0], a[1], a[2], a[3], a[4], U256::from(1)).unwrap_err();
+        assert!(matches!(err, Error::InvalidConfig(_)), "zero at {i}");
+    }
+    let m = Contract::<Membership>::new();
+    let err = m.sender(w.admin).initialize("".into(), "".into(), "".into(), ok[0], ok[1], ok[2], ok[3], ok[4], U256::ZERO).unwrap_err();
+    assert!(matches!(err, Error::InvalidConfig(_)));
+}
+
+#[motsu::test]
+fn setup_fails_when_the_registry_fails() {
+    let w = world();
+    w.registry.sender(w.admin).set_fail(true);
+    let err = w.setup().unwrap_err();
+    assert!(matches!(err, Error::AccountCreationFailed(AccountCreationFailed { registry, tokenId }) if registry == w.registry.address() && tokenId.is_zero()));
+}
+
+#[motsu::test]
+fn join_with_erc20_leaves_shares_in_the_account() {
+    let w = world();
+    w.setup().unwrap();
+    let alice = Address::repeat_byte(0xa1);
+    w.token.sender(alice).mint(alice, U256::from(5 * STAKE)).unwrap();
+    w.token.sender(alice).approve(w.m.address(), U256::from(STAKE)).unwrap();
+    let id = w.m.sender(alice).join().unwrap();
+    assert_eq!(id, U256::from(1));
+    assert_eq!(w.m.sender(alice).owner_of(id).unwrap(), alice);
+    let account = w.account(1);
+    assert_eq!(w.vault.sender(alice).shares_of(account), U256::from(STAKE));
+    assert_eq!(w.token.sender(alice).balance_of(alice), U256::from(4 * STAKE));
+    assert_eq!(w.token.sender(alice).balance_of(w.vault.address()), U256::from(STAKE));
+    assert_eq!(w.token.sender(alice).balance_of(w.m.address()), U256::ZERO);
+    assert_eq!(w.token.sender(alice).allowance(w.m.address(), w.vault.address()), U256::ZERO);
+    w.m.assert_emitted(&Joined { member: alice, tokenId: id, account, assets: U256::from(STAKE), shares: U256::from(STAKE) });
+    assert_eq!(w.m.sender(alice).next_token_id(), U256::from(2));
+    assert_eq!(w.m.sender(alice).token_uri(id).unwrap(), "ipfs://cm/".to_string() + "1");
+}
+
+#[motsu::test]
+fn join_without_allowance_fails() {
+    let w = world();
+    w.setup().unwrap();
+    let bob = Address::repeat_byte(0xb0);
+    w.token.sender(bob).mint(bob, U256::from(STAKE)).unwrap();
+    let err = w.m.sender(bob).join().unwrap_err();
+    assert!(matches!(err, Error::TokenCallFailed(TokenCallFailed { token }) if token == w.token.address()));
+}
+
+#[motsu::test]
+fn join_with_eth_wraps_it() {
+    let w = world();
+    w.setup().unwrap();
+    let carol = Account::from_seed("carol");
+    carol.fund(U256::from(10 * STAKE));
+    let err = w.m.sender_and_value(carol.address(), U256::from(STAKE - 1)).join().unwrap_err();
+    assert!(matches!(err, Error::WrongEthAmount(WrongEthAmount { sent, stake }) if sent == U256::from(STAKE - 1) && stake == U256::from(STAKE)));
+    let id = w.m.sender_and_value(carol.address(), U256::from(STAKE)).join().unwrap();
+    assert_eq!(w.vault.sender(carol.address()).shares_of(w.account(1)), U256::from(STAKE));
+    assert_eq!(w.m.sender(carol.address()).owner_of(id).unwrap(), carol.address());
+    assert_eq!(w.token.sender(carol.address()).balance_of(w.vault.address()), U256::from(STAKE));
+}
+
+#[motsu::test]
+fn join_fails_when_the_vault_fails_or_before_setup() {
+    let w = world();
+    let alice = Address::repeat_byte(0xa1);
+    assert!(matches!(w.m.sender(alice).join(), Err(Error::NotInitialized(_))));
+    w.setup().unwrap();
+    w.token.sender(alice).mint(alice, U256::from(STAKE)).unwrap();
+    w.token.sender(alice).approve(w.m.address(), U256::from(STAKE)).unwrap();
+    w.vault.sender(alice).set_fail(true);
+    let err = w.m.sender(alice).join().unwrap_err();
+    assert!(matches!(err, Error::DepositFailed(DepositFailed { vault, assets }) if vault == w.vault.address() && assets == U256::from(STAKE)));
+}
+
+#[motsu::test]
+fn join_fails_when_the_registry_fails() {
+    let w = world();
+    w.setup().unwrap();
+    let alice = Address::repeat_byte(0xa1);
+    w.token.sender(alice).mint(alice, U256::from(STAKE)).unwrap();
+    w.token.sender(alice).approve(w.m.address(), U256::from(STAKE)).unwrap();
+    w.registry.sender(alice).set_fail(true);
+    let err = w.m.sender(alice).join().unwrap_err();
+    assert!(matches!(err, Error::AccountCreationFailed(AccountCreationFailed { tokenId, .. }) if tokenId == U256::from(1)));
+}
+
+#[motsu::test]
+fn supports_erc721_interfaces() {
+    let w = world();
+    w.setup().unwrap();
+    for id in ["80ac58cd", "5b5e139f", "01ffc9a7"] {
+        let id = B32::from_slice(&alloy_primitives::hex::decode(id).unwrap());
+        assert!(w.m.sender(w.admin).supports_interface(id));
+    }
+    assert!(!w.m.sender(w.admin).supports_interface(B32::repeat_byte(0xff)));
+}
+
+proptest::proptest! {
+    #[test]
+    fn decimal_matches_display(limbs in proptest::prelude::any::<[u64; 4]>(), small in 0u64..1000) {
+        let v = U256::from_limbs(limbs);
+        proptest::prop_assert_eq!(decimal(v), v.to_string());
+        proptest::prop_assert_eq!(decimal(U256::from(small)), small.to_string());
+    }
+}
