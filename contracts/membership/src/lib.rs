@@ -26,8 +26,9 @@ use alloc::string::String;
 
 #[allow(deprecated)]
 use stylus_sdk::call::Call;
-use compute_fi_contracts::interfaces::tba::{IERC20Stake, IERC4626Deposit, IERC6551Registry, IWETH};
+use compute_fi_contracts::interfaces::tba::{IERC4626Deposit, IERC6551Registry, IWETH};
 use openzeppelin_stylus::{
+    token::erc20::utils::{safe_erc20 as safe, ISafeErc20, SafeErc20},
     token::erc721::{
         self,
         extensions::{Erc721Metadata, IErc721Metadata},
@@ -61,7 +62,7 @@ sol! {
     /// ETH sent must be zero (ERC-20 stake) or exactly the stake (wrapped to WETH).
     #[derive(Debug)]
     error WrongEthAmount(uint256 sent, uint256 stake);
-    /// A call to the stake token failed or returned false.
+    /// A call to the stake token failed or returned false (tokens returning nothing are accepted).
     #[derive(Debug)]
     error TokenCallFailed(address token);
     /// The registry did not create the account.
@@ -88,6 +89,14 @@ pub enum Error {
     IdOverflow(IdOverflow),
     InvalidReceiver(erc721::ERC721InvalidReceiver),
     InvalidSender(erc721::ERC721InvalidSender),
+}
+
+/// SafeErc20 failures: the token call failed or returned false.
+fn from_safe(e: safe::Error) -> Error {
+    match e {
+        safe::Error::SafeErc20FailedOperation(x) => Error::TokenCallFailed(TokenCallFailed { token: x.token }),
+        safe::Error::SafeErc20FailedDecreaseAllowance(_) => Error::TokenCallFailed(TokenCallFailed { token: Address::ZERO }),
+    }
 }
 
 fn from_721(e: erc721::Error) -> Error {
@@ -126,6 +135,7 @@ pub struct Membership {
     implementation: StorageAddress,
     stake: StorageU256,
     next_id: StorageU256,
+    safe_erc20: SafeErc20,
 }
 
 impl Membership {
@@ -178,13 +188,6 @@ impl Membership {
             .ok_or(Error::AccountCreationFailed(AccountCreationFailed { registry, tokenId: token_id }))
     }
 
-    /// A call to the stake token that must succeed and return true (or nothing).
-    fn token_call_ok<E>(result: Result<bool, E>, token: Address) -> Result<(), Error> {
-        match result {
-            Ok(true) => Ok(()),
-            _ => Err(Error::TokenCallFailed(TokenCallFailed { token })),
-        }
-    }
 }
 
 #[public]
@@ -246,8 +249,7 @@ impl Membership {
         let asset = self.asset.get();
         let this = self.vm().contract_address();
         if sent.is_zero() {
-            let r = IERC20Stake::new(asset).transfer_from(&mut *self, member, this, stake);
-            Self::token_call_ok(r, asset)?;
+            self.safe_erc20.safe_transfer_from(asset, member, this, stake).map_err(from_safe)?;
         } else {
             #[allow(deprecated)]
             IWETH::new(asset)
@@ -255,8 +257,7 @@ impl Membership {
                 .map_err(|_| Error::TokenCallFailed(TokenCallFailed { token: asset }))?;
         }
         let vault = self.vault.get();
-        let r = IERC20Stake::new(asset).approve(&mut *self, vault, stake);
-        Self::token_call_ok(r, asset)?;
+        self.safe_erc20.force_approve(asset, vault, stake).map_err(from_safe)?;
         let shares = IERC4626Deposit::new(vault)
             .deposit(&mut *self, stake, account)
             .map_err(|_| Error::DepositFailed(DepositFailed { vault, assets: stake }))?;

@@ -7,7 +7,8 @@ pub extern "C" fn main() {}
 #[cfg(feature = "export-abi")]
 fn main() {
     const EXTRA: &str = "
-interface ITbaAccountEvents {
+interface ITbaAccountExtra {
+    receive() external payable;
     event LockUpdated(uint64 lockedUntil);
     event DelegateGranted(address indexed owner, address indexed delegate, uint64 expiry, bool canSign, uint64 grantId);
     event DelegateScope(address indexed delegate, uint64 indexed grantId, address target, bytes4 selector);

@@ -66,6 +66,8 @@ fn has_code(code_hash: B256) -> bool {
     code_hash != B256::ZERO && code_hash != EMPTY_CODE_HASH
 }
 
+// Parameter names are the reference's (they appear in the exported ABI).
+#[allow(non_snake_case)]
 #[public]
 impl Erc6551Registry {
     /// Creates the token-bound account of (`chain_id`, `token_contract`, `token_id`)
@@ -74,10 +76,11 @@ impl Erc6551Registry {
         &mut self,
         implementation: Address,
         salt: B256,
-        chain_id: U256,
-        token_contract: Address,
-        token_id: U256,
+        chainId: U256,
+        tokenContract: Address,
+        tokenId: U256,
     ) -> Result<Address, Error> {
+        let (chain_id, token_contract, token_id) = (chainId, tokenContract, tokenId);
         let ctx = context(implementation, salt, chain_id, token_contract, token_id);
         let computed = account_address(self.vm().contract_address(), &ctx);
         if has_code(self.vm().code_hash(computed)) {
@@ -111,11 +114,11 @@ impl Erc6551Registry {
         &self,
         implementation: Address,
         salt: B256,
-        chain_id: U256,
-        token_contract: Address,
-        token_id: U256,
+        chainId: U256,
+        tokenContract: Address,
+        tokenId: U256,
     ) -> Address {
-        let ctx = context(implementation, salt, chain_id, token_contract, token_id);
+        let ctx = context(implementation, salt, chainId, tokenContract, tokenId);
         account_address(self.vm().contract_address(), &ctx)
     }
 }
