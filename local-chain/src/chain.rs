@@ -458,7 +458,69 @@ impl Chain {
             return (Receipt::failed("IntrinsicGasTooLow", 0), ());
         }
         let db = std::mem::take(&mut self.world.db);
-        let b = &self.world.block;
+        let job = TxJob {
+            db,
+            block: self.world.block.clone(),
+            programs: self.world.programs.clone(),
+            runtime: self.runtime.clone(),
+            tx: tx.clone(),
+            origin,
+            gas: tx.gas_limit - intrinsic,
+            commit,
+        };
+        // Frames recurse on the native stack (EVM and Stylus alike, up to 1024 deep): run the
+        // transaction on a thread with a large, lazily committed stack.
+        let done = std::thread::scope(|s| {
+            std::thread::Builder::new()
+                .name("local-chain-tx".into())
+                .stack_size(TX_STACK_SIZE)
+                .spawn_scoped(s, move || job.run())
+                .expect("spawn the transaction thread")
+                .join()
+        });
+        let TxDone { db, result, created, logs } = match done {
+            Ok(d) => d,
+            Err(panic) => std::panic::resume_unwind(panic),
+        };
+        let spent = tx.gas_limit - result.gas.remaining();
+        let refund = if result.result.is_ok() { (result.gas.refunded().max(0) as u64).min(spent / 5) } else { 0 };
+        self.world.db = db;
+        let receipt = Receipt {
+            success: result.result.is_ok(),
+            status: format!("{:?}", result.result),
+            output: result.output,
+            logs,
+            gas_used: spent - refund,
+            created,
+        };
+        (receipt, ())
+    }
+}
+
+/// Native stack of the thread running a transaction.
+const TX_STACK_SIZE: usize = 1 << 30;
+
+struct TxJob {
+    db: Db,
+    block: BlockInfo,
+    programs: HashMap<B256, ProgramInfo>,
+    runtime: Arc<Runtime>,
+    tx: Tx,
+    origin: Address,
+    gas: u64,
+    commit: bool,
+}
+
+struct TxDone {
+    db: Db,
+    result: revm::interpreter::InterpreterResult,
+    created: Option<Address>,
+    logs: Vec<Log>,
+}
+
+impl TxJob {
+    fn run(self) -> TxDone {
+        let TxJob { db, block: b, programs, runtime, tx, origin, gas, commit } = self;
         let mut ctx: Ctx = Context::new(db, SPEC);
         ctx.block = BlockEnv {
             number: U256::from(b.number),
@@ -477,12 +539,11 @@ impl Chain {
 
         let mut exec = Exec {
             ctx: Some(Box::new(ctx)),
-            runtime: Some(self.runtime.clone()),
+            runtime: Some(runtime),
             precompiles: Some(precompiles),
-            activated: self.world.programs.clone(),
+            activated: programs,
             frames: Vec::new(),
         };
-        let gas = tx.gas_limit - intrinsic;
         let (result, created) = match tx.to {
             Some(to) => {
                 // The transaction's nonce.
@@ -503,8 +564,6 @@ impl Chain {
             }
         };
         let mut ctx = exec.ctx.take().expect("ctx");
-        let spent = tx.gas_limit - result.gas.remaining();
-        let refund = if result.result.is_ok() { (result.gas.refunded().max(0) as u64).min(spent / 5) } else { 0 };
         let logs = if result.result.is_ok() { ctx.journaled_state.take_logs() } else { Vec::new() };
         ctx.journaled_state.commit_tx();
         let state = ctx.journaled_state.finalize();
@@ -512,16 +571,7 @@ impl Chain {
         if commit {
             db.commit(state);
         }
-        self.world.db = db;
-        let receipt = Receipt {
-            success: result.result.is_ok(),
-            status: format!("{:?}", result.result),
-            output: result.output,
-            logs,
-            gas_used: spent - refund,
-            created,
-        };
-        (receipt, ())
+        TxDone { db, result, created, logs }
     }
 }
 

@@ -396,3 +396,32 @@ fn static_calls_cannot_write_and_value_moves_with_calls() {
     r.assert_success();
     assert_eq!(chain.balance(storage), U256::from(5));
 }
+
+#[test]
+fn frames_nest_to_the_evm_depth_limit() {
+    // A program that calls itself with (n - 1) until n == 0, then returns n's depth count.
+    const DEEP: &str = r#"
+      (func (export "user_entrypoint") (param $len i32) (result i32)
+        (call $read_args (i32.const 0))
+        (if (i32.eqz (i32.load (i32.const 0)))
+          (then
+            (i32.store (i32.const 300) (i32.const 0))
+            (call $write_result (i32.const 300) (i32.const 4))
+            (return (i32.const 0))))
+        (i32.store (i32.const 0) (i32.sub (i32.load (i32.const 0)) (i32.const 1)))
+        (call $address (i32.const 100))
+        (if (call $call (i32.const 100) (i32.const 0) (i32.const 4) (i32.const 2048) (i64.const -1) (i32.const 200))
+          (then (return (i32.const 1))))
+        (drop (call $rrd (i32.const 300) (i32.const 0) (i32.const 4)))
+        (i32.store (i32.const 300) (i32.add (i32.load (i32.const 300)) (i32.const 1)))
+        (call $write_result (i32.const 300) (i32.const 4))
+        (i32.const 0))
+    "#;
+    let mut chain = chain();
+    let p = deploy_wat(&mut chain, &module(DEEP));
+    let mut tx = Tx::call(ALICE, p, U256::ZERO, 200u32.to_le_bytes().to_vec());
+    tx.gas_limit = 1_000_000_000;
+    let r = chain.transact(&tx);
+    r.assert_success();
+    assert_eq!(u32::from_le_bytes(r.output[..4].try_into().unwrap()), 200);
+}
