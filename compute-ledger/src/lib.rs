@@ -49,21 +49,16 @@ use alloc::{vec, vec::Vec};
 
 use alloy_sol_types::SolCall;
 use compute_fi_contracts::{
-    interfaces::ledger::{exactInputSingleCall, ExactInputSingleParams, IAggregatorV3, IErc20View},
+    interfaces::ledger::{exactInputSingleCall, ExactInputSingleParams, IAggregatorV3, IErc20Calls, IErc20View},
     math::{bps_of, mul_div, Rounding, BPS},
 };
-use openzeppelin_stylus::{
-    access::control::{self as ac, AccessControl, IAccessControl},
-    token::erc20::utils::safe_erc20::{self, ISafeErc20, SafeErc20},
-    utils::introspection::erc165::IErc165,
-};
 use stylus_sdk::{
-    alloy_primitives::{aliases::B32, uint, Address, Uint, B256, I256, U256},
+    alloy_primitives::{uint, Address, Uint, I256, U256},
     alloy_sol_types::sol,
     call,
     prelude::*,
     storage::{
-        StorageAddress, StorageBool, StorageI256, StorageMap, StorageU16, StorageU256, StorageU64,
+        StorageAddress, StorageMap, StorageU16, StorageU256, StorageU64,
         StorageUint,
     },
 };
@@ -91,6 +86,18 @@ pub mod reason {
     pub const NOT_CONFIGURED: u8 = 6;
 }
 
+/// Kinds of [`MarketMoved`].
+pub mod kind {
+    /// Spendable credits became reserved.
+    pub const RESERVE: u8 = 1;
+    /// Reserved credits went back to spendable.
+    pub const RELEASE: u8 = 2;
+    /// Reserved credits were charged: now owed to the market.
+    pub const CHARGE: u8 = 3;
+    /// Owed tokens were paid out (to a provider).
+    pub const PAY: u8 = 4;
+}
+
 sol! {
     /// Yield was attributed to share holders (`totalSupply` > 0) or to the pool.
     #[derive(Debug)]
@@ -114,21 +121,15 @@ sol! {
     /// Credits moved between accounts.
     #[derive(Debug)]
     event CreditsTransferred(address indexed from, address indexed to, uint256 amount);
-    /// The market reserved `amount` of `account`'s credits.
+    /// A market operation (see [`kind`]) moved `amount` for `account`.
     #[derive(Debug)]
-    event Reserved(address indexed account, uint256 amount);
-    /// The market released `amount` of `account`'s reservation back to its credits.
+    event MarketMoved(uint8 indexed kind, address indexed account, uint256 amount);
+    /// The admin (community governance) changed.
     #[derive(Debug)]
-    event Released(address indexed account, uint256 amount);
-    /// The market charged `amount` of `account`'s reservation (now owed to the market).
-    #[derive(Debug)]
-    event Charged(address indexed account, uint256 amount);
-    /// The market paid `amount` of what it is owed to `to`.
-    #[derive(Debug)]
-    event Paid(address indexed to, uint256 amount);
+    event AdminChanged(address indexed previous, address indexed admin);
     /// Conversion settings changed.
     #[derive(Debug)]
-    event ConversionConfigured(address router, uint24 fee, address feed, uint64 maxAge, uint16 slippageBps, int256 minAnswer, int256 maxAnswer);
+    event ConversionConfigured(address router, uint24 fee, address feed, uint64 maxAge, uint16 slippageBps, uint256 minAnswer, uint256 maxAnswer);
     /// Pool account or share changed.
     #[derive(Debug)]
     event PoolConfigured(address pool, uint16 poolBps);
@@ -136,12 +137,9 @@ sol! {
     #[derive(Debug)]
     event MarketConfigured(address market);
 
-    /// Only the configured vault may call this.
+    /// Only the configured vault (hooks) or job market (market functions) may call this.
     #[derive(Debug)]
-    error NotVault(address caller);
-    /// Only the configured job market may call this.
-    #[derive(Debug)]
-    error NotMarket(address caller);
+    error NotAllowed(address caller);
     /// An amount overflowed 256 bits.
     #[derive(Debug)]
     error Overflow();
@@ -163,6 +161,12 @@ sol! {
     /// The vault's hand-over did not arrive: the ledger's balance of `token` is short.
     #[derive(Debug)]
     error AssetsNotReceived(address token, uint256 expected, uint256 balance);
+    /// Only the admin may call this.
+    #[derive(Debug)]
+    error Unauthorized(address caller);
+    /// A token call reverted or did not return `true`.
+    #[derive(Debug)]
+    error TokenCallFailed(address token);
     /// A balance read failed.
     #[derive(Debug)]
     error ReadFailed(address target);
@@ -177,8 +181,7 @@ sol! {
 /// Every error of the ledger.
 #[derive(SolidityError, Debug)]
 pub enum Error {
-    NotVault(NotVault),
-    NotMarket(NotMarket),
+    NotAllowed(NotAllowed),
     Overflow(Overflow),
     InvalidArgument(InvalidArgument),
     AlreadyInitialized(AlreadyInitialized),
@@ -189,27 +192,14 @@ pub enum Error {
     ReadFailed(ReadFailed),
     NothingToConvert(NothingToConvert),
     ConversionRefused(ConversionRefused),
-    Unauthorized(ac::AccessControlUnauthorizedAccount),
-    BadConfirmation(ac::AccessControlBadConfirmation),
-    TokenFailed(safe_erc20::SafeErc20FailedOperation),
-    TokenAllowance(safe_erc20::SafeErc20FailedDecreaseAllowance),
+    Unauthorized(Unauthorized),
+    TokenFailed(TokenCallFailed),
 }
 
-impl From<ac::Error> for Error {
-    fn from(e: ac::Error) -> Self {
-        match e {
-            ac::Error::UnauthorizedAccount(e) => Error::Unauthorized(e),
-            ac::Error::BadConfirmation(e) => Error::BadConfirmation(e),
-        }
-    }
-}
-
-impl From<safe_erc20::Error> for Error {
-    fn from(e: safe_erc20::Error) -> Self {
-        match e {
-            safe_erc20::Error::SafeErc20FailedOperation(e) => Error::TokenFailed(e),
-            safe_erc20::Error::SafeErc20FailedDecreaseAllowance(e) => Error::TokenAllowance(e),
-        }
+fn token_ok<E>(r: Result<bool, E>, token: Address) -> Result<(), Error> {
+    match r {
+        Ok(true) => Ok(()),
+        _ => Err(Error::TokenFailed(TokenCallFailed { token })),
     }
 }
 
@@ -227,6 +217,15 @@ fn sub(a: U256, b: U256) -> Result<U256, Error> {
 
 fn mul(a: U256, b: U256) -> Result<U256, Error> {
     a.checked_mul(b).ok_or_else(overflow)
+}
+
+/// `10^n`, checked.
+fn pow10(n: u8) -> Result<U256, Error> {
+    let mut x = U256::from(1u8);
+    for _ in 0..n {
+        x = mul(x, U256::from(10u8))?;
+    }
+    Ok(x)
 }
 
 /// `x * y / d` rounded down; zero when `d` is zero (an empty epoch).
@@ -272,9 +271,7 @@ struct Settled {
 #[entrypoint]
 #[storage]
 pub struct ComputeLedger {
-    access: AccessControl,
-    safe: SafeErc20,
-    initialized: StorageBool,
+    admin: StorageAddress,
     vault: StorageAddress,
     asset: StorageAddress,
     payment: StorageAddress,
@@ -286,8 +283,8 @@ pub struct ComputeLedger {
     feed: StorageAddress,
     max_age: StorageU64,
     slippage_bps: StorageU16,
-    min_answer: StorageI256,
-    max_answer: StorageI256,
+    min_answer: StorageU256,
+    max_answer: StorageU256,
     /// Price scaling: output = input * answer * `price_num` / `price_den`
     /// (10^payment decimals over 10^(feed decimals + asset decimals)).
     price_num: StorageU256,
@@ -314,7 +311,6 @@ pub struct ComputeLedger {
 }
 
 #[public]
-#[implements(IAccessControl<Error = Error>, IErc165)]
 impl ComputeLedger {
     /// Direct deployment: sets everything up (see [`Self::initialize`]).
     #[constructor]
@@ -432,7 +428,8 @@ impl ComputeLedger {
         log(self.vm(), ToppedUp { from, account, amount });
         let me = self.vm().contract_address();
         let token = self.payment.get();
-        Ok(self.safe.safe_transfer_from(token, from, me, amount)?)
+        let r = IErc20Calls::new(token).transfer_from(&mut *self, from, me, amount);
+        token_ok(r, token)
     }
 
     /// Moves `amount` of the caller's spendable credits to `to`.
@@ -471,7 +468,7 @@ impl ComputeLedger {
     /// not yet harvested or converted.
     pub fn pending(&self, account: Address) -> Result<U256, Error> {
         let b = self.shares_of(account)?;
-        Ok(self.compute(account, b)?.pend / SCALE)
+        frac(self.compute(account, b)?.pend, U256::from(1u8), SCALE)
     }
 
     // ---------------------------------------------------------------- market
@@ -483,7 +480,7 @@ impl ComputeLedger {
         let mut acc = self.accounts.setter(account);
         let r = add(acc.reserved.get(), amount)?;
         acc.reserved.set(r);
-        log(self.vm(), Reserved { account, amount });
+        log(self.vm(), MarketMoved { kind: kind::RESERVE, account, amount });
         Ok(())
     }
 
@@ -494,7 +491,7 @@ impl ComputeLedger {
         let mut acc = self.accounts.setter(account);
         let c = add(acc.credits.get(), amount)?;
         acc.credits.set(c);
-        log(self.vm(), Released { account, amount });
+        log(self.vm(), MarketMoved { kind: kind::RELEASE, account, amount });
         Ok(())
     }
 
@@ -503,7 +500,7 @@ impl ComputeLedger {
         self.only_market()?;
         self.unreserve(account, amount)?;
         self.owed.set(add(self.owed.get(), amount)?);
-        log(self.vm(), Charged { account, amount });
+        log(self.vm(), MarketMoved { kind: kind::CHARGE, account, amount });
         Ok(())
     }
 
@@ -516,9 +513,10 @@ impl ComputeLedger {
         }
         self.owed.set(owed - amount);
         self.accounted.set(sub(self.accounted.get(), amount)?);
-        log(self.vm(), Paid { to, amount });
+        log(self.vm(), MarketMoved { kind: kind::PAY, account: to, amount });
         let token = self.payment.get();
-        Ok(self.safe.safe_transfer(token, to, amount)?)
+        let r = IErc20Calls::new(token).transfer(&mut *self, to, amount);
+        token_ok(r, token)
     }
 
     // ---------------------------------------------------------------- admin
@@ -534,8 +532,8 @@ impl ComputeLedger {
         feed: Address,
         max_age: u64,
         slippage_bps: u16,
-        min_answer: I256,
-        max_answer: I256,
+        min_answer: U256,
+        max_answer: U256,
     ) -> Result<(), Error> {
         self.only_admin()?;
         if u64::from(slippage_bps) > BPS || min_answer > max_answer {
@@ -545,9 +543,8 @@ impl ComputeLedger {
         let feed_dec = IAggregatorV3::new(feed).decimals(&*self).map_err(|_| Error::ReadFailed(ReadFailed { target: feed }))?;
         let asset_dec = dec(self, self.asset.get())?;
         let pay_dec = dec(self, self.payment.get())?;
-        let ten = U256::from(10u8);
-        self.price_num.set(ten.pow(U256::from(pay_dec)));
-        self.price_den.set(ten.pow(U256::from(feed_dec) + U256::from(asset_dec)));
+        self.price_num.set(pow10(pay_dec)?);
+        self.price_den.set(pow10(feed_dec.saturating_add(asset_dec))?);
         self.router.set(router);
         self.fee.set(fee);
         self.feed.set(feed);
@@ -578,6 +575,20 @@ impl ComputeLedger {
         Ok(())
     }
 
+    // ---------------------------------------------------------------- admin role
+
+    /// The admin (community governance: multisig, timelock or governor).
+    pub fn admin(&self) -> Address {
+        self.admin.get()
+    }
+
+    /// Admin: hands the role to `admin` (nonzero).
+    #[selector(name = "setAdmin")]
+    pub fn set_admin(&mut self, admin: Address) -> Result<(), Error> {
+        self.only_admin()?;
+        self.set_admin_inner(admin)
+    }
+
     // ---------------------------------------------------------------- views
 
     /// The vault, its asset, the payment token, the pool account, the market.
@@ -585,21 +596,15 @@ impl ComputeLedger {
         (self.vault.get(), self.asset.get(), self.payment.get(), self.pool.get(), self.market.get())
     }
 
-    /// Open epoch, yield-per-share and credits-per-share accumulators.
-    pub fn accumulators(&self) -> (u64, U256, U256) {
-        (self.epoch.get().to::<u64>(), self.yps.get(), self.cps.get())
+    /// The open epoch.
+    pub fn epoch(&self) -> u64 {
+        self.epoch.get().to::<u64>()
     }
 
     /// Payment tokens in the books (backing of credits, reservations and market debt),
     /// owed to the market, and harvested assets waiting for conversion.
     pub fn totals(&self) -> (U256, U256, U256) {
         (self.accounted.get(), self.owed.get(), self.unconverted.get())
-    }
-
-    /// The pool's share of each harvest in basis points.
-    #[selector(name = "poolBps")]
-    pub fn pool_bps(&self) -> u16 {
-        self.pool_bps.get().to::<u16>()
     }
 }
 
@@ -613,14 +618,14 @@ impl ComputeLedger {
         pool: Address,
         pool_bps: u16,
     ) -> Result<(), Error> {
-        if self.initialized.get() {
+        // The vault is never zero once set up: it is the initialised flag.
+        if !self.vault.get().is_zero() {
             return Err(Error::AlreadyInitialized(AlreadyInitialized {}));
         }
         if admin.is_zero() || vault.is_zero() || asset.is_zero() || payment.is_zero() {
             return Err(Error::InvalidArgument(InvalidArgument {}));
         }
-        self.initialized.set(true);
-        self.access._grant_role(AccessControl::DEFAULT_ADMIN_ROLE.into(), admin);
+        self.set_admin_inner(admin)?;
         self.vault.set(vault);
         self.asset.set(asset);
         self.payment.set(payment);
@@ -638,14 +643,27 @@ impl ComputeLedger {
     }
 
     fn only_admin(&self) -> Result<(), Error> {
-        let who = self.vm().msg_sender();
-        Ok(self.access._check_role(AccessControl::DEFAULT_ADMIN_ROLE.into(), who)?)
+        let caller = self.vm().msg_sender();
+        if caller != self.admin.get() {
+            return Err(Error::Unauthorized(Unauthorized { caller }));
+        }
+        Ok(())
+    }
+
+    fn set_admin_inner(&mut self, admin: Address) -> Result<(), Error> {
+        if admin.is_zero() {
+            return Err(Error::InvalidArgument(InvalidArgument {}));
+        }
+        let previous = self.admin.get();
+        self.admin.set(admin);
+        log(self.vm(), AdminChanged { previous, admin });
+        Ok(())
     }
 
     fn only_vault(&self) -> Result<(), Error> {
         let caller = self.vm().msg_sender();
         if caller != self.vault.get() {
-            return Err(Error::NotVault(NotVault { caller }));
+            return Err(Error::NotAllowed(NotAllowed { caller }));
         }
         Ok(())
     }
@@ -653,7 +671,7 @@ impl ComputeLedger {
     fn only_market(&self) -> Result<(), Error> {
         let caller = self.vm().msg_sender();
         if caller.is_zero() || caller != self.market.get() {
-            return Err(Error::NotMarket(NotMarket { caller }));
+            return Err(Error::NotAllowed(NotAllowed { caller }));
         }
         Ok(())
     }
@@ -771,26 +789,27 @@ impl ComputeLedger {
         let Ok((_, answer, _, updated_at, _)) = IAggregatorV3::new(feed_addr).latest_round_data(&*self) else {
             return Err(Self::refused(reason::FEED_FAILED, I256::ZERO, U256::ZERO));
         };
-        if answer <= I256::ZERO {
+        if answer.is_negative() || answer.is_zero() {
             return Err(Self::refused(reason::ZERO_PRICE, answer, updated_at));
         }
+        // answer > 0 here, so its two's complement is its value.
+        let price = answer.into_raw();
         let now = U256::from(self.vm().block_timestamp());
         let max_age = U256::from(self.max_age.get());
         if updated_at > now || now - updated_at > max_age {
             return Err(Self::refused(reason::STALE_PRICE, answer, updated_at));
         }
-        if answer < self.min_answer.get() || answer > self.max_answer.get() {
+        if price < self.min_answer.get() || price > self.max_answer.get() {
             return Err(Self::refused(reason::OUT_OF_BOUNDS, answer, updated_at));
         }
-        // answer > 0 here, so its two's complement is its value.
-        let price = answer.into_raw();
         let expected = mul_div(mul(amount_in, self.price_num.get())?, price, self.price_den.get(), Rounding::Down)
             .ok_or_else(overflow)?;
         let min_out = bps_of(expected, (BPS as u16).saturating_sub(self.slippage_bps.get().to::<u16>()))
             .ok_or_else(overflow)?;
         let me = self.vm().contract_address();
         let before = self.balance_of(payment, me)?;
-        self.safe.force_approve(asset, router, amount_in)?;
+        let r = IErc20Calls::new(asset).approve(&mut *self, router, amount_in);
+        token_ok(r, asset)?;
         let params = ExactInputSingleParams {
             tokenIn: asset,
             tokenOut: payment,
@@ -805,7 +824,8 @@ impl ComputeLedger {
         // stylus-sdk 0.9 offers no non-deprecated raw mutating call from `&mut self`.
         #[allow(deprecated)]
         let swapped = call::call(call::Call::new_in(self), router, &data).is_ok();
-        self.safe.force_approve(asset, router, U256::ZERO)?;
+        let r = IErc20Calls::new(asset).approve(&mut *self, router, U256::ZERO);
+        token_ok(r, asset)?;
         let after = self.balance_of(payment, me)?;
         let out = after.saturating_sub(before);
         if !swapped || out < min_out || out.is_zero() {
@@ -847,57 +867,8 @@ impl ComputeLedger {
     }
 }
 
-#[public]
-impl IAccessControl for ComputeLedger {
-    type Error = Error;
-
-    fn has_role(&self, role: B256, account: Address) -> bool {
-        self.access.has_role(role, account)
-    }
-
-    fn only_role(&self, role: B256) -> Result<(), Self::Error> {
-        Ok(self.access.only_role(role)?)
-    }
-
-    fn get_role_admin(&self, role: B256) -> B256 {
-        self.access.get_role_admin(role)
-    }
-
-    fn grant_role(&mut self, role: B256, account: Address) -> Result<(), Self::Error> {
-        Ok(self.access.grant_role(role, account)?)
-    }
-
-    fn revoke_role(&mut self, role: B256, account: Address) -> Result<(), Self::Error> {
-        Ok(self.access.revoke_role(role, account)?)
-    }
-
-    fn renounce_role(&mut self, role: B256, confirmation: Address) -> Result<(), Self::Error> {
-        Ok(self.access.renounce_role(role, confirmation)?)
-    }
-}
-
-#[public]
-impl IErc165 for ComputeLedger {
-    fn supports_interface(&self, interface_id: B32) -> bool {
-        self.access.supports_interface(interface_id)
-    }
-}
-
-/// Solidity text the SDK export omits: AccessControl (routed by a trait) and the events.
+/// Solidity text the SDK export omits: the events.
 pub const ABI_EXTRA: &str = "
-interface IAccessControl {
-    function hasRole(bytes32 role, address account) external view returns (bool);
-    function onlyRole(bytes32 role) external view;
-    function getRoleAdmin(bytes32 role) external view returns (bytes32);
-    function grantRole(bytes32 role, address account) external;
-    function revokeRole(bytes32 role, address account) external;
-    function renounceRole(bytes32 role, address confirmation) external;
-    function supportsInterface(bytes4 interfaceId) external view returns (bool);
-    event RoleAdminChanged(bytes32 indexed role, bytes32 indexed previousAdminRole, bytes32 indexed newAdminRole);
-    event RoleGranted(bytes32 indexed role, address indexed account, address indexed sender);
-    event RoleRevoked(bytes32 indexed role, address indexed account, address indexed sender);
-}
-
 interface IComputeLedgerEvents {
     event YieldAttributed(uint256 amount, uint256 totalSupply);
     event Harvested(uint256 indexed epoch, uint256 assets);
@@ -906,12 +877,10 @@ interface IComputeLedgerEvents {
     event Accrued(address indexed account, uint256 amount);
     event ToppedUp(address indexed from, address indexed account, uint256 amount);
     event CreditsTransferred(address indexed from, address indexed to, uint256 amount);
-    event Reserved(address indexed account, uint256 amount);
-    event Released(address indexed account, uint256 amount);
-    event Charged(address indexed account, uint256 amount);
-    event Paid(address indexed to, uint256 amount);
-    event ConversionConfigured(address router, uint24 fee, address feed, uint64 maxAge, uint16 slippageBps, int256 minAnswer, int256 maxAnswer);
+    event MarketMoved(uint8 indexed kind, address indexed account, uint256 amount);
+    event ConversionConfigured(address router, uint24 fee, address feed, uint64 maxAge, uint16 slippageBps, uint256 minAnswer, uint256 maxAnswer);
     event PoolConfigured(address pool, uint16 poolBps);
     event MarketConfigured(address market);
+    event AdminChanged(address indexed previous, address indexed admin);
 }
 ";

@@ -68,8 +68,8 @@ impl H {
                     feed.address(),
                     3600,
                     100,
-                    I256::try_from(1000_0000_0000i64).unwrap(),
-                    I256::try_from(10000_0000_0000i64).unwrap(),
+                    U256::from(1000_0000_0000u64),
+                    U256::from(10000_0000_0000u64),
                 )
                 .motsu_unwrap();
             pay.sender(admin).mint(router.address(), U256::from(10u128.pow(30))).motsu_unwrap();

@@ -1,3 +1,4 @@
 //! motsu unit and property tests.
 mod harness;
 mod ledger;
+mod props;

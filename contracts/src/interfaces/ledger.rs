@@ -21,6 +21,13 @@ sol_interface! {
         function decimals() external view returns (uint8);
     }
 
+    /// ERC-20 transfers (tokens must return `true`, as standard ERC-20s do).
+    interface IErc20Calls {
+        function transfer(address to, uint256 value) external returns (bool);
+        function transferFrom(address from, address to, uint256 value) external returns (bool);
+        function approve(address spender, uint256 value) external returns (bool);
+    }
+
     /// ERC-165.
     interface IErc165View {
         function supportsInterface(bytes4 interfaceId) external view returns (bool);
