@@ -27,30 +27,34 @@ extern crate alloc;
 
 use alloc::{string::String, vec, vec::Vec};
 
+use alloy_sol_types::SolCall;
 use compute_fi_contracts::{
-    interfaces::{
-        ledger_hooks::IComputeLedgerHooks,
-        vault::{IVaultAsset, IWeth, IYieldSource},
-    },
-    math::{bps_of, mul_div, Rounding},
+    interfaces::vault::{IVaultAsset, IWeth, IYieldSource},
+    math::{Rounding, BPS},
 };
+use alloy_sol_types::SolEvent;
 use openzeppelin_stylus::{
-    access::control::{self, AccessControl, IAccessControl},
+    access::control::{self, AccessControlBadConfirmation, AccessControlUnauthorizedAccount, RoleGranted, RoleRevoked},
     token::erc20::{
         self,
         extensions::{
             erc4626::{Deposit, Withdraw},
-            Erc20Metadata, IErc20Metadata, IErc4626,
+            IErc20Metadata, IErc4626,
         },
         Erc20, IErc20,
     },
-    utils::{introspection::erc165::IErc165, pausable, pausable::IPausable, Pausable},
+    utils::{
+        introspection::erc165::IErc165,
+        pausable::{self, EnforcedPause, ExpectedPause, Paused, Unpaused},
+    },
 };
+#[allow(deprecated)]
 use stylus_sdk::{
-    alloy_primitives::{aliases::B32, b256, Address, B256, U16, U256, U64, U8},
+    alloy_primitives::{aliases::B32, b256, Address, B256, U16, U256, U512, U64, U8},
     alloy_sol_types::sol,
+    call::RawCall,
     prelude::*,
-    storage::{StorageAddress, StorageBool, StorageMap, StorageU16, StorageU256, StorageU64, StorageU8},
+    storage::{StorageAddress, StorageB256, StorageMap, StorageU16, StorageU256, StorageU64, StorageU8},
 };
 
 /// `keccak256("KEEPER_ROLE")`: may harvest when harvest is keeper-only.
@@ -58,16 +62,39 @@ pub const KEEPER_ROLE: B256 = b256!("fc8737ab85eb45125971625a9ebdb75cc78e01d5c1f
 /// `keccak256("GUARDIAN_ROLE")`: may pause, unpause and pull everything back to idle.
 pub const GUARDIAN_ROLE: B256 = b256!("55435dd261a4b9b3364963f7738a7a662ad9c84396d64be3365284bb7f0a5041");
 
+/// Role bits in `roles` (the admin role is OpenZeppelin's `DEFAULT_ADMIN_ROLE`, zero).
+const ADMIN_BIT: u8 = 1;
+const KEEPER_BIT: u8 = 2;
+const GUARDIAN_BIT: u8 = 4;
+
+/// The bit of a known role, 0 for any other.
+fn role_bit(role: B256) -> u8 {
+    if role == B256::ZERO {
+        ADMIN_BIT
+    } else if role == KEEPER_ROLE {
+        KEEPER_BIT
+    } else if role == GUARDIAN_ROLE {
+        GUARDIAN_BIT
+    } else {
+        0
+    }
+}
+
+const INITIALIZED: u8 = 1;
+const NATIVE: u8 = 2;
+const IDLE_ONLY: u8 = 4;
+const KEEPER_ONLY: u8 = 8;
+const EXACT_STAKE: u8 = 16;
+const PAUSED: u8 = 32;
+
 /// The vault's own events, for the ABI export (the SDK omits events).
 pub const EVENTS_ABI: &str = "
 interface IYieldVaultEvents {
     event YieldAttributed(uint256 amount, uint256 totalSupply);
     event Harvested(address indexed ledger, uint256 yieldAttributed, uint256 assets, uint256 totalSupply);
-    event LimitsSet(uint256 totalCap, uint256 accountCap, uint256 minStake, bool exactStake, uint64 lockDuration);
-    event HarvestConfigSet(uint256 minHarvest, uint64 interval, bool keeperOnly, uint16 maxProfitBps, uint16 maxLossBps);
+    event Configured(uint256 totalCap, uint256 accountCap, uint256 minStake, bool exactStake, uint64 lockDuration, uint256 minHarvest, uint64 harvestInterval, bool keeperOnly, uint16 maxProfitBps, uint16 maxLossBps);
     event LedgerSet(address indexed ledger);
     event EmergencyWithdrawn(uint256 sourceShares, uint256 assets);
-    event InvestingResumed(uint256 assets);
     event Paused(address account);
     event Unpaused(address account);
     event RoleAdminChanged(bytes32 indexed role, bytes32 indexed previousAdminRole, bytes32 indexed newAdminRole);
@@ -77,6 +104,16 @@ interface IYieldVaultEvents {
 ";
 
 sol! {
+    /// The calls of `compute_fi_contracts::interfaces::ledger_hooks::IComputeLedgerHooks`,
+    /// encoded here and sent through the vault's one raw-call helper (the `sol_interface!`
+    /// wrappers cost ~1.4 KiB of WASM). A test checks both declarations stay the same.
+    interface ILedgerHooks {
+        function onSharesChanged(address from, uint256 from_balance_before, address to, uint256 to_balance_before, uint256 total_supply_before, uint256 yield_attributed) external;
+        function onHarvest(uint256 yield_attributed, uint256 total_supply, uint256 assets) external;
+    }
+}
+
+sol! {
     /// Yield `amount` was attributed to the `totalSupply` shares outstanding.
     #[derive(Debug)]
     event YieldAttributed(uint256 amount, uint256 totalSupply);
@@ -84,52 +121,37 @@ sol! {
     /// at this call.
     #[derive(Debug)]
     event Harvested(address indexed ledger, uint256 yieldAttributed, uint256 assets, uint256 totalSupply);
+    /// The configuration changed (or was set up).
     #[derive(Debug)]
-    event LimitsSet(uint256 totalCap, uint256 accountCap, uint256 minStake, bool exactStake, uint64 lockDuration);
-    #[derive(Debug)]
-    event HarvestConfigSet(uint256 minHarvest, uint64 interval, bool keeperOnly, uint16 maxProfitBps, uint16 maxLossBps);
+    event Configured(uint256 totalCap, uint256 accountCap, uint256 minStake, bool exactStake, uint64 lockDuration, uint256 minHarvest, uint64 harvestInterval, bool keeperOnly, uint16 maxProfitBps, uint16 maxLossBps);
     #[derive(Debug)]
     event LedgerSet(address indexed ledger);
     /// Everything was pulled back from the source: `sourceShares` redeemed for `assets`.
     #[derive(Debug)]
     event EmergencyWithdrawn(uint256 sourceShares, uint256 assets);
-    /// Idle `assets` went back into the source.
-    #[derive(Debug)]
-    event InvestingResumed(uint256 assets);
 
     /// `initialize` or the constructor already ran.
     #[derive(Debug)]
     error AlreadyInitialized();
-    /// A setup address is zero.
+    /// A setup address is zero, or the loss bound is above 10,000 bps.
     #[derive(Debug)]
-    error InvalidSetup(address asset, address source, address ledger, address admin);
-    /// A configured bound is out of range (bps above 10,000 for the loss bound).
+    error InvalidSetup(address asset, address source, address ledger, uint16 maxLossBps);
+    /// The deposit is below the minimum stake (`exact`: not exactly the stake).
     #[derive(Debug)]
-    error InvalidBps(uint16 maxProfitBps, uint16 maxLossBps);
-    /// The deposit is below the minimum stake.
+    error StakeRejected(uint256 assets, uint256 stake, bool exact);
+    /// The deposit would take `account`'s holding (or, for account zero, the total
+    /// supply) above `cap`.
     #[derive(Debug)]
-    error StakeTooSmall(uint256 assets, uint256 minStake);
-    /// The community takes exactly `stake` per deposit.
-    #[derive(Debug)]
-    error StakeNotExact(uint256 assets, uint256 stake);
-    /// The deposit would take total principal above the cap.
-    #[derive(Debug)]
-    error TotalCapExceeded(uint256 totalSupply, uint256 shares, uint256 cap);
-    /// The deposit would take the receiver above the per-account cap.
-    #[derive(Debug)]
-    error AccountCapExceeded(address account, uint256 balance, uint256 shares, uint256 cap);
+    error CapExceeded(address account, uint256 held, uint256 shares, uint256 cap);
     /// The owner's shares are locked until `unlockTime` (from its latest deposit).
     #[derive(Debug)]
     error SharesLocked(address owner, uint64 unlockTime);
     /// The owner holds fewer shares than the exit needs.
     #[derive(Debug)]
     error InsufficientShares(address owner, uint256 shares, uint256 balance);
-    /// The deposit is worth no share.
+    /// The operation moves nothing: `assets` buys no share or `shares` are worth nothing.
     #[derive(Debug)]
-    error ZeroShares(uint256 assets);
-    /// The exit is worth no asset.
-    #[derive(Debug)]
-    error ZeroAssets(uint256 shares);
+    error ZeroAmount(uint256 assets, uint256 shares);
     /// The deficit exceeds the loss bound: deposits are refused (exits still work).
     #[derive(Debug)]
     error LossBeyondBound(uint256 value, uint256 principal, uint16 maxLossBps);
@@ -142,30 +164,22 @@ sol! {
     /// Not enough attributed yield to harvest.
     #[derive(Debug)]
     error HarvestBelowMinimum(uint256 pending, uint256 minimum);
-    /// The asset refused a transfer (call failed or returned false).
+    /// A call to `target` (asset, source, ledger or ETH receiver) failed or returned
+    /// something unusable; `amount` is what it was to move.
     #[derive(Debug)]
-    error AssetTransferFailed(address token, address to, uint256 amount);
-    /// A call to the yield source failed.
-    #[derive(Debug)]
-    error SourceCallFailed(address source);
-    /// A call to the ledger failed.
-    #[derive(Debug)]
-    error LedgerCallFailed(address ledger);
+    error CallFailed(address target, uint256 amount);
     /// Native ETH is enabled only when the asset is WETH.
     #[derive(Debug)]
     error NativeNotSupported();
-    /// Sending ETH to `to` failed.
-    #[derive(Debug)]
-    error EthTransferFailed(address to, uint256 amount);
     /// ETH arrived from someone other than the WETH asset.
     #[derive(Debug)]
     error UnexpectedEth(address from, uint256 amount);
-    /// The ledger can change only while no share and no pending yield exist.
-    #[derive(Debug)]
-    error LedgerFixed(uint256 totalSupply, uint256 pending);
     /// A computation overflowed or divided by zero (value of the vault is zero).
     #[derive(Debug)]
     error MathOverflow();
+    /// Only the admin, keeper and guardian roles exist.
+    #[derive(Debug)]
+    error UnknownRole(bytes32 role);
 }
 
 /// Every failure of the vault.
@@ -183,27 +197,20 @@ pub enum Error {
     ExpectedPause(pausable::ExpectedPause),
     AlreadyInitialized(AlreadyInitialized),
     InvalidSetup(InvalidSetup),
-    InvalidBps(InvalidBps),
-    StakeTooSmall(StakeTooSmall),
-    StakeNotExact(StakeNotExact),
-    TotalCapExceeded(TotalCapExceeded),
-    AccountCapExceeded(AccountCapExceeded),
+    StakeRejected(StakeRejected),
+    CapExceeded(CapExceeded),
     SharesLocked(SharesLocked),
     InsufficientShares(InsufficientShares),
-    ZeroShares(ZeroShares),
-    ZeroAssets(ZeroAssets),
+    ZeroAmount(ZeroAmount),
     LossBeyondBound(LossBeyondBound),
     InDeficit(InDeficit),
     HarvestTooSoon(HarvestTooSoon),
     HarvestBelowMinimum(HarvestBelowMinimum),
-    AssetTransferFailed(AssetTransferFailed),
-    SourceCallFailed(SourceCallFailed),
-    LedgerCallFailed(LedgerCallFailed),
+    CallFailed(CallFailed),
     NativeNotSupported(NativeNotSupported),
-    EthTransferFailed(EthTransferFailed),
     UnexpectedEth(UnexpectedEth),
-    LedgerFixed(LedgerFixed),
     MathOverflow(MathOverflow),
+    UnknownRole(UnknownRole),
 }
 
 impl From<erc20::Error> for Error {
@@ -237,8 +244,54 @@ impl From<pausable::Error> for Error {
     }
 }
 
+/// `x * y / d` rounded as asked; `None` when `d` is zero or the result exceeds 256 bits.
+/// Same contract as `compute_fi_contracts::math::mul_div` (a property test checks they
+/// agree) but divides by shift-and-subtract: ruint's generic 512-bit division costs over
+/// 4 KiB of WASM, this a few hundred bytes and a few dozen gas.
+pub fn mul_div(x: U256, y: U256, d: U256, rounding: Rounding) -> Option<U256> {
+    if d.is_zero() {
+        return None;
+    }
+    let p = U512::from(x).wrapping_mul(U512::from(y));
+    let d = U512::from(d);
+    let mut q = U512::ZERO;
+    let mut r = U512::ZERO;
+    for i in (0..p.bit_len()).rev() {
+        r = (r << 1usize) | U512::from(p.bit(i) as u8);
+        q <<= 1usize;
+        if r >= d {
+            r = r.wrapping_sub(d);
+            q |= U512::from(1u8);
+        }
+    }
+    if rounding == Rounding::Up && !r.is_zero() {
+        q = q.checked_add(U512::from(1u8))?;
+    }
+    U256::checked_from_limbs_slice(q.as_limbs())
+}
+
+/// `amount * bps / 10_000`, rounded down.
+pub fn bps_of(amount: U256, bps: u16) -> Option<U256> {
+    mul_div(amount, U256::from(bps), U256::from(BPS), Rounding::Down)
+}
+
+/// A string stored left-aligned in a word: the bytes up to the last non-zero one.
+fn short_string(word: B256) -> String {
+    let len = word.iter().rposition(|b| *b != 0).map_or(0, |i| i + 1);
+    String::from_utf8(word.get(..len).unwrap_or_default().to_vec()).unwrap_or_default()
+}
+
 fn overflow() -> Error {
     Error::MathOverflow(MathOverflow {})
+}
+
+fn call_failed(target: Address, amount: U256) -> Error {
+    Error::CallFailed(CallFailed { target, amount })
+}
+
+/// First return word of a call to `target`; a short answer is a failure.
+fn word(target: Address, ret: &[u8]) -> Result<U256, Error> {
+    ret.get(..32).map(U256::from_be_slice).ok_or_else(|| call_failed(target, U256::ZERO))
 }
 
 /// The vault's accounting at one moment: `supply` = principal owed (shares),
@@ -277,20 +330,18 @@ impl Books {
 #[storage]
 pub struct YieldVault {
     erc20: Erc20,
-    metadata: Erc20Metadata,
-    access: AccessControl,
-    pausable: Pausable,
+    /// Name and symbol, left-aligned and zero-padded (at most 32 bytes each).
+    name: StorageB256,
+    symbol: StorageB256,
+    /// Per account: its role bits (ADMIN_BIT | KEEPER_BIT | GUARDIAN_BIT).
+    roles: StorageMap<Address, StorageU8>,
     asset: StorageAddress,
     source: StorageAddress,
     ledger: StorageAddress,
     decimals: StorageU8,
-    initialized: StorageBool,
-    /// The asset is WETH: `depositEth` and `redeemEth` are enabled.
-    native: StorageBool,
-    /// Emergency: new deposits stay idle until `resumeInvesting`.
-    idle_only: StorageBool,
-    keeper_only: StorageBool,
-    exact_stake: StorageBool,
+    /// INITIALIZED | NATIVE (asset is WETH) | IDLE_ONLY (emergency: deposits stay idle) |
+    /// KEEPER_ONLY (harvest needs the keeper role) | EXACT_STAKE.
+    flags: StorageU8,
     max_profit_bps: StorageU16,
     max_loss_bps: StorageU16,
     lock_duration: StorageU64,
@@ -307,9 +358,11 @@ pub struct YieldVault {
 }
 
 #[public]
-#[implements(IErc4626<Error = Error>, IErc20<Error = Error>, IErc20Metadata, IAccessControl<Error = Error>, IErc165)]
+#[implements(IErc4626<Error = Error>, IErc20<Error = Error>, IErc20Metadata, IErc165)]
 impl YieldVault {
-    /// Direct deployment: see `initialize`.
+    /// Direct deployment: see `initialize`. `name` and `symbol` are UTF-8, left-aligned
+    /// and zero-padded in a bytes32 each (a short string: 32 bytes at most), which keeps
+    /// string decoding out of the artifact.
     #[constructor]
     #[allow(clippy::too_many_arguments)]
     pub fn constructor(
@@ -318,8 +371,8 @@ impl YieldVault {
         source: Address,
         ledger: Address,
         admin: Address,
-        name: String,
-        symbol: String,
+        name: B256,
+        symbol: B256,
         native: bool,
         lock_duration: u64,
         min_stake: U256,
@@ -338,8 +391,8 @@ impl YieldVault {
         source: Address,
         ledger: Address,
         admin: Address,
-        name: String,
-        symbol: String,
+        name: B256,
+        symbol: B256,
         native: bool,
         lock_duration: u64,
         min_stake: U256,
@@ -351,22 +404,14 @@ impl YieldVault {
     /// Payable deposit of native ETH, wrapped into the WETH asset.
     #[payable]
     pub fn deposit_eth(&mut self, receiver: Address) -> Result<U256, Error> {
-        if !self.native.get() {
-            return Err(Error::NativeNotSupported(NativeNotSupported {}));
-        }
+        self.only_native()?;
         let assets = self.vm().msg_value();
-        self.check_stake(assets)?;
-        let books = self.open_deposit()?;
-        let shares = books.to_shares(assets, Rounding::Down)?;
-        self.enter(receiver, assets, shares, books, false)?;
-        Ok(shares)
+        self.deposit_to(assets, receiver, false)
     }
 
     /// `redeem` paying native ETH (the WETH asset is unwrapped).
     pub fn redeem_eth(&mut self, shares: U256, receiver: Address, owner: Address) -> Result<U256, Error> {
-        if !self.native.get() {
-            return Err(Error::NativeNotSupported(NativeNotSupported {}));
-        }
+        self.only_native()?;
         self.redeem_to(shares, receiver, owner, true)
     }
 
@@ -374,7 +419,7 @@ impl YieldVault {
     #[receive]
     pub fn receive(&mut self) -> Result<(), Vec<u8>> {
         let from = self.vm().msg_sender();
-        if !self.native.get() || from != self.asset.get() {
+        if !self.flag(NATIVE) || from != self.asset.get() {
             return Err(Error::UnexpectedEth(UnexpectedEth { from, amount: self.vm().msg_value() }).into());
         }
         Ok(())
@@ -383,9 +428,9 @@ impl YieldVault {
     /// Moves attributed yield to the ledger. Open to anyone unless keeper-only; needs the
     /// interval since the last harvest, no deficit and at least the minimum pending.
     pub fn harvest(&mut self) -> Result<U256, Error> {
-        self.pausable.when_not_paused()?;
-        if self.keeper_only.get() {
-            self.access._check_role(KEEPER_ROLE, self.vm().msg_sender())?;
+        self.when_not_paused()?;
+        if self.flag(KEEPER_ONLY) {
+            self.check_role(KEEPER_ROLE)?;
         }
         let now = self.vm().block_timestamp();
         let next = self.last_harvest.get().to::<u64>().saturating_add(self.harvest_interval.get().to::<u64>());
@@ -406,132 +451,72 @@ impl YieldVault {
         let ledger = self.ledger.get();
         self.free_up(assets)?;
         self.send_asset(ledger, assets)?;
-        IComputeLedgerHooks::new(ledger)
-            .on_harvest(&mut *self, books.accrued, books.supply, assets)
-            .map_err(|_| Error::LedgerCallFailed(LedgerCallFailed { ledger }))?;
-        log(
-            self.vm(),
-            Harvested { ledger, yieldAttributed: books.accrued, assets, totalSupply: books.supply },
-        );
+        let call = ILedgerHooks::onHarvestCall { yield_attributed: books.accrued, total_supply: books.supply, assets };
+        self.call_out(ledger, &call.abi_encode(), U256::ZERO, assets)?;
+        self.emit(&[Harvested::SIGNATURE_HASH, ledger.into_word()], &[books.accrued, assets, books.supply]);
         Ok(assets)
     }
 
-    /// Admin: caps (in principal), minimum or exact stake, and the lock from each
-    /// account's latest deposit (seconds).
-    pub fn set_limits(
+    /// Admin: caps (in principal), minimum or exact stake, lock from each account's latest
+    /// deposit (seconds), harvest minimum and interval, keeper-only switch, profit bound
+    /// (pending yield at most `maxProfitBps` of principal) and loss bound (deposits refused
+    /// past a deficit of `maxLossBps` of principal, at most 10,000).
+    #[allow(clippy::too_many_arguments)]
+    pub fn configure(
         &mut self,
         total_cap: U256,
         account_cap: U256,
         min_stake: U256,
         exact_stake: bool,
         lock_duration: u64,
-    ) -> Result<(), Error> {
-        self.only_admin()?;
-        self.store_limits(total_cap, account_cap, min_stake, exact_stake, lock_duration);
-        Ok(())
-    }
-
-    /// Admin: harvest minimum and interval, keeper-only switch, profit bound (pending
-    /// yield at most `maxProfitBps` of principal) and loss bound (deposits refused past a
-    /// deficit of `maxLossBps` of principal, at most 10,000).
-    pub fn set_harvest_config(
-        &mut self,
         min_harvest: U256,
-        interval: u64,
+        harvest_interval: u64,
         keeper_only: bool,
         max_profit_bps: u16,
         max_loss_bps: u16,
     ) -> Result<(), Error> {
         self.only_admin()?;
-        self.store_harvest_config(min_harvest, interval, keeper_only, max_profit_bps, max_loss_bps)
+        self.store_config(
+            total_cap,
+            account_cap,
+            min_stake,
+            exact_stake,
+            lock_duration,
+            min_harvest,
+            harvest_interval,
+            keeper_only,
+            max_profit_bps,
+            max_loss_bps,
+        )
     }
 
-    /// Admin: repoints the ledger, only while no share and no pending yield exist.
-    pub fn set_ledger(&mut self, ledger: Address) -> Result<(), Error> {
-        self.only_admin()?;
-        let total_supply = self.erc20.total_supply();
-        let pending = self.pending.get();
-        if !total_supply.is_zero() || !pending.is_zero() {
-            return Err(Error::LedgerFixed(LedgerFixed { totalSupply: total_supply, pending }));
-        }
-        if ledger.is_zero() {
-            return Err(Error::InvalidSetup(InvalidSetup {
-                asset: self.asset.get(),
-                source: self.source.get(),
-                ledger,
-                admin: self.vm().msg_sender(),
-            }));
-        }
-        self.ledger.set(ledger);
-        log(self.vm(), LedgerSet { ledger });
-        Ok(())
+    /// (totalCap, accountCap, minStake, exactStake, lockDuration, minHarvest,
+    /// harvestInterval, keeperOnly, maxProfitBps, maxLossBps, yieldSource, ledger,
+    /// pendingYield, lastHarvest, flags): pending yield is attributed and not yet
+    /// harvested; flags = 2 native ETH | 4 idle only (emergency) | 32 paused.
+    #[allow(clippy::type_complexity)]
+    pub fn config(&self) -> (U256, U256, U256, bool, u64, U256, u64, bool, u16, u16, Address, Address, U256, u64, u8) {
+        (
+            self.total_cap.get(),
+            self.account_cap.get(),
+            self.min_stake.get(),
+            self.flag(EXACT_STAKE),
+            self.lock_duration.get().to::<u64>(),
+            self.min_harvest.get(),
+            self.harvest_interval.get().to::<u64>(),
+            self.flag(KEEPER_ONLY),
+            self.max_profit_bps.get().to::<u16>(),
+            self.max_loss_bps.get().to::<u16>(),
+            self.source.get(),
+            self.ledger.get(),
+            self.pending.get(),
+            self.last_harvest.get().to::<u64>(),
+            self.flags.get().to::<u8>(),
+        )
     }
 
-    /// Guardian: stops deposits, mints and harvests. Exits of unlocked shares go on.
-    pub fn pause(&mut self) -> Result<(), Error> {
-        self.access._check_role(GUARDIAN_ROLE, self.vm().msg_sender())?;
-        Ok(self.pausable.pause()?)
-    }
-
-    /// Guardian: lifts the pause.
-    pub fn unpause(&mut self) -> Result<(), Error> {
-        self.access._check_role(GUARDIAN_ROLE, self.vm().msg_sender())?;
-        Ok(self.pausable.unpause()?)
-    }
-
-    /// Guardian: redeems the whole source position to idle, keeps new deposits idle and
-    /// pauses (if not already paused). Exits go on from idle.
-    pub fn emergency_withdraw(&mut self) -> Result<U256, Error> {
-        self.access._check_role(GUARDIAN_ROLE, self.vm().msg_sender())?;
-        self.idle_only.set(true);
-        if !self.pausable.paused() {
-            self.pausable.pause()?;
-        }
-        let source_addr = self.source.get();
-        let this = self.vm().contract_address();
-        let source = IYieldSource::new(source_addr);
-        let fail = || Error::SourceCallFailed(SourceCallFailed { source: source_addr });
-        let shares = source.balance_of(&*self, this).map_err(|_| fail())?;
-        let assets = if shares.is_zero() {
-            U256::ZERO
-        } else {
-            source.redeem(&mut *self, shares, this, this).map_err(|_| fail())?
-        };
-        log(self.vm(), EmergencyWithdrawn { sourceShares: shares, assets });
-        Ok(assets)
-    }
-
-    /// Admin: ends the emergency; idle asset goes back into the source.
-    pub fn resume_investing(&mut self) -> Result<U256, Error> {
-        self.only_admin()?;
-        self.idle_only.set(false);
-        let idle = self.idle()?;
-        if !idle.is_zero() {
-            self.invest(idle)?;
-        }
-        log(self.vm(), InvestingResumed { assets: idle });
-        Ok(idle)
-    }
-
-    /// Whether the contract is paused.
-    pub fn paused(&self) -> bool {
-        self.pausable.paused()
-    }
-
-    pub fn yield_source(&self) -> Address {
-        self.source.get()
-    }
-
-    pub fn ledger(&self) -> Address {
-        self.ledger.get()
-    }
-
-    /// Yield attributed and not yet harvested.
-    pub fn pending_yield(&self) -> U256 {
-        self.pending.get()
-    }
-
-    /// Yield a call made now would attribute (before the profit bound has room: 0).
+    /// Yield a balance change made now would attribute (what a harvest now would add
+    /// to the pending yield).
     pub fn accruable_yield(&self) -> Result<U256, Error> {
         Ok(self.books()?.accrued)
     }
@@ -545,37 +530,75 @@ impl YieldVault {
         last.saturating_add(self.lock_duration.get().to::<u64>())
     }
 
-    /// (totalCap, accountCap, minStake, exactStake, lockDuration).
-    pub fn limits(&self) -> (U256, U256, U256, bool, u64) {
-        (
-            self.total_cap.get(),
-            self.account_cap.get(),
-            self.min_stake.get(),
-            self.exact_stake.get(),
-            self.lock_duration.get().to::<u64>(),
-        )
+    /// Whether `account` holds `role` (admin = zero, `KEEPER_ROLE`, `GUARDIAN_ROLE`).
+    pub fn has_role(&self, role: B256, account: Address) -> bool {
+        self.roles.get(account).to::<u8>() & role_bit(role) != 0
     }
 
-    /// (minHarvest, interval, keeperOnly, maxProfitBps, maxLossBps, lastHarvest).
-    pub fn harvest_config(&self) -> (U256, u64, bool, u16, u16, u64) {
-        (
-            self.min_harvest.get(),
-            self.harvest_interval.get().to::<u64>(),
-            self.keeper_only.get(),
-            self.max_profit_bps.get().to::<u16>(),
-            self.max_loss_bps.get().to::<u16>(),
-            self.last_harvest.get().to::<u64>(),
-        )
+    /// Admin: gives `role` to `account`.
+    pub fn grant_role(&mut self, role: B256, account: Address) -> Result<(), Error> {
+        self.only_admin()?;
+        self.set_role(role, account, true)
     }
 
-    /// Whether deposits stay idle (after `emergencyWithdraw`).
-    pub fn idle_only(&self) -> bool {
-        self.idle_only.get()
+    /// Admin: takes `role` from `account`.
+    pub fn revoke_role(&mut self, role: B256, account: Address) -> Result<(), Error> {
+        self.only_admin()?;
+        self.set_role(role, account, false)
     }
 
-    /// Whether native ETH deposits and redemptions are enabled (asset is WETH).
-    pub fn native(&self) -> bool {
-        self.native.get()
+    /// The caller gives up `role`; `confirmation` must be the caller.
+    pub fn renounce_role(&mut self, role: B256, confirmation: Address) -> Result<(), Error> {
+        if self.vm().msg_sender() != confirmation {
+            return Err(Error::BadConfirmation(AccessControlBadConfirmation {}));
+        }
+        self.set_role(role, confirmation, false)
+    }
+
+    /// Whether the contract is paused.
+    pub fn paused(&self) -> bool {
+        self.flag(PAUSED)
+    }
+
+    /// Guardian: stops deposits, mints and harvests. Exits of unlocked shares go on.
+    pub fn pause(&mut self) -> Result<(), Error> {
+        self.only_guardian()?;
+        self.set_paused(true)
+    }
+
+    /// Guardian: lifts the pause; after an emergency, idle asset goes back into the source.
+    pub fn unpause(&mut self) -> Result<(), Error> {
+        self.only_guardian()?;
+        self.set_paused(false)?;
+        if self.flag(IDLE_ONLY) {
+            self.set_flag(IDLE_ONLY, false);
+            let idle = self.idle()?;
+            if !idle.is_zero() {
+                self.invest(idle)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Guardian: redeems the whole source position to idle and pauses (if not already):
+    /// exits go on from idle, deposits stay idle until `unpause`.
+    pub fn emergency_withdraw(&mut self) -> Result<U256, Error> {
+        self.only_guardian()?;
+        self.set_flag(IDLE_ONLY, true);
+        if !self.flag(PAUSED) {
+            self.set_paused(true)?;
+        }
+        let source = self.source.get();
+        let this = self.vm().contract_address();
+        let shares = self.source_shares()?;
+        let assets = if shares.is_zero() {
+            U256::ZERO
+        } else {
+            let ret = self.call_out(source, &IYieldSource::redeemCall { shares, receiver: this, owner: this }.abi_encode(), U256::ZERO, shares)?;
+            word(source, &ret)?
+        };
+        self.emit(&[EmergencyWithdrawn::SIGNATURE_HASH], &[shares, assets]);
+        Ok(assets)
     }
 }
 
@@ -587,103 +610,219 @@ impl YieldVault {
         source: Address,
         ledger: Address,
         admin: Address,
-        name: String,
-        symbol: String,
+        name: B256,
+        symbol: B256,
         native: bool,
         lock_duration: u64,
         min_stake: U256,
         exact_stake: bool,
     ) -> Result<(), Error> {
-        if self.initialized.get() {
+        if self.flag(INITIALIZED) {
             return Err(Error::AlreadyInitialized(AlreadyInitialized {}));
         }
         if asset.is_zero() || source.is_zero() || ledger.is_zero() || admin.is_zero() {
-            return Err(Error::InvalidSetup(InvalidSetup { asset, source, ledger, admin }));
+            return Err(Error::InvalidSetup(InvalidSetup { asset, source, ledger, maxLossBps: 0 }));
         }
-        self.initialized.set(true);
+        self.set_flag(INITIALIZED, true);
+        self.set_flag(NATIVE, native);
         self.asset.set(asset);
         self.source.set(source);
         self.ledger.set(ledger);
-        self.native.set(native);
-        self.metadata.constructor(name, symbol);
-        self.access._grant_role(B256::from(AccessControl::DEFAULT_ADMIN_ROLE), admin);
-        self.store_limits(U256::MAX, U256::MAX, min_stake, exact_stake, lock_duration);
-        self.store_harvest_config(U256::ZERO, 0, false, 1_000, 100)?;
-        log(self.vm(), LedgerSet { ledger });
-        let token = IVaultAsset::new(asset);
-        let decimals = token
-            .decimals(&*self)
-            .map_err(|_| Error::AssetTransferFailed(AssetTransferFailed { token: asset, to: source, amount: U256::ZERO }))?;
-        self.decimals.set(U8::from(decimals));
+        self.name.set(name);
+        self.symbol.set(symbol);
+        self.set_role(B256::ZERO, admin, true)?;
+        self.store_config(U256::MAX, U256::MAX, min_stake, exact_stake, lock_duration, U256::ZERO, 0, false, 1_000, 100)?;
+        self.emit(&[LedgerSet::SIGNATURE_HASH, ledger.into_word()], &[]);
+        let ret = self.peek(asset, &IVaultAsset::decimalsCall {}.abi_encode())?;
+        self.decimals.set(U8::from(word(asset, &ret)?.to::<u8>()));
         // One standing approval: the source pulls each deposit with transferFrom.
-        let ok = token
-            .approve(&mut *self, source, U256::MAX)
-            .map_err(|_| Error::AssetTransferFailed(AssetTransferFailed { token: asset, to: source, amount: U256::MAX }))?;
-        if !ok {
-            return Err(Error::AssetTransferFailed(AssetTransferFailed { token: asset, to: source, amount: U256::MAX }));
-        }
-        Ok(())
+        let ret = self.call_out(asset, &IVaultAsset::approveCall { spender: source, value: U256::MAX }.abi_encode(), U256::ZERO, U256::MAX)?;
+        self.check_true(asset, &ret, U256::MAX)
     }
 
-    fn store_limits(&mut self, total_cap: U256, account_cap: U256, min_stake: U256, exact_stake: bool, lock_duration: u64) {
-        self.total_cap.set(total_cap);
-        self.account_cap.set(account_cap);
-        self.min_stake.set(min_stake);
-        self.exact_stake.set(exact_stake);
-        self.lock_duration.set(U64::from(lock_duration));
-        log(
-            self.vm(),
-            LimitsSet { totalCap: total_cap, accountCap: account_cap, minStake: min_stake, exactStake: exact_stake, lockDuration: lock_duration },
-        );
-    }
-
-    fn store_harvest_config(
+    #[allow(clippy::too_many_arguments)]
+    fn store_config(
         &mut self,
+        total_cap: U256,
+        account_cap: U256,
+        min_stake: U256,
+        exact_stake: bool,
+        lock_duration: u64,
         min_harvest: U256,
-        interval: u64,
+        harvest_interval: u64,
         keeper_only: bool,
         max_profit_bps: u16,
         max_loss_bps: u16,
     ) -> Result<(), Error> {
         if max_loss_bps > 10_000 {
-            return Err(Error::InvalidBps(InvalidBps { maxProfitBps: max_profit_bps, maxLossBps: max_loss_bps }));
+            return Err(Error::InvalidSetup(InvalidSetup {
+                asset: self.asset.get(),
+                source: self.source.get(),
+                ledger: self.ledger.get(),
+                maxLossBps: max_loss_bps,
+            }));
         }
+        self.total_cap.set(total_cap);
+        self.account_cap.set(account_cap);
+        self.min_stake.set(min_stake);
+        self.set_flag(EXACT_STAKE, exact_stake);
+        self.lock_duration.set(U64::from(lock_duration));
         self.min_harvest.set(min_harvest);
-        self.harvest_interval.set(U64::from(interval));
-        self.keeper_only.set(keeper_only);
+        self.harvest_interval.set(U64::from(harvest_interval));
+        self.set_flag(KEEPER_ONLY, keeper_only);
         self.max_profit_bps.set(U16::from(max_profit_bps));
         self.max_loss_bps.set(U16::from(max_loss_bps));
-        log(
-            self.vm(),
-            HarvestConfigSet { minHarvest: min_harvest, interval, keeperOnly: keeper_only, maxProfitBps: max_profit_bps, maxLossBps: max_loss_bps },
+        self.emit(
+            &[Configured::SIGNATURE_HASH],
+            &[
+                total_cap,
+                account_cap,
+                min_stake,
+                U256::from(exact_stake as u8),
+                U256::from(lock_duration),
+                min_harvest,
+                U256::from(harvest_interval),
+                U256::from(keeper_only as u8),
+                U256::from(max_profit_bps),
+                U256::from(max_loss_bps),
+            ],
         );
         Ok(())
     }
 
-    fn only_admin(&self) -> Result<(), Error> {
-        Ok(self.access._check_role(B256::from(AccessControl::DEFAULT_ADMIN_ROLE), self.vm().msg_sender())?)
+    fn flag(&self, bit: u8) -> bool {
+        self.flags.get().to::<u8>() & bit != 0
     }
 
-    fn source_err(&self) -> Error {
-        Error::SourceCallFailed(SourceCallFailed { source: self.source.get() })
+    fn set_flag(&mut self, bit: u8, on: bool) {
+        let flags = self.flags.get().to::<u8>();
+        self.flags.set(U8::from(if on { flags | bit } else { flags & !bit }));
+    }
+
+    fn check_role(&self, role: B256) -> Result<(), Error> {
+        let account = self.vm().msg_sender();
+        if self.has_role(role, account) {
+            Ok(())
+        } else {
+            Err(Error::UnauthorizedAccount(AccessControlUnauthorizedAccount { account, needed_role: role }))
+        }
+    }
+
+    fn only_admin(&self) -> Result<(), Error> {
+        self.check_role(B256::ZERO)
+    }
+
+    fn only_guardian(&self) -> Result<(), Error> {
+        self.check_role(GUARDIAN_ROLE)
+    }
+
+    /// Sets or clears `role` for `account`, with OpenZeppelin's events (only on change).
+    fn set_role(&mut self, role: B256, account: Address, on: bool) -> Result<(), Error> {
+        let bit = role_bit(role);
+        if bit == 0 {
+            return Err(Error::UnknownRole(UnknownRole { role }));
+        }
+        let bits = self.roles.get(account).to::<u8>();
+        if (bits & bit != 0) == on {
+            return Ok(());
+        }
+        self.roles.setter(account).set(U8::from(if on { bits | bit } else { bits & !bit }));
+        let sender = self.vm().msg_sender();
+        let topic0 = if on { RoleGranted::SIGNATURE_HASH } else { RoleRevoked::SIGNATURE_HASH };
+        self.emit(&[topic0, role, account.into_word(), sender.into_word()], &[]);
+        Ok(())
+    }
+
+    /// Emits a log: `topics` (signature first) and the data words.
+    fn emit(&self, topics: &[B256], words: &[U256]) {
+        let mut data = Vec::with_capacity(words.len() * 32);
+        for w in words {
+            data.extend_from_slice(&w.to_be_bytes::<32>());
+        }
+        // A log can fail only in a static call, where the state change it reports
+        // cannot happen either.
+        let _ = self.vm().raw_log(topics, &data);
+    }
+
+    fn when_not_paused(&self) -> Result<(), Error> {
+        if self.flag(PAUSED) {
+            return Err(Error::EnforcedPause(EnforcedPause {}));
+        }
+        Ok(())
+    }
+
+    /// OpenZeppelin `Pausable` semantics, events and errors, on a flag bit.
+    fn set_paused(&mut self, on: bool) -> Result<(), Error> {
+        if self.flag(PAUSED) == on {
+            return Err(if on { Error::EnforcedPause(EnforcedPause {}) } else { Error::ExpectedPause(ExpectedPause {}) });
+        }
+        self.set_flag(PAUSED, on);
+        let topic0 = if on { Paused::SIGNATURE_HASH } else { Unpaused::SIGNATURE_HASH };
+        self.emit(&[topic0], &[U256::from_be_bytes(self.vm().msg_sender().into_word().0)]);
+        Ok(())
+    }
+
+    fn only_native(&self) -> Result<(), Error> {
+        if self.flag(NATIVE) {
+            Ok(())
+        } else {
+            Err(Error::NativeNotSupported(NativeNotSupported {}))
+        }
+    }
+
+    /// A state-changing call to `target` (asset, source or WETH) with `value` wei; storage
+    /// is flushed first so anything the callee reads of this vault is current. `amount` is
+    /// what the call moves, for the error.
+    #[allow(deprecated)]
+    fn call_out(&mut self, target: Address, data: &[u8], value: U256, amount: U256) -> Result<Vec<u8>, Error> {
+        // SAFETY: the storage cache is flushed before the call; the vault holds no
+        // storage reference across it.
+        unsafe { RawCall::new_with_value(value).flush_storage_cache().call(target, data) }
+            .map_err(|_| call_failed(target, amount))
+    }
+
+    /// A view call to `target`.
+    #[allow(deprecated)]
+    fn peek(&self, target: Address, data: &[u8]) -> Result<Vec<u8>, Error> {
+        // SAFETY: a static call cannot change state, ours included.
+        unsafe { RawCall::new_static().call(target, data) }.map_err(|_| call_failed(target, U256::ZERO))
+    }
+
+    /// An ERC-20 call must answer `true` or nothing.
+    fn check_true(&self, token: Address, ret: &[u8], amount: U256) -> Result<(), Error> {
+        if ret.is_empty() || word(token, ret)? == U256::from(1u8) {
+            Ok(())
+        } else {
+            Err(call_failed(token, amount))
+        }
+    }
+
+    fn balance_in(&self, token: Address) -> Result<U256, Error> {
+        let this = self.vm().contract_address();
+        let ret = self.peek(token, &IVaultAsset::balanceOfCall { account: this }.abi_encode())?;
+        word(token, &ret)
     }
 
     /// Idle asset held by the vault.
     fn idle(&self) -> Result<U256, Error> {
-        let asset = self.asset.get();
-        let this = self.vm().contract_address();
-        IVaultAsset::new(asset)
-            .balance_of(self, this)
-            .map_err(|_| Error::AssetTransferFailed(AssetTransferFailed { token: asset, to: this, amount: U256::ZERO }))
+        self.balance_in(self.asset.get())
+    }
+
+    /// Source shares held by the vault.
+    fn source_shares(&self) -> Result<U256, Error> {
+        self.balance_in(self.source.get())
     }
 
     /// The books now, with the yield a change would attribute (not stored).
     fn books(&self) -> Result<Books, Error> {
-        let this = self.vm().contract_address();
-        let source = IYieldSource::new(self.source.get());
-        let shares = source.balance_of(self, this).map_err(|_| self.source_err())?;
-        let position =
-            if shares.is_zero() { U256::ZERO } else { source.convert_to_assets(self, shares).map_err(|_| self.source_err())? };
+        let source = self.source.get();
+        let shares = self.source_shares()?;
+        let position = if shares.is_zero() {
+            U256::ZERO
+        } else {
+            let ret = self.peek(source, &IYieldSource::convertToAssetsCall { shares }.abi_encode())?;
+            word(source, &ret)?
+        };
         let value = position.checked_add(self.idle()?).ok_or_else(overflow)?;
         let pending = self.pending.get();
         let supply = self.erc20.total_supply();
@@ -703,7 +842,7 @@ impl YieldVault {
         if !books.accrued.is_zero() {
             let pending = self.pending.get().checked_add(books.accrued).ok_or_else(overflow)?;
             self.pending.set(pending);
-            log(self.vm(), YieldAttributed { amount: books.accrued, totalSupply: books.supply });
+            self.emit(&[YieldAttributed::SIGNATURE_HASH], &[books.accrued, books.supply]);
         }
         Ok(books)
     }
@@ -713,9 +852,16 @@ impl YieldVault {
         let ledger = self.ledger.get();
         let from_balance = self.erc20.balance_of(from);
         let to_balance = self.erc20.balance_of(to);
-        IComputeLedgerHooks::new(ledger)
-            .on_shares_changed(&mut *self, from, from_balance, to, to_balance, books.supply, books.accrued)
-            .map_err(|_| Error::LedgerCallFailed(LedgerCallFailed { ledger }))
+        let call = ILedgerHooks::onSharesChangedCall {
+            from,
+            from_balance_before: from_balance,
+            to,
+            to_balance_before: to_balance,
+            total_supply_before: books.supply,
+            yield_attributed: books.accrued,
+        };
+        self.call_out(ledger, &call.abi_encode(), U256::ZERO, books.accrued)?;
+        Ok(())
     }
 
     /// Loss bound check for deposits and mints: refuses a deficit beyond `maxLossBps`.
@@ -731,8 +877,16 @@ impl YieldVault {
         Ok(())
     }
 
+    fn deposit_to(&mut self, assets: U256, receiver: Address, pull: bool) -> Result<U256, Error> {
+        self.check_stake(assets)?;
+        let books = self.open_deposit()?;
+        let shares = books.to_shares(assets, Rounding::Down)?;
+        self.enter(receiver, assets, shares, books, pull)?;
+        Ok(shares)
+    }
+
     fn open_deposit(&mut self) -> Result<Books, Error> {
-        self.pausable.when_not_paused()?;
+        self.when_not_paused()?;
         let books = self.accrue()?;
         self.loss_check(books)?;
         Ok(books)
@@ -740,12 +894,9 @@ impl YieldVault {
 
     fn check_stake(&self, assets: U256) -> Result<(), Error> {
         let stake = self.min_stake.get();
-        if self.exact_stake.get() {
-            if assets != stake {
-                return Err(Error::StakeNotExact(StakeNotExact { assets, stake }));
-            }
-        } else if assets < stake {
-            return Err(Error::StakeTooSmall(StakeTooSmall { assets, minStake: stake }));
+        let exact = self.flag(EXACT_STAKE);
+        if assets < stake || (exact && assets != stake) {
+            return Err(Error::StakeRejected(StakeRejected { assets, stake, exact }));
         }
         Ok(())
     }
@@ -762,31 +913,22 @@ impl YieldVault {
         }
     }
 
-    /// Room under both caps for `receiver`, in shares.
-    fn cap_room(&self, receiver: Address) -> U256 {
-        let total = self.total_cap.get().saturating_sub(self.erc20.total_supply());
-        let account = self.account_cap.get().saturating_sub(self.erc20.balance_of(receiver));
-        total.min(account)
-    }
-
     /// Deposit common path: caps, ledger notice, asset in (pulled from the caller, or
     /// wrapped from the ETH sent), shares out, lock restarted, asset invested.
     fn enter(&mut self, receiver: Address, assets: U256, shares: U256, books: Books, pull: bool) -> Result<(), Error> {
         if shares.is_zero() {
-            return Err(Error::ZeroShares(ZeroShares { assets }));
+            return Err(Error::ZeroAmount(ZeroAmount { assets, shares }));
         }
         if receiver.is_zero() {
             return Err(Error::InvalidReceiver(erc20::ERC20InvalidReceiver { receiver }));
         }
-        let supply = books.supply;
-        let cap = self.total_cap.get();
-        if supply.checked_add(shares).is_none_or(|s| s > cap) {
-            return Err(Error::TotalCapExceeded(TotalCapExceeded { totalSupply: supply, shares, cap }));
-        }
-        let balance = self.erc20.balance_of(receiver);
-        let cap = self.account_cap.get();
-        if balance.checked_add(shares).is_none_or(|b| b > cap) {
-            return Err(Error::AccountCapExceeded(AccountCapExceeded { account: receiver, balance, shares, cap }));
+        for (account, held, cap) in [
+            (Address::ZERO, books.supply, self.total_cap.get()),
+            (receiver, self.erc20.balance_of(receiver), self.account_cap.get()),
+        ] {
+            if held.checked_add(shares).is_none_or(|after| after > cap) {
+                return Err(Error::CapExceeded(CapExceeded { account, held, shares, cap }));
+            }
         }
         self.notify(Address::ZERO, receiver, books)?;
         let caller = self.vm().msg_sender();
@@ -795,30 +937,25 @@ impl YieldVault {
         if pull {
             // Asset in before shares out: an ERC-777-style hook on the way in sees the
             // vault as it was.
-            let ok = IVaultAsset::new(asset).transfer_from(&mut *self, caller, this, assets).unwrap_or(false);
-            if !ok {
-                return Err(Error::AssetTransferFailed(AssetTransferFailed { token: asset, to: this, amount: assets }));
-            }
+            let ret = self.call_out(asset, &IVaultAsset::transferFromCall { from: caller, to: this, value: assets }.abi_encode(), U256::ZERO, assets)?;
+            self.check_true(asset, &ret, assets)?;
         } else {
-            #[allow(deprecated)]
-            let call = stylus_sdk::call::Call::new_in(self).value(assets);
-            IWeth::new(asset)
-                .deposit(call)
-                .map_err(|_| Error::AssetTransferFailed(AssetTransferFailed { token: asset, to: this, amount: assets }))?;
+            self.call_out(asset, &IWeth::depositCall {}.abi_encode(), assets, assets)?;
         }
         self.erc20._mint(receiver, shares)?;
         let now = self.vm().block_timestamp();
         self.last_deposit.setter(receiver).set(U64::from(now));
-        if !self.idle_only.get() {
+        if !self.flag(IDLE_ONLY) {
             self.invest(assets)?;
         }
-        log(self.vm(), Deposit { sender: caller, owner: receiver, assets, shares });
+        self.emit(&[Deposit::SIGNATURE_HASH, caller.into_word(), receiver.into_word()], &[assets, shares]);
         Ok(())
     }
 
     fn invest(&mut self, assets: U256) -> Result<(), Error> {
         let this = self.vm().contract_address();
-        IYieldSource::new(self.source.get()).deposit(&mut *self, assets, this).map_err(|_| self.source_err())?;
+        let source = self.source.get();
+        self.call_out(source, &IYieldSource::depositCall { assets, receiver: this }.abi_encode(), U256::ZERO, assets)?;
         Ok(())
     }
 
@@ -827,33 +964,25 @@ impl YieldVault {
         let idle = self.idle()?;
         if idle < assets {
             let this = self.vm().contract_address();
+            let source = self.source.get();
             let lack = assets.saturating_sub(idle);
-            IYieldSource::new(self.source.get()).withdraw(&mut *self, lack, this, this).map_err(|_| self.source_err())?;
+            self.call_out(source, &IYieldSource::withdrawCall { assets: lack, receiver: this, owner: this }.abi_encode(), U256::ZERO, lack)?;
         }
         Ok(())
     }
 
     fn send_asset(&mut self, to: Address, amount: U256) -> Result<(), Error> {
         let asset = self.asset.get();
-        let ok = IVaultAsset::new(asset).transfer(&mut *self, to, amount).unwrap_or(false);
-        if !ok {
-            return Err(Error::AssetTransferFailed(AssetTransferFailed { token: asset, to, amount }));
-        }
-        Ok(())
+        let ret = self.call_out(asset, &IVaultAsset::transferCall { to, value: amount }.abi_encode(), U256::ZERO, amount)?;
+        self.check_true(asset, &ret, amount)
     }
 
     /// Exit common path: lock, balance and allowance checks, ledger notice, shares burnt
     /// before any asset leaves, then the asset (or ETH) out.
-    #[allow(clippy::too_many_arguments)]
-    fn exit(
-        &mut self,
-        receiver: Address,
-        owner: Address,
-        assets: U256,
-        shares: U256,
-        books: Books,
-        eth: bool,
-    ) -> Result<(), Error> {
+    fn exit(&mut self, receiver: Address, owner: Address, assets: U256, shares: U256, books: Books, eth: bool) -> Result<(), Error> {
+        if assets.is_zero() || shares.is_zero() {
+            return Err(Error::ZeroAmount(ZeroAmount { assets, shares }));
+        }
         self.check_unlocked(owner)?;
         let balance = self.erc20.balance_of(owner);
         if shares > balance {
@@ -871,25 +1000,18 @@ impl YieldVault {
         self.free_up(assets)?;
         if eth {
             let asset = self.asset.get();
-            IWeth::new(asset)
-                .withdraw(&mut *self, assets)
-                .map_err(|_| Error::AssetTransferFailed(AssetTransferFailed { token: asset, to: receiver, amount: assets }))?;
-            self.vm()
-                .transfer_eth(receiver, assets)
-                .map_err(|_| Error::EthTransferFailed(EthTransferFailed { to: receiver, amount: assets }))?;
+            self.call_out(asset, &IWeth::withdrawCall { wad: assets }.abi_encode(), U256::ZERO, assets)?;
+            self.call_out(receiver, &[], assets, assets)?;
         } else {
             self.send_asset(receiver, assets)?;
         }
-        log(self.vm(), Withdraw { sender: caller, receiver, owner, assets, shares });
+        self.emit(&[Withdraw::SIGNATURE_HASH, caller.into_word(), receiver.into_word(), owner.into_word()], &[assets, shares]);
         Ok(())
     }
 
     fn redeem_to(&mut self, shares: U256, receiver: Address, owner: Address, eth: bool) -> Result<U256, Error> {
         let books = self.accrue()?;
         let assets = books.to_assets(shares, Rounding::Down)?;
-        if assets.is_zero() {
-            return Err(Error::ZeroAssets(ZeroAssets { shares }));
-        }
         self.exit(receiver, owner, assets, shares, books, eth)?;
         Ok(assets)
     }
@@ -925,7 +1047,7 @@ impl IErc4626 for YieldVault {
     }
 
     /// 0 while paused or past the loss bound; else the cap room in assets (0 if under the
-    /// minimum stake, or the exact stake does not fit).
+    /// minimum stake; the stake itself when stakes are exact and it fits).
     fn max_deposit(&self, receiver: Address) -> U256 {
         let shares = self.max_mint(receiver);
         let Ok(books) = self.books() else { return U256::ZERO };
@@ -934,7 +1056,7 @@ impl IErc4626 for YieldVault {
         if assets < stake {
             return U256::ZERO;
         }
-        if self.exact_stake.get() {
+        if self.flag(EXACT_STAKE) {
             return stake;
         }
         assets
@@ -945,23 +1067,21 @@ impl IErc4626 for YieldVault {
     }
 
     fn deposit(&mut self, assets: U256, receiver: Address) -> Result<U256, Self::Error> {
-        self.check_stake(assets)?;
-        let books = self.open_deposit()?;
-        let shares = books.to_shares(assets, Rounding::Down)?;
-        self.enter(receiver, assets, shares, books, true)?;
-        Ok(shares)
+        self.deposit_to(assets, receiver, true)
     }
 
     /// 0 while paused or past the loss bound; else the cap room in shares.
     fn max_mint(&self, receiver: Address) -> U256 {
-        if self.pausable.paused() {
+        if self.flag(PAUSED) {
             return U256::ZERO;
         }
         let Ok(books) = self.books() else { return U256::ZERO };
         if self.loss_check(books).is_err() {
             return U256::ZERO;
         }
-        self.cap_room(receiver)
+        let total = self.total_cap.get().saturating_sub(books.supply);
+        let account = self.account_cap.get().saturating_sub(self.erc20.balance_of(receiver));
+        total.min(account)
     }
 
     fn preview_mint(&self, shares: U256) -> Result<U256, Self::Error> {
@@ -991,9 +1111,6 @@ impl IErc4626 for YieldVault {
     fn withdraw(&mut self, assets: U256, receiver: Address, owner: Address) -> Result<U256, Self::Error> {
         let books = self.accrue()?;
         let shares = books.to_shares(assets, Rounding::Up)?;
-        if shares.is_zero() {
-            return Err(Error::ZeroShares(ZeroShares { assets }));
-        }
         self.exit(receiver, owner, assets, shares, books, false)?;
         Ok(shares)
     }
@@ -1050,11 +1167,11 @@ impl IErc20 for YieldVault {
 #[public]
 impl IErc20Metadata for YieldVault {
     fn name(&self) -> String {
-        self.metadata.name()
+        short_string(self.name.get())
     }
 
     fn symbol(&self) -> String {
-        self.metadata.symbol()
+        short_string(self.symbol.get())
     }
 
     fn decimals(&self) -> U8 {
@@ -1063,41 +1180,11 @@ impl IErc20Metadata for YieldVault {
 }
 
 #[public]
-impl IAccessControl for YieldVault {
-    type Error = Error;
-
-    fn has_role(&self, role: B256, account: Address) -> bool {
-        self.access.has_role(role, account)
-    }
-
-    fn only_role(&self, role: B256) -> Result<(), Self::Error> {
-        Ok(self.access.only_role(role)?)
-    }
-
-    fn get_role_admin(&self, role: B256) -> B256 {
-        self.access.get_role_admin(role)
-    }
-
-    fn grant_role(&mut self, role: B256, account: Address) -> Result<(), Self::Error> {
-        Ok(self.access.grant_role(role, account)?)
-    }
-
-    fn revoke_role(&mut self, role: B256, account: Address) -> Result<(), Self::Error> {
-        Ok(self.access.revoke_role(role, account)?)
-    }
-
-    fn renounce_role(&mut self, role: B256, confirmation: Address) -> Result<(), Self::Error> {
-        Ok(self.access.renounce_role(role, confirmation)?)
-    }
-}
-
-#[public]
 impl IErc165 for YieldVault {
     fn supports_interface(&self, interface_id: B32) -> bool {
         <Self as IErc4626>::interface_id() == interface_id
             || self.erc20.supports_interface(interface_id)
-            || self.metadata.supports_interface(interface_id)
-            || self.access.supports_interface(interface_id)
+            || <Self as IErc20Metadata>::interface_id() == interface_id
     }
 }
 

@@ -146,6 +146,11 @@ pub(crate) struct Env<'a> {
     pub admin: Address,
 }
 
+/// A short string as the constructor takes it.
+pub(crate) fn b32(s: &str) -> B256 {
+    B256::right_padding_from(s.as_bytes())
+}
+
 pub(crate) fn u(x: u128) -> U256 {
     U256::from(x)
 }
@@ -177,8 +182,8 @@ impl<'a> Env<'a> {
                 source.address(),
                 ledger.address(),
                 admin,
-                "Vault Share".into(),
-                "vWETH".into(),
+                b32("Vault Share"),
+                b32("vWETH"),
                 native,
                 lock,
                 min_stake,
@@ -240,7 +245,25 @@ impl<'a> Env<'a> {
     }
 
     pub fn pending(&self) -> U256 {
-        self.vault.sender(self.admin).pending_yield()
+        self.vault.sender(self.admin).config().12
+    }
+
+    /// Sets caps, stake and lock, keeping the harvest settings.
+    pub fn limits(&self, total_cap: U256, account_cap: U256, min_stake: U256, exact: bool, lock: u64) {
+        let c = self.vault.sender(self.admin).config();
+        self.vault
+            .sender(self.admin)
+            .configure(total_cap, account_cap, min_stake, exact, lock, c.5, c.6, c.7, c.8, c.9)
+            .motsu_unwrap();
+    }
+
+    /// Sets the harvest settings, keeping caps, stake and lock.
+    pub fn harvest_rules(&self, min_harvest: U256, interval: u64, keeper_only: bool, max_profit_bps: u16, max_loss_bps: u16) {
+        let c = self.vault.sender(self.admin).config();
+        self.vault
+            .sender(self.admin)
+            .configure(c.0, c.1, c.2, c.3, c.4, min_harvest, interval, keeper_only, max_profit_bps, max_loss_bps)
+            .motsu_unwrap();
     }
 
     pub fn grant(&self, role: B256, who: Address) {
@@ -249,6 +272,6 @@ impl<'a> Env<'a> {
 
     /// Opens the profit bound fully (pending may reach 100x principal).
     pub fn open_bounds(&self) {
-        self.vault.sender(self.admin).set_harvest_config(U256::ZERO, 0, false, u16::MAX, 10_000).motsu_unwrap();
+        self.harvest_rules(U256::ZERO, 0, false, u16::MAX, 10_000);
     }
 }

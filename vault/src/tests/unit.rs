@@ -21,7 +21,7 @@ pub(crate) fn assert_err<E: SolError>(err: Error, expected: E) {
 }
 
 fn admin_role() -> B256 {
-    B256::from(AccessControl::DEFAULT_ADMIN_ROLE)
+    B256::ZERO
 }
 
 #[motsu::test]
@@ -37,20 +37,29 @@ fn constructor_sets_everything(vault: V, token: T, source: S, ledger: L, admin: 
     let e = Env::new(&vault, &token, &source, &ledger, admin, 3_600, u(10), true, true);
     let v = e.vault.sender(admin);
     assert_eq!(v.asset(), token.address());
-    assert_eq!(e.vault.sender(admin).yield_source(), source.address());
-    assert_eq!(e.vault.sender(admin).ledger(), ledger.address());
+
     assert_eq!(e.vault.sender(admin).name(), "Vault Share");
     assert_eq!(e.vault.sender(admin).symbol(), "vWETH");
     assert_eq!(e.vault.sender(admin).decimals(), U8::from(18));
-    assert!(e.vault.sender(admin).native());
-    assert!(!e.vault.sender(admin).idle_only());
+
     assert!(e.vault.sender(admin).has_role(admin_role(), admin));
-    assert_eq!(e.vault.sender(admin).limits(), (U256::MAX, U256::MAX, u(10), true, 3_600));
-    assert_eq!(e.vault.sender(admin).harvest_config(), (U256::ZERO, 0, false, 1_000, 100, 0));
+    let c = e.vault.sender(admin).config();
+    assert_eq!((c.0, c.1, c.2, c.3, c.4, c.5, c.6, c.7, c.8, c.9), (U256::MAX, U256::MAX, u(10), true, 3_600, U256::ZERO, 0, false, 1_000, 100));
+    assert_eq!((c.10, c.11, c.12, c.13, c.14), (source.address(), ledger.address(), U256::ZERO, 0, 1 | 2 | 16));
     assert_eq!(token.sender(admin).allowance(vault.address(), source.address()), U256::MAX);
     vault.assert_emitted(&LedgerSet { ledger: ledger.address() });
-    vault.assert_emitted(&LimitsSet { totalCap: U256::MAX, accountCap: U256::MAX, minStake: u(10), exactStake: true, lockDuration: 3_600 });
-    vault.assert_emitted(&HarvestConfigSet { minHarvest: U256::ZERO, interval: 0, keeperOnly: false, maxProfitBps: 1_000, maxLossBps: 100 });
+    vault.assert_emitted(&Configured {
+        totalCap: U256::MAX,
+        accountCap: U256::MAX,
+        minStake: u(10),
+        exactStake: true,
+        lockDuration: 3_600,
+        minHarvest: U256::ZERO,
+        harvestInterval: 0,
+        keeperOnly: false,
+        maxProfitBps: 1_000,
+        maxLossBps: 100,
+    });
     vault.assert_emitted(&RoleGranted { role: admin_role(), account: admin, sender: admin });
 }
 
@@ -60,20 +69,21 @@ fn initialize_runs_once_and_not_after_the_constructor(vault: V, token: T, source
     let err = e
         .vault
         .sender(admin)
-        .initialize(token.address(), source.address(), ledger.address(), admin, "x".into(), "x".into(), false, 0, U256::ZERO, false)
+        .initialize(token.address(), source.address(), ledger.address(), admin, b32("x"), b32("x"), false, 0, U256::ZERO, false)
         .motsu_unwrap_err();
     assert_err(err, AlreadyInitialized {});
     // A clone is set up by `initialize` instead.
     clone
         .sender(admin)
-        .initialize(token.address(), source.address(), ledger.address(), admin, "Clone".into(), "c".into(), false, 5, u(1), false)
+        .initialize(token.address(), source.address(), ledger.address(), admin, b32("Clone"), b32("c"), false, 5, u(1), false)
         .motsu_unwrap();
     assert_eq!(clone.sender(admin).name(), "Clone");
-    assert_eq!(clone.sender(admin).limits(), (U256::MAX, U256::MAX, u(1), false, 5));
+    let c = clone.sender(admin).config();
+    assert_eq!((c.0, c.1, c.2, c.3, c.4, c.14), (U256::MAX, U256::MAX, u(1), false, 5, 1));
     assert!(clone.sender(admin).has_role(admin_role(), admin));
     let err = clone
         .sender(admin)
-        .initialize(token.address(), source.address(), ledger.address(), admin, "x".into(), "x".into(), false, 0, U256::ZERO, false)
+        .initialize(token.address(), source.address(), ledger.address(), admin, b32("x"), b32("x"), false, 0, U256::ZERO, false)
         .motsu_unwrap_err();
     assert_err(err, AlreadyInitialized {});
 }
@@ -89,9 +99,9 @@ fn setup_refuses_zero_addresses(vault: V, token: T, admin: Address, other: Addre
     ] {
         let err = vault
             .sender(admin)
-            .initialize(a, s, l, ad, "x".into(), "x".into(), false, 0, U256::ZERO, false)
+            .initialize(a, s, l, ad, b32("x"), b32("x"), false, 0, U256::ZERO, false)
             .motsu_unwrap_err();
-        assert_err(err, InvalidSetup { asset: a, source: s, ledger: l, admin: ad });
+        assert_err(err, InvalidSetup { asset: a, source: s, ledger: l, maxLossBps: 0 });
     }
 }
 
@@ -135,7 +145,7 @@ fn deposit_for_another_receiver(vault: V, token: T, source: S, ledger: L, admin:
 fn deposit_reverts(vault: V, token: T, source: S, ledger: L, admin: Address, alice: Address, bob: Address) {
     let e = Env::new(&vault, &token, &source, &ledger, admin, 0, u(10), false, false);
     e.fund(alice, u(1_000));
-    assert_err(vault.sender(alice).deposit(u(9), alice).motsu_unwrap_err(), StakeTooSmall { assets: u(9), minStake: u(10) });
+    assert_err(vault.sender(alice).deposit(u(9), alice).motsu_unwrap_err(), StakeRejected { assets: u(9), stake: u(10), exact: false });
     assert_err(
         vault.sender(alice).deposit(u(10), Address::ZERO).motsu_unwrap_err(),
         ERC20InvalidReceiver { receiver: Address::ZERO },
@@ -143,21 +153,21 @@ fn deposit_reverts(vault: V, token: T, source: S, ledger: L, admin: Address, ali
     // No allowance / no balance: the asset refuses.
     assert_err(
         vault.sender(bob).deposit(u(10), bob).motsu_unwrap_err(),
-        AssetTransferFailed { token: token.address(), to: vault.address(), amount: u(10) },
+        CallFailed { target: token.address(), amount: u(10) },
     );
-    vault.sender(admin).set_limits(u(100), u(60), u(10), false, 0).motsu_unwrap();
+    e.limits(u(100), u(60), u(10), false, 0);
     assert_err(
         vault.sender(alice).deposit(u(61), alice).motsu_unwrap_err(),
-        AccountCapExceeded { account: alice, balance: U256::ZERO, shares: u(61), cap: u(60) },
+        CapExceeded { account: alice, held: U256::ZERO, shares: u(61), cap: u(60) },
     );
     vault.sender(alice).deposit(u(60), alice).motsu_unwrap();
     e.fund(bob, u(100));
     assert_err(
         vault.sender(bob).deposit(u(41), bob).motsu_unwrap_err(),
-        TotalCapExceeded { totalSupply: u(60), shares: u(41), cap: u(100) },
+        CapExceeded { account: Address::ZERO, held: u(60), shares: u(41), cap: u(100) },
     );
-    vault.sender(admin).set_limits(U256::MAX, U256::MAX, u(10), true, 0).motsu_unwrap();
-    assert_err(vault.sender(bob).deposit(u(11), bob).motsu_unwrap_err(), StakeNotExact { assets: u(11), stake: u(10) });
+    e.limits(U256::MAX, U256::MAX, u(10), true, 0);
+    assert_err(vault.sender(bob).deposit(u(11), bob).motsu_unwrap_err(), StakeRejected { assets: u(11), stake: u(10), exact: true });
     vault.sender(bob).deposit(u(10), bob).motsu_unwrap();
     e.grant(GUARDIAN_ROLE, admin);
     vault.sender(admin).pause().motsu_unwrap();
@@ -168,8 +178,8 @@ fn deposit_reverts(vault: V, token: T, source: S, ledger: L, admin: Address, ali
 fn zero_deposit_and_zero_mint_revert(vault: V, token: T, source: S, ledger: L, admin: Address, alice: Address) {
     let e = Env::plain(&vault, &token, &source, &ledger, admin);
     e.fund(alice, u(10));
-    assert_err(vault.sender(alice).deposit(U256::ZERO, alice).motsu_unwrap_err(), ZeroShares { assets: U256::ZERO });
-    assert_err(vault.sender(alice).mint(U256::ZERO, alice).motsu_unwrap_err(), ZeroShares { assets: U256::ZERO });
+    assert_err(vault.sender(alice).deposit(U256::ZERO, alice).motsu_unwrap_err(), ZeroAmount { assets: U256::ZERO, shares: U256::ZERO });
+    assert_err(vault.sender(alice).mint(U256::ZERO, alice).motsu_unwrap_err(), ZeroAmount { assets: U256::ZERO, shares: U256::ZERO });
 }
 
 #[motsu::test]
@@ -188,11 +198,11 @@ fn mint_takes_assets_one_to_one(vault: V, token: T, source: S, ledger: L, admin:
 fn mint_reverts(vault: V, token: T, source: S, ledger: L, admin: Address, alice: Address) {
     let e = Env::new(&vault, &token, &source, &ledger, admin, 0, u(10), true, false);
     e.fund(alice, u(100));
-    assert_err(vault.sender(alice).mint(u(9), alice).motsu_unwrap_err(), StakeNotExact { assets: u(9), stake: u(10) });
-    vault.sender(admin).set_limits(u(5), U256::MAX, U256::ZERO, false, 0).motsu_unwrap();
+    assert_err(vault.sender(alice).mint(u(9), alice).motsu_unwrap_err(), StakeRejected { assets: u(9), stake: u(10), exact: true });
+    e.limits(u(5), U256::MAX, U256::ZERO, false, 0);
     assert_err(
         vault.sender(alice).mint(u(6), alice).motsu_unwrap_err(),
-        TotalCapExceeded { totalSupply: U256::ZERO, shares: u(6), cap: u(5) },
+        CapExceeded { account: Address::ZERO, held: U256::ZERO, shares: u(6), cap: u(5) },
     );
     e.grant(GUARDIAN_ROLE, admin);
     vault.sender(admin).pause().motsu_unwrap();
@@ -235,7 +245,7 @@ fn eth_paths_need_a_weth_vault(vault: V, token: T, source: S, ledger: L, admin: 
 fn deposit_eth_reverts_like_deposit(vault: V, token: T, source: S, ledger: L, admin: Address, alice: Address) {
     let _e = Env::new(&vault, &token, &source, &ledger, admin, 0, u(10), true, true);
     alice.fund(u(100));
-    assert_err(vault.sender_and_value(alice, u(9)).deposit_eth(alice).motsu_unwrap_err(), StakeNotExact { assets: u(9), stake: u(10) });
+    assert_err(vault.sender_and_value(alice, u(9)).deposit_eth(alice).motsu_unwrap_err(), StakeRejected { assets: u(9), stake: u(10), exact: true });
     assert_eq!(alice.balance(), u(100));
 }
 
@@ -308,8 +318,8 @@ fn exit_reverts(vault: V, token: T, source: S, ledger: L, admin: Address, alice:
         vault.sender(alice).withdraw(u(101), alice, alice).motsu_unwrap_err(),
         InsufficientShares { owner: alice, shares: u(101), balance: u(100) },
     );
-    assert_err(vault.sender(alice).redeem(U256::ZERO, alice, alice).motsu_unwrap_err(), ZeroAssets { shares: U256::ZERO });
-    assert_err(vault.sender(alice).withdraw(U256::ZERO, alice, alice).motsu_unwrap_err(), ZeroShares { assets: U256::ZERO });
+    assert_err(vault.sender(alice).redeem(U256::ZERO, alice, alice).motsu_unwrap_err(), ZeroAmount { assets: U256::ZERO, shares: U256::ZERO });
+    assert_err(vault.sender(alice).withdraw(U256::ZERO, alice, alice).motsu_unwrap_err(), ZeroAmount { assets: U256::ZERO, shares: U256::ZERO });
     assert_err(
         vault.sender(alice).redeem(u(1), Address::ZERO, alice).motsu_unwrap_err(),
         ERC20InvalidReceiver { receiver: Address::ZERO },
@@ -331,7 +341,7 @@ fn the_lock_blocks_exits_and_transfers_and_zeroes_max(vault: V, token: T, source
     vault.sender(alice).approve(bob, u(1)).motsu_unwrap();
     assert_err(vault.sender(bob).transfer_from(alice, bob, u(1)).motsu_unwrap_err(), locked);
     // A lock of zero leaves the shares free at once (the local chain covers time passing).
-    vault.sender(admin).set_limits(U256::MAX, U256::MAX, U256::ZERO, false, 0).motsu_unwrap();
+    e.limits(U256::MAX, U256::MAX, U256::ZERO, false, 0);
     assert_eq!(vault.sender(alice).max_redeem(alice), u(100));
     vault.sender(alice).redeem(u(100), alice, alice).motsu_unwrap();
 }
@@ -378,22 +388,30 @@ fn erc165_and_access_control(vault: V, token: T, source: S, ledger: L, admin: Ad
     let _e = Env::plain(&vault, &token, &source, &ledger, admin);
     assert!(vault.sender(alice).supports_interface(<YieldVault as IErc4626>::interface_id()));
     assert!(vault.sender(alice).supports_interface(<YieldVault as IErc20>::interface_id()));
-    assert!(vault.sender(alice).supports_interface(<YieldVault as IAccessControl>::interface_id()));
+    assert!(vault.sender(alice).supports_interface(<YieldVault as IErc20Metadata>::interface_id()));
     assert!(!vault.sender(alice).supports_interface(B32::ZERO));
-    assert_eq!(vault.sender(alice).get_role_admin(KEEPER_ROLE), admin_role());
     assert_err(
         vault.sender(alice).grant_role(KEEPER_ROLE, alice).motsu_unwrap_err(),
         AccessControlUnauthorizedAccount { account: alice, needed_role: admin_role() },
     );
     vault.sender(admin).grant_role(KEEPER_ROLE, alice).motsu_unwrap();
     assert!(vault.sender(alice).has_role(KEEPER_ROLE, alice));
-    vault.sender(alice).only_role(KEEPER_ROLE).motsu_unwrap();
     vault.assert_emitted(&RoleGranted { role: KEEPER_ROLE, account: alice, sender: admin });
     assert_err(vault.sender(alice).renounce_role(KEEPER_ROLE, admin).motsu_unwrap_err(), AccessControlBadConfirmation {});
     vault.sender(alice).renounce_role(KEEPER_ROLE, alice).motsu_unwrap();
+    assert!(!vault.sender(alice).has_role(KEEPER_ROLE, alice));
+    vault.assert_emitted(&RoleRevoked { role: KEEPER_ROLE, account: alice, sender: alice });
+    // Only the three roles exist.
+    let other = B256::repeat_byte(7);
+    assert_err(vault.sender(admin).grant_role(other, alice).motsu_unwrap_err(), UnknownRole { role: other });
+    assert!(!vault.sender(admin).has_role(other, admin));
+    // Granting twice is a no-op; the admin can hand over its own role.
+    vault.sender(admin).grant_role(GUARDIAN_ROLE, alice).motsu_unwrap();
+    vault.sender(admin).grant_role(GUARDIAN_ROLE, alice).motsu_unwrap();
+    assert!(vault.sender(alice).has_role(GUARDIAN_ROLE, alice));
     assert_err(
-        vault.sender(alice).only_role(KEEPER_ROLE).motsu_unwrap_err(),
-        AccessControlUnauthorizedAccount { account: alice, needed_role: KEEPER_ROLE },
+        vault.sender(alice).revoke_role(GUARDIAN_ROLE, alice).motsu_unwrap_err(),
+        AccessControlUnauthorizedAccount { account: alice, needed_role: admin_role() },
     );
     vault.sender(admin).grant_role(KEEPER_ROLE, alice).motsu_unwrap();
     vault.sender(admin).revoke_role(KEEPER_ROLE, alice).motsu_unwrap();
@@ -436,7 +454,7 @@ fn harvest_sends_attributed_yield_to_the_ledger(vault: V, token: T, source: S, l
     assert_eq!(e.pending(), U256::ZERO);
     assert_eq!(ledger.sender(admin).harvest_log(), vec![(y, u(1_000), y)]);
     vault.assert_emitted(&Harvested { ledger: ledger.address(), yieldAttributed: y, assets: y, totalSupply: u(1_000) });
-    assert_eq!(vault.sender(admin).harvest_config().5, NOW);
+    assert_eq!(vault.sender(admin).config().13, NOW);
     // Principal untouched.
     assert!(e.value() >= u(1_000));
     assert_eq!(vault.sender(alice).redeem(u(1_000), alice, alice).motsu_unwrap(), u(1_000));
@@ -463,7 +481,7 @@ fn harvest_reverts(vault: V, token: T, source: S, ledger: L, admin: Address, ali
     assert_err(vault.sender(alice).harvest().motsu_unwrap_err(), HarvestBelowMinimum { pending: U256::ZERO, minimum: U256::ZERO });
     e.deposit(alice, u(1_000));
     e.gain(u(30));
-    vault.sender(admin).set_harvest_config(u(1_000), 3_600, true, 1_000, 100).motsu_unwrap();
+    e.harvest_rules(u(1_000), 3_600, true, 1_000, 100);
     assert_err(
         vault.sender(alice).harvest().motsu_unwrap_err(),
         AccessControlUnauthorizedAccount { account: alice, needed_role: KEEPER_ROLE },
@@ -471,7 +489,7 @@ fn harvest_reverts(vault: V, token: T, source: S, ledger: L, admin: Address, ali
     e.grant(KEEPER_ROLE, keeper);
     let y = vault.sender(admin).accruable_yield().motsu_unwrap();
     assert_err(vault.sender(keeper).harvest().motsu_unwrap_err(), HarvestBelowMinimum { pending: y, minimum: u(1_000) });
-    vault.sender(admin).set_harvest_config(U256::ZERO, 3_600, true, 1_000, 100).motsu_unwrap();
+    e.harvest_rules(U256::ZERO, 3_600, true, 1_000, 100);
     vault.sender(keeper).harvest().motsu_unwrap();
     // The interval has not passed since (motsu's clock stands still).
     e.gain(u(30));
@@ -509,7 +527,7 @@ fn profit_bound_caps_pending_yield(vault: V, token: T, source: S, ledger: L, adm
 #[motsu::test]
 fn deficit_prices_exits_and_entries_pro_rata(vault: V, token: T, source: S, ledger: L, admin: Address, alice: Address, bob: Address) {
     let e = Env::plain(&vault, &token, &source, &ledger, admin);
-    vault.sender(admin).set_harvest_config(U256::ZERO, 0, false, 1_000, 5_000).motsu_unwrap();
+    e.harvest_rules(U256::ZERO, 0, false, 1_000, 5_000);
     e.deposit(alice, u(1_000));
     e.lose(u(100));
     let value = e.value();
@@ -563,52 +581,31 @@ fn yield_counts_again_only_above_the_high_water_mark(vault: V, token: T, source:
 // ---------------------------------------------------------------- admin
 
 #[motsu::test]
-fn set_limits_works_and_needs_admin(vault: V, token: T, source: S, ledger: L, admin: Address, alice: Address) {
+fn configure_works_and_checks(vault: V, token: T, source: S, ledger: L, admin: Address, alice: Address) {
     let _e = Env::plain(&vault, &token, &source, &ledger, admin);
-    vault.sender(admin).set_limits(u(1), u(2), u(3), true, 4).motsu_unwrap();
-    assert_eq!(vault.sender(admin).limits(), (u(1), u(2), u(3), true, 4));
-    vault.assert_emitted(&LimitsSet { totalCap: u(1), accountCap: u(2), minStake: u(3), exactStake: true, lockDuration: 4 });
+    vault.sender(admin).configure(u(1), u(2), u(3), true, 4, u(7), 60, true, 2_000, 300).motsu_unwrap();
+    let c = vault.sender(admin).config();
+    assert_eq!((c.0, c.1, c.2, c.3, c.4, c.5, c.6, c.7, c.8, c.9), (u(1), u(2), u(3), true, 4, u(7), 60, true, 2_000, 300));
+    assert_eq!(c.14, 1 | 8 | 16);
+    vault.assert_emitted(&Configured {
+        totalCap: u(1),
+        accountCap: u(2),
+        minStake: u(3),
+        exactStake: true,
+        lockDuration: 4,
+        minHarvest: u(7),
+        harvestInterval: 60,
+        keeperOnly: true,
+        maxProfitBps: 2_000,
+        maxLossBps: 300,
+    });
     assert_err(
-        vault.sender(alice).set_limits(u(1), u(2), u(3), true, 4).motsu_unwrap_err(),
+        vault.sender(admin).configure(u(1), u(2), u(3), true, 4, u(7), 60, true, 2_000, 10_001).motsu_unwrap_err(),
+        InvalidSetup { asset: token.address(), source: source.address(), ledger: ledger.address(), maxLossBps: 10_001 },
+    );
+    assert_err(
+        vault.sender(alice).configure(u(1), u(2), u(3), true, 4, u(7), 60, true, 2_000, 300).motsu_unwrap_err(),
         AccessControlUnauthorizedAccount { account: alice, needed_role: admin_role() },
-    );
-}
-
-#[motsu::test]
-fn set_harvest_config_works_and_checks(vault: V, token: T, source: S, ledger: L, admin: Address, alice: Address) {
-    let _e = Env::plain(&vault, &token, &source, &ledger, admin);
-    vault.sender(admin).set_harvest_config(u(7), 60, true, 2_000, 300).motsu_unwrap();
-    assert_eq!(vault.sender(admin).harvest_config(), (u(7), 60, true, 2_000, 300, 0));
-    vault.assert_emitted(&HarvestConfigSet { minHarvest: u(7), interval: 60, keeperOnly: true, maxProfitBps: 2_000, maxLossBps: 300 });
-    assert_err(
-        vault.sender(admin).set_harvest_config(u(7), 60, true, 2_000, 10_001).motsu_unwrap_err(),
-        InvalidBps { maxProfitBps: 2_000, maxLossBps: 10_001 },
-    );
-    assert_err(
-        vault.sender(alice).set_harvest_config(u(7), 60, true, 2_000, 300).motsu_unwrap_err(),
-        AccessControlUnauthorizedAccount { account: alice, needed_role: admin_role() },
-    );
-}
-
-#[motsu::test]
-fn set_ledger_only_before_any_share(vault: V, token: T, source: S, ledger: L, admin: Address, alice: Address, other: L) {
-    let e = Env::plain(&vault, &token, &source, &ledger, admin);
-    assert_err(
-        vault.sender(alice).set_ledger(other.address()).motsu_unwrap_err(),
-        AccessControlUnauthorizedAccount { account: alice, needed_role: admin_role() },
-    );
-    assert_err(
-        vault.sender(admin).set_ledger(Address::ZERO).motsu_unwrap_err(),
-        InvalidSetup { asset: token.address(), source: source.address(), ledger: Address::ZERO, admin },
-    );
-    vault.sender(admin).set_ledger(other.address()).motsu_unwrap();
-    assert_eq!(vault.sender(admin).ledger(), other.address());
-    vault.assert_emitted(&LedgerSet { ledger: other.address() });
-    vault.sender(admin).set_ledger(ledger.address()).motsu_unwrap();
-    e.deposit(alice, u(10));
-    assert_err(
-        vault.sender(admin).set_ledger(other.address()).motsu_unwrap_err(),
-        LedgerFixed { totalSupply: u(10), pending: U256::ZERO },
     );
 }
 
@@ -647,25 +644,22 @@ fn emergency_withdraw_pulls_everything_idle(vault: V, token: T, source: S, ledge
     assert_eq!(out, u(1_000));
     assert_eq!(source.sender(admin).balance_of(vault.address()), U256::ZERO);
     assert_eq!(token.sender(admin).balance_of(vault.address()), u(1_000));
-    assert!(vault.sender(admin).paused() && vault.sender(admin).idle_only());
+    assert!(vault.sender(admin).paused());
+    assert_eq!(vault.sender(admin).config().14 & (4 | 32), 4 | 32);
     vault.assert_emitted(&EmergencyWithdrawn { sourceShares: u(1_000), assets: u(1_000) });
     // Twice: nothing left to pull, still fine.
     assert_eq!(vault.sender(guardian).emergency_withdraw().motsu_unwrap(), U256::ZERO);
     // Exits go on from idle.
     vault.sender(alice).withdraw(u(300), alice, alice).motsu_unwrap();
     assert_eq!(e.asset_of(alice), u(300));
-    // Deposits after unpause stay idle until investing resumes.
+    // Unpausing ends the emergency: idle goes back into the source.
     vault.sender(guardian).unpause().motsu_unwrap();
-    e.deposit(alice, u(100));
-    assert_eq!(token.sender(admin).balance_of(vault.address()), u(800));
-    assert_err(
-        vault.sender(alice).resume_investing().motsu_unwrap_err(),
-        AccessControlUnauthorizedAccount { account: alice, needed_role: admin_role() },
-    );
-    assert_eq!(vault.sender(admin).resume_investing().motsu_unwrap(), u(800));
-    vault.assert_emitted(&InvestingResumed { assets: u(800) });
+    vault.assert_emitted(&Unpaused { account: guardian });
     assert_eq!(token.sender(admin).balance_of(vault.address()), U256::ZERO);
-    assert!(!vault.sender(admin).idle_only());
+    assert_eq!(source.sender(admin).balance_of(vault.address()), u(700));
+    assert_eq!(vault.sender(admin).config().14 & (4 | 32), 0);
+    e.deposit(alice, u(100));
+    assert_eq!(source.sender(admin).balance_of(vault.address()), u(800));
 }
 
 // ---------------------------------------------------------------- max*
@@ -675,16 +669,16 @@ fn max_functions_follow_caps_and_stakes(vault: V, token: T, source: S, ledger: L
     let e = Env::plain(&vault, &token, &source, &ledger, admin);
     assert_eq!(vault.sender(alice).max_deposit(alice), U256::MAX);
     assert_eq!(vault.sender(alice).max_mint(alice), U256::MAX);
-    vault.sender(admin).set_limits(u(1_000), u(300), U256::ZERO, false, 0).motsu_unwrap();
+    e.limits(u(1_000), u(300), U256::ZERO, false, 0);
     assert_eq!(vault.sender(alice).max_deposit(alice), u(300));
     e.deposit(alice, u(250));
     assert_eq!(vault.sender(alice).max_deposit(alice), u(50));
     assert_eq!(vault.sender(alice).max_mint(alice), u(50));
     // Minimum stake above the room: nothing fits.
-    vault.sender(admin).set_limits(u(1_000), u(300), u(60), false, 0).motsu_unwrap();
+    e.limits(u(1_000), u(300), u(60), false, 0);
     assert_eq!(vault.sender(alice).max_deposit(alice), U256::ZERO);
     // Exact stake: the stake when it fits.
-    vault.sender(admin).set_limits(u(1_000), u(300), u(40), true, 0).motsu_unwrap();
+    e.limits(u(1_000), u(300), u(40), true, 0);
     assert_eq!(vault.sender(alice).max_deposit(alice), u(40));
     assert_eq!(vault.sender(alice).max_withdraw(alice).motsu_unwrap(), u(250));
     assert_eq!(vault.sender(alice).max_redeem(alice), u(250));
