@@ -354,3 +354,48 @@ fn the_implementation_refuses_to_act_outside_a_proxy() {
         assert!(w.chain.read(w.implementation, &supportsInterfaceCall { id }).unwrap());
     }
 }
+
+sol! {
+    function isValidSignature(bytes32 hash, bytes signature) external view returns (bytes4);
+    function replaySafeHash(bytes32 hash) external view returns (bytes32);
+}
+
+/// An EOA key: (address, signer of 32-byte digests as r ‖ s ‖ v).
+fn key(seed: u8) -> (Address, impl Fn(B256) -> Vec<u8>) {
+    let sk = k256::ecdsa::SigningKey::from_slice(&[seed; 32]).unwrap();
+    let point = sk.verifying_key().to_encoded_point(false);
+    let addr = Address::from_slice(&keccak256(&point.as_bytes()[1..])[12..]);
+    let sign = move |digest: B256| {
+        let (sig, rec) = sk.sign_prehash_recoverable(digest.as_slice()).unwrap();
+        let mut out = sig.to_bytes().to_vec();
+        out.push(27 + rec.to_byte());
+        out
+    };
+    (addr, sign)
+}
+
+#[test]
+fn erc1271_signatures_by_owner_and_delegates_with_real_ecrecover() {
+    let mut w = world();
+    let (owner, owner_sign) = key(0x11);
+    let (agent, agent_sign) = key(0x22);
+    w.chain.set_balance(owner, U256::from(10u128.pow(20)));
+    let (id, account) = w.join(owner);
+    let hash = keccak256(b"an app's EIP-712 digest");
+    let digest = w.chain.read(account, &replaySafeHashCall { hash }).unwrap();
+    let check = |w: &mut World, sig: Vec<u8>| w.chain.read(account, &isValidSignatureCall { hash, signature: sig.into() }).unwrap().0;
+    let magic = hex::decode("1626ba7e").unwrap();
+    let invalid = hex::decode("ffffffff").unwrap();
+    assert_eq!(check(&mut w, owner_sign(digest))[..], magic[..]);
+    assert_eq!(check(&mut w, owner_sign(hash))[..], invalid[..], "raw hash refused: replay-safe only");
+    assert_eq!(check(&mut w, agent_sign(digest))[..], invalid[..]);
+    // A signing delegate, until its expiry.
+    let now = w.chain.block().timestamp;
+    w.chain.send(owner, account, &grantDelegateCall { delegate: agent, expiry: now + 30, canSign: true, targets: vec![], selectors: vec![] }).unwrap();
+    assert_eq!(check(&mut w, agent_sign(digest))[..], magic[..]);
+    w.chain.warp(now + 31);
+    assert_eq!(check(&mut w, agent_sign(digest))[..], invalid[..], "expired delegate");
+    // Sold: the former owner's signature is void.
+    w.chain.send(owner, w.membership, &transferFromCall { from: owner, to: BOB, id }).unwrap();
+    assert_eq!(check(&mut w, owner_sign(digest))[..], invalid[..]);
+}
