@@ -563,3 +563,37 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+    /// Random owner/stranger operations: `state` grows by exactly one on every successful
+    /// state-changing call and never moves on a failed one; nothing succeeds while locked.
+    #[test]
+    fn state_counts_successful_changes(ops in proptest::collection::vec((0u8..5, any::<bool>(), 0u64..20), 1..16)) {
+        let nft = Contract::<TestNft>::new();
+        let account = Contract::<TbaAccount>::new();
+        let target = Contract::<Target>::new();
+        let owner = Address::repeat_byte(0xa1);
+        let eve = Address::repeat_byte(0xee);
+        let agent = Address::repeat_byte(0xd1);
+        setup(&nft, &account, owner, 1);
+        let mut expected = U256::ZERO;
+        for (op, by_owner, n) in ops {
+            let who = if by_owner { owner } else { eve };
+            let locked = account.sender(owner).is_locked();
+            let ok = match op {
+                0 => account.sender(who).execute(target.address(), U256::ZERO, ping_data(n), OP_CALL).is_ok(),
+                1 => account.sender(who).lock(NOW + n).is_ok(),
+                2 => account.sender(who).grant_delegate(agent, NOW + 1 + n, n % 2 == 0, vec![target.address()], vec![ping_sel()]).is_ok(),
+                3 => account.sender(who).revoke_delegate(agent).is_ok(),
+                _ => account.sender(who).execute_batch(vec![target.address()], vec![U256::ZERO], vec![ping_data(n)], vec![0]).is_ok(),
+            };
+            prop_assert!(!(ok && locked), "nothing succeeds while locked");
+            prop_assert_eq!(ok, by_owner && !locked, "owner-only, unlocked");
+            if ok {
+                expected += U256::from(1);
+            }
+            prop_assert_eq!(account.sender(owner).state(), expected);
+        }
+    }
+}
