@@ -338,3 +338,28 @@ pub fn b4<C: SolCall>() -> alloy_primitives::FixedBytes<4> {
 }
 
 pub fn _unused(_: B256) {}
+
+/// Solvency invariants of DESIGN section 3 over the accounts the caller knows (every
+/// holder of shares or credits): panics with `ctx` on the first broken one.
+/// - vault position + idle >= principal owed, unless in deficit;
+/// - Σ shares over `holders` == total supply;
+/// - ledger WETH == accounted + unconverted, and accounted >= Σ credits + Σ reserved + owed.
+/// Returns (Σ spendable, Σ reserved, owed, ledger dust).
+pub fn check_invariants(c: &mut Community, holders: &[Address], ctx: &str) -> (U256, U256, U256, U256) {
+    let supply = c.supply();
+    let mut sum = U256::ZERO;
+    let mut credits = U256::ZERO;
+    let mut reserved = U256::ZERO;
+    for &h in holders {
+        sum += c.shares(h);
+        credits += c.spendable(h);
+        reserved += c.reserved(h);
+    }
+    assert_eq!(sum, supply, "{ctx}: Σ shares != total supply");
+    let (accounted, owed, unconverted) = c.totals();
+    let balance = c.weth_of(c.ledger);
+    assert_eq!(balance, accounted + unconverted, "{ctx}: ledger balance != accounted + unconverted");
+    let claims = credits + reserved + owed;
+    assert!(accounted >= claims, "{ctx}: ledger books {accounted} < claims {claims} (credits {credits}, reserved {reserved}, owed {owed})");
+    (credits, reserved, owed, accounted - claims)
+}
