@@ -164,6 +164,11 @@ fn registry_deploys_the_reference_proxy_once() {
 #[test]
 fn join_leaves_the_member_an_nft_whose_account_holds_the_shares() {
     let mut w = world();
+    // The community pool NFT (token 0) belongs to the admin and has its account.
+    assert_eq!(w.chain.read(w.membership, &ownerOfCall { id: U256::ZERO }).unwrap(), ALICE);
+    let pool = w.chain.read(w.membership, &accountOfCall { tokenId: U256::ZERO }).unwrap();
+    assert_eq!(w.chain.code(pool).len(), 173);
+    assert_eq!(w.chain.read(pool, &ownerCall {}).unwrap(), ALICE);
     let (id, account) = w.join(BOB);
     assert_eq!(id, U256::from(1));
     assert_eq!(w.chain.read(w.membership, &ownerOfCall { id }).unwrap(), BOB);
