@@ -33,25 +33,9 @@ sol_interface! {
         function account(address implementation, bytes32 salt, uint256 chain_id, address token_contract, uint256 token_id) external view returns (address);
     }
 
-    /// What the account reads from the NFT that owns it.
-    interface IERC721OwnerOf {
-        function ownerOf(uint256 token_id) external view returns (address);
-    }
-
-    /// ERC-1271, for contract owners and delegates.
-    interface IERC1271 {
-        function isValidSignature(bytes32 hash, bytes calldata signature) external view returns (bytes4);
-    }
-
     /// The ERC-4626 entry point membership deposits the stake through.
     interface IERC4626Deposit {
         function deposit(uint256 assets, address receiver) external returns (uint256);
-    }
-
-    /// ERC-20 calls membership makes on the stake asset.
-    interface IERC20Stake {
-        function transferFrom(address from, address to, uint256 value) external returns (bool);
-        function approve(address spender, uint256 value) external returns (bool);
     }
 
     /// WETH9 wrapping.
