@@ -24,6 +24,7 @@ sol! {
     function sandbox() external view returns (address);
     function supportsInterface(bytes4 id) external view returns (bool);
     error NotAnAccount();
+    error CreateFailed();
     error NotAuthorized(address caller);
     error AccountLocked(uint64 lockedUntil);
     error OwnershipCycle(address tokenContract, uint256 tokenId);
@@ -260,8 +261,17 @@ fn create_and_create2_from_the_account() {
     let salt = B256::repeat_byte(3);
     let mut data = salt.to_vec();
     data.extend_from_slice(&init);
-    let out = w.exec(BOB, account, Address::ZERO, U256::ZERO, data, 3).expect("create2");
+    let out = w.exec(BOB, account, Address::ZERO, U256::ZERO, data.clone(), 3).expect("create2");
     assert_eq!(Address::abi_decode(&out).unwrap(), account.create2(salt, keccak256(&init)));
+    // The same CREATE2 again collides; a reverting init code fails: both CreateFailed.
+    let err = w.exec(BOB, account, Address::ZERO, U256::ZERO, data, 3).unwrap_err();
+    assert!(err.revert_as::<CreateFailed>().is_some());
+    let err = w.exec(BOB, account, Address::ZERO, U256::ZERO, hex::decode("60006000fd").unwrap(), 2).unwrap_err();
+    assert!(err.revert_as::<CreateFailed>().is_some());
+    // CREATE with value from the account's balance.
+    w.chain.call(ALICE, account, U256::from(9), Vec::<u8>::new()).assert_success();
+    let out = w.exec(BOB, account, Address::ZERO, U256::from(9), init, 2).expect("create with value");
+    assert_eq!(w.chain.balance(Address::abi_decode(&out).unwrap()), U256::from(9));
 }
 
 #[test]

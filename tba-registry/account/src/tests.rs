@@ -328,8 +328,10 @@ fn delegates_act_within_scope_only(nft: Contract<TestNft>, account: Contract<Tba
     assert_eq!(account.sender(agent).execute(t, U256::ZERO, Bytes::from(vec![0u8; 3]), OP_CALL).unwrap_err(), denied);
     // Not a signer without canSign.
     assert_eq!(account.sender(agent).is_valid_signer(agent, Bytes::from(Vec::new())), B32::ZERO);
-    // Only the owner grants.
+    // Only the owner grants and revokes.
     assert!(matches!(account.sender(agent).grant_delegate(agent, NOW + 100, true, vec![], vec![]), Err(Error::NotAuthorized(_))));
+    assert!(matches!(account.sender(agent).revoke_delegate(agent), Err(Error::NotAuthorized(NotAuthorized { caller })) if caller == agent));
+    assert!(account.sender(agent).is_permitted(agent, t, ping_sel()).unwrap(), "still granted");
 }
 
 #[motsu::test]
