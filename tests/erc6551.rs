@@ -22,6 +22,7 @@ sol! {
     function isLocked() external view returns (bool);
     function grantDelegate(address delegate, uint64 expiry, bool canSign, address[] targets, bytes4[] selectors) external returns (uint64);
     function sandbox() external view returns (address);
+    function extcall(address to, uint256 value, bytes data) external returns (bytes);
     function supportsInterface(bytes4 id) external view returns (bool);
     error NotAnAccount();
     error CreateFailed();
@@ -246,6 +247,24 @@ fn delegatecall_runs_in_the_sandbox_not_on_the_account() {
     assert!(!w.chain.call(BOB, sandbox, U256::ZERO, script.to_vec()).success);
     // A second delegatecall reuses the sandbox.
     w.exec(BOB, account, script, U256::ZERO, vec![], 1).expect("again");
+
+    // A script acting as the account through `extcall` (a reentrant call into the account
+    // during its own execute): it sends 5 wei from the account to AGENT.
+    w.chain.call(ALICE, account, U256::from(5), Vec::<u8>::new()).assert_success();
+    let call = extcallCall { to: AGENT, value: U256::from(5), data: Bytes::new() }.abi_encode();
+    assert_eq!(call.len(), 0x84);
+    let mut code = hex::decode("6084603160003960006000608460006000").unwrap();
+    code.push(0x73);
+    code.extend_from_slice(account.as_slice());
+    code.extend_from_slice(&hex::decode("5af1602f57600080fd5b00").unwrap());
+    assert_eq!(code.len(), 0x31);
+    code.extend_from_slice(&call);
+    let acting = w.chain.deploy_code(ALICE, &code).created.unwrap();
+    let before = w.chain.balance(AGENT);
+    w.exec(BOB, account, acting, U256::ZERO, vec![], 1).expect("script acts through extcall");
+    assert_eq!(w.chain.balance(AGENT), before + U256::from(5));
+    // The same script run by anyone else (not through the sandbox) is refused by extcall.
+    assert!(!w.chain.call(BOB, acting, U256::ZERO, Vec::<u8>::new()).success);
 }
 
 #[test]
