@@ -7,7 +7,7 @@ use super::*;
 use alloc::vec;
 use alloy_primitives::{hex, Address, U256};
 use alloy_signer::SignerSync;
-use alloy_sol_types::{eip712_domain, SolError, SolEvent, SolStruct};
+use alloy_sol_types::{eip712_domain, SolError, SolStruct};
 use compute_fi_contracts::interfaces::tba::proxy_runtime;
 use motsu::prelude::*;
 use openzeppelin_stylus::token::erc721::{Erc721, IErc721};
@@ -351,8 +351,6 @@ fn grants_cannot_reach_the_account_or_its_sandbox(nft: Contract<TestNft>, accoun
 #[motsu::test]
 fn grant_validation(nft: Contract<TestNft>, account: Contract<TbaAccount>, alice: Address, agent: Address) {
     setup(&nft, &account, alice, 1);
-    let s = account.sender(alice);
-    drop(s);
     assert!(matches!(account.sender(alice).grant_delegate(Address::ZERO, NOW + 1, false, vec![], vec![]),
         Err(Error::InvalidDelegate(InvalidDelegate { delegate })) if delegate.is_zero()));
     assert!(matches!(account.sender(alice).grant_delegate(alice, NOW + 1, false, vec![], vec![]),
@@ -558,6 +556,7 @@ proptest! {
                     owner = next;
                 }
             }
+            #[allow(clippy::needless_range_loop)]
             for d in 0..3 { for t in 0..3 { for s in 0..2 {
                 let expected = model.get(&(owner, d)).is_some_and(|v| v.contains(&(t, s)));
                 prop_assert_eq!(account.sender(owners[owner]).is_permitted(delegates[d], targets[t], sels[s]).unwrap(), expected);
