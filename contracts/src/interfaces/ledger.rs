@@ -56,6 +56,11 @@ sol_interface! {
         function onJobFulfilled(uint256 jobId, bytes32 outputHash, uint256 units, uint256 charge) external;
     }
 
+    /// The model registry's access answer (0 ok, 1 unavailable, 2 denied).
+    interface IModelRegistryAccess {
+        function access(uint256 id, address requester, uint256 token_id, bytes32 salt) external view returns (uint8);
+    }
+
     /// The compute ledger's functions the job market calls (only the configured market
     /// may call the first four).
     interface IComputeLedgerMarket {
