@@ -468,20 +468,7 @@ impl Chain {
             gas: tx.gas_limit - intrinsic,
             commit,
         };
-        // Frames recurse on the native stack (EVM and Stylus alike, up to 1024 deep): run the
-        // transaction on a thread with a large, lazily committed stack.
-        let done = std::thread::scope(|s| {
-            std::thread::Builder::new()
-                .name("local-chain-tx".into())
-                .stack_size(TX_STACK_SIZE)
-                .spawn_scoped(s, move || job.run())
-                .expect("spawn the transaction thread")
-                .join()
-        });
-        let TxDone { db, result, created, logs } = match done {
-            Ok(d) => d,
-            Err(panic) => std::panic::resume_unwind(panic),
-        };
+        let TxDone { db, result, created, logs } = job.run();
         let spent = tx.gas_limit - result.gas.remaining();
         let refund = if result.result.is_ok() { (result.gas.refunded().max(0) as u64).min(spent / 5) } else { 0 };
         self.world.db = db;
@@ -490,15 +477,12 @@ impl Chain {
             status: format!("{:?}", result.result),
             output: result.output,
             logs,
-            gas_used: spent - refund,
+            gas_used: (spent - refund).max(floor_gas(tx)),
             created,
         };
         (receipt, ())
     }
 }
-
-/// Native stack of the thread running a transaction.
-const TX_STACK_SIZE: usize = 1 << 30;
 
 struct TxJob {
     db: Db,
@@ -580,6 +564,13 @@ fn decode_return<C: SolCall>(r: Receipt) -> Result<C::Return, CallError> {
         return Err(CallError(r));
     }
     C::abi_decode_returns(&r.output).map_err(|_| CallError(Receipt { status: "UndecodableReturn".into(), success: false, ..r }))
+}
+
+/// EIP-7623 (Prague) calldata floor: 21,000 + 10 per token (zero byte 1 token, other 4).
+fn floor_gas(tx: &Tx) -> u64 {
+    let zeros = tx.data.iter().filter(|b| **b == 0).count() as u64;
+    let tokens = zeros + 4 * (tx.data.len() as u64 - zeros);
+    21_000 + 10 * tokens
 }
 
 fn intrinsic_gas(tx: &Tx) -> u64 {

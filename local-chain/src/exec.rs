@@ -46,6 +46,11 @@ pub const MAX_CODE_SIZE: usize = 0x6000;
 /// Prefix of deployed Stylus code: `0xEF 0xF0 0x00` then a dictionary byte.
 pub const STYLUS_PREFIX: [u8; 3] = [0xEF, 0xF0, 0x00];
 
+/// Stack left below which a frame first moves to a fresh stack segment.
+const STACK_RED_ZONE: usize = 1 << 20;
+/// Size of each extra stack segment.
+const STACK_SEGMENT: usize = 32 << 20;
+
 static TABLE: InstructionTable<EthInterpreter, Ctx> = instruction_table::<EthInterpreter, Ctx>();
 static GAS_TABLE: GasTable = gas_table_spec(SPEC);
 
@@ -82,6 +87,11 @@ impl Exec {
     /// Runs a call frame to completion. `inputs.input` may reference no shared memory
     /// (callers materialise it into `CallInput::Bytes`).
     pub fn call(&mut self, inputs: CallInputs, depth: usize) -> CallOutcome {
+        // Frames recurse on the native stack: grow it when a deep nesting runs low.
+        stacker::maybe_grow(STACK_RED_ZONE, STACK_SEGMENT, || self.call_inner(inputs, depth))
+    }
+
+    fn call_inner(&mut self, inputs: CallInputs, depth: usize) -> CallOutcome {
         let gas = Gas::new(inputs.gas_limit);
         if depth > CALL_STACK_LIMIT {
             return call_result(InstructionResult::CallTooDeep, gas, Bytes::new(), &inputs);
@@ -171,6 +181,10 @@ impl Exec {
 
     /// Runs a creation frame (CREATE / CREATE2 / creation transaction) to completion.
     pub fn create(&mut self, inputs: CreateInputs, depth: usize) -> CreateOutcome {
+        stacker::maybe_grow(STACK_RED_ZONE, STACK_SEGMENT, || self.create_inner(inputs, depth))
+    }
+
+    fn create_inner(&mut self, inputs: CreateInputs, depth: usize) -> CreateOutcome {
         let fail = |r: InstructionResult| {
             CreateOutcome::new(
                 InterpreterResult { result: r, gas: Gas::new(inputs.gas_limit()), output: Bytes::new() },
