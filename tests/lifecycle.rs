@@ -98,13 +98,16 @@ fn market(c: &mut Community, call: Vec<u8>, what: &str) -> Receipt {
 
 #[test]
 fn a_community_lives_a_year() {
-    let n: usize = std::env::var("CF_MEMBERS").ok().and_then(|v| v.parse().ok()).unwrap_or(60);
+    let n: usize = std::env::var("CF_MEMBERS").ok().and_then(|v| v.parse().ok()).unwrap_or(500);
     assert!(n >= 20, "CF_MEMBERS must be at least 20");
     let mut c = Community::deploy();
     let mut book = Book::default();
     let mut owners: Vec<Address> = Vec::new();
     let mut accounts: Vec<Address> = Vec::new();
     let mut ids: Vec<U256> = Vec::new();
+    // Shares each account got at its join (the vault credits what the stake is worth in the
+    // source: FINDING 2, up to 1 wei less than the stake once the source's rate moved).
+    let mut credited: Vec<U256> = Vec::new();
 
     // ---- N members join, one transaction each. Harvest and join gas are measured with 10
     // members and again with N.
@@ -118,6 +121,10 @@ fn a_community_lives_a_year() {
         }
         owners.push(who);
         accounts.push(account);
+        let joined = r.events::<IMembership::Joined>();
+        assert_eq!(joined[0].assets, u(STAKE));
+        assert!(joined[0].shares <= u(STAKE) && u(STAKE) - joined[0].shares <= U256::from(1), "at most the source's 1 wei of rounding");
+        credited.push(joined[0].shares);
         ids.push(id);
         book.principal_in += u(STAKE);
         if i == 9 {
@@ -131,7 +138,9 @@ fn a_community_lives_a_year() {
         }
     }
     let join_time = t.elapsed();
-    assert_eq!(c.supply(), book.principal_in);
+    let credited_total = credited.iter().fold(U256::ZERO, |a, b| a + *b);
+    assert_eq!(c.supply(), credited_total);
+    let short = credited.iter().filter(|s| **s < u(STAKE)).count();
     let mut holders: Vec<Address> = accounts.clone();
     holders.push(c.pool_account);
     check_invariants(&mut c, &holders, "after joins");
@@ -194,12 +203,13 @@ fn a_community_lives_a_year() {
     month_of_yield(&mut c, &mut book);
     harvest(&mut c, &mut book);
 
-    // ---- After the lock every member leaves with exactly 0.1 ETH.
+    // ---- After the lock every member leaves with exactly what it was credited at its join:
+    // 0.1 ETH, less the source's rounding where FINDING 2 applies.
     let leave_start = Instant::now();
     for i in 0..n {
         let (got, r) = c.leave(owners[i], accounts[i]);
         ok(r.clone(), "leave");
-        assert_eq!(got, u(STAKE), "member {i} gets back exactly the stake");
+        assert_eq!(got, credited[i], "member {i} gets back exactly its credited stake");
         if i == 0 || i == n - 1 {
             book.gas("leave", &r);
         }
@@ -208,7 +218,7 @@ fn a_community_lives_a_year() {
     let leave_time = leave_start.elapsed();
     assert_eq!(c.supply(), U256::ZERO);
     // Yield attributed during the exits, then harvested with no shares left: the pool's.
-    if !c.chain.read(c.vault, &IVault::accruableYieldCall {}).unwrap().is_zero() || c.vault_value() > U256::ZERO {
+    if !c.pending_yield().is_zero() || c.vault_value() > U256::ZERO {
         let r = c.harvest();
         if r.success {
             let h = r.events::<IVault::Harvested>();
@@ -257,7 +267,7 @@ fn a_community_lives_a_year() {
     // ---- The report.
     println!("\n==== Community lifecycle: {n} members, one year (local Stylus chain) ====");
     println!("principal in                 {}", eth(book.principal_in));
-    println!("principal out                {}", eth(book.principal_out));
+    println!("principal out                {}   ({short} of {n} members got 1 wei less than 0.1 ETH: FINDING 2)", eth(book.principal_out));
     println!("yield into the source        {} (incl. {} recovering a loss of {})", eth(book.yield_in), eth(book.loss), eth(book.loss));
     println!("yield harvested              {} in {} harvests", eth(book.harvested), harvests.len());
     println!("credits to the pool          {}", eth(book.to_pool));

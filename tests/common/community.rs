@@ -31,6 +31,8 @@ sol! {
         function harvest() external returns (uint256);
         function configure(uint256 totalCap, uint256 accountCap, uint256 minStake, bool exactStake, uint64 lockDuration, uint256 minHarvest, uint64 harvestInterval, bool keeperOnly, uint16 maxProfitBps, uint16 maxLossBps) external;
         function accruableYield() external view returns (uint256);
+        function state() external view returns (address, address, uint256, uint64, bool, bool);
+        function config() external view returns (uint256, uint256, uint256, bool, uint64, uint256, uint64, bool, uint16, uint16, address, address, uint256, uint64, uint8);
         function unlockTime(address owner) external view returns (uint64);
         function totalSupply() external view returns (uint256);
         function totalAssets() external view returns (uint256);
@@ -85,6 +87,7 @@ sol! {
         function ownerOf(uint256 id) external view returns (address);
         function transferFrom(address from, address to, uint256 id) external;
         function nextTokenId() external view returns (uint256);
+        error DepositFailed(address vault, uint256 assets);
         event Joined(address indexed member, uint256 indexed tokenId, address account, uint256 assets, uint256 shares);
     }
     interface IAccount {
@@ -239,16 +242,27 @@ impl Community {
 
     /// `who` joins with exactly 0.1 ETH in one transaction: (token id, account, receipt).
     pub fn join(&mut self, who: Address) -> (U256, Address, Receipt) {
+        let r = ok(self.try_join(who), "join");
+        let joined = r.events::<IMembership::Joined>();
+        (joined[0].tokenId, joined[0].account, r)
+    }
+
+    /// `join` that may fail (the receipt says).
+    pub fn try_join(&mut self, who: Address) -> Receipt {
         if self.chain.balance(who) < u(STAKE) {
             let b = self.chain.balance(who);
             self.chain.set_balance(who, b + u(STAKE));
         }
-        let r = ok(self.chain.call(who, self.membership, u(STAKE), IMembership::joinCall {}.abi_encode()), "join");
+        let r = self.chain.call(who, self.membership, u(STAKE), IMembership::joinCall {}.abi_encode());
+        if !r.success {
+            return r;
+        }
         let joined = r.events::<IMembership::Joined>();
         assert_eq!(joined.len(), 1, "one Joined event");
         let (id, account) = (joined[0].tokenId, joined[0].account);
         assert_eq!(joined[0].member, who);
-        (id, account, r)
+        assert_eq!(self.chain.read(self.membership, &IMembership::accountOfCall { tokenId: id }).unwrap(), account);
+        r
     }
 
     /// The NFT owner acts through the account.
@@ -307,6 +321,20 @@ impl Community {
         let s = self.chain.read(self.source, &ISource::balanceOfCall { who: self.vault }).unwrap();
         let pos = if s.is_zero() { U256::ZERO } else { self.chain.read(self.source, &ISource::convertToAssetsCall { shares: s }).unwrap() };
         pos + self.weth_of(self.vault)
+    }
+    /// What the source holds plus the vault's idle WETH (exact: the vault is the source's
+    /// only depositor).
+    pub fn assets_held(&mut self) -> U256 {
+        self.chain.read(self.source, &ISource::totalAssetsCall {}).unwrap() + self.weth_of(self.vault)
+    }
+    /// Yield attributed and not yet harvested (owed to the ledger, senior to principal).
+    pub fn pending_yield(&mut self) -> U256 {
+        // The vault's getter is being reshaped: `config()` (15 values, pending 13th) in the
+        // newest version, `state()` (pending 3rd) before.
+        match self.chain.read(self.vault, &IVault::configCall {}) {
+            Ok(c) => c._12,
+            Err(_) => self.chain.read(self.vault, &IVault::stateCall {}).expect("vault config() or state()")._2,
+        }
     }
     pub fn owner_of(&mut self, id: U256) -> Address {
         self.chain.read(self.membership, &IMembership::ownerOfCall { id }).unwrap()
