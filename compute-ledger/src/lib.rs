@@ -508,10 +508,10 @@ impl ComputeLedger {
     pub fn pay(&mut self, to: Address, amount: U256) -> Result<(), Error> {
         self.only_market()?;
         let owed = self.owed.get();
-        if amount > owed {
+        let Some(left) = owed.checked_sub(amount) else {
             return Err(Error::InsufficientOwed(InsufficientOwed { owed, needed: amount }));
-        }
-        self.owed.set(owed - amount);
+        };
+        self.owed.set(left);
         self.accounted.set(sub(self.accounted.get(), amount)?);
         log(self.vm(), MarketMoved { kind: kind::PAY, account: to, amount });
         let token = self.payment.get();
@@ -748,20 +748,20 @@ impl ComputeLedger {
         self.settle(account)?;
         let mut acc = self.accounts.setter(account);
         let available = acc.credits.get();
-        if available < amount {
+        let Some(left) = available.checked_sub(amount) else {
             return Err(Error::InsufficientCredits(InsufficientCredits { account, available, needed: amount }));
-        }
-        acc.credits.set(available - amount);
+        };
+        acc.credits.set(left);
         Ok(())
     }
 
     fn unreserve(&mut self, account: Address, amount: U256) -> Result<(), Error> {
         let mut acc = self.accounts.setter(account);
         let reserved = acc.reserved.get();
-        if amount.is_zero() || reserved < amount {
+        let Some(left) = reserved.checked_sub(amount).filter(|_| !amount.is_zero()) else {
             return Err(Error::InsufficientReserved(InsufficientReserved { account, reserved, needed: amount }));
-        }
-        acc.reserved.set(reserved - amount);
+        };
+        acc.reserved.set(left);
         Ok(())
     }
 
@@ -796,7 +796,7 @@ impl ComputeLedger {
         let price = answer.into_raw();
         let now = U256::from(self.vm().block_timestamp());
         let max_age = U256::from(self.max_age.get());
-        if updated_at > now || now - updated_at > max_age {
+        if updated_at > now || now.saturating_sub(updated_at) > max_age {
             return Err(Self::refused(reason::STALE_PRICE, answer, updated_at));
         }
         if price < self.min_answer.get() || price > self.max_answer.get() {

@@ -455,7 +455,7 @@ impl JobMarket {
             return Err(Error::OutOfTime(OutOfTime { job, limit: deadline }));
         }
         let charge = units.checked_mul(price).map_or(max, |c| c.min(max));
-        let refund = max - charge;
+        let refund = max.checked_sub(charge).ok_or_else(overflow)?;
         let now = self.now();
         let mut j = self.jobs.setter(job);
         j.charge.set(charge);
@@ -545,7 +545,8 @@ impl JobMarket {
         } else {
             U256::ZERO
         };
-        self.finish(job, requester, provider, charge - refund, refund, slashed)
+        let paid = charge.checked_sub(refund).ok_or_else(overflow)?;
+        self.finish(job, requester, provider, paid, refund, slashed)
     }
 
     /// Requester, at or after the deadline of an unfulfilled job: full refund.
@@ -600,11 +601,10 @@ impl JobMarket {
                 .abi_encode(),
         );
         let st = keccak((B256::from(ACCEPT_TYPEHASH), job, output_hash).abi_encode());
-        let mut buf = [0u8; 66];
-        buf[0] = 0x19;
-        buf[1] = 0x01;
-        buf[2..34].copy_from_slice(domain.as_slice());
-        buf[34..66].copy_from_slice(st.as_slice());
+        let mut buf = Vec::with_capacity(66);
+        buf.extend_from_slice(&[0x19, 0x01]);
+        buf.extend_from_slice(domain.as_slice());
+        buf.extend_from_slice(st.as_slice());
         keccak(buf)
     }
 }
@@ -626,11 +626,12 @@ impl JobMarket {
         if sig.len() != 65 || (v != 27 && v != 28) || U256::from_be_slice(s) > HALF_ORDER {
             return None;
         }
-        let mut data = [0u8; 128];
-        data[0..32].copy_from_slice(digest.as_slice());
-        data[63] = v;
-        data[64..96].copy_from_slice(r);
-        data[96..128].copy_from_slice(s);
+        let mut data = Vec::with_capacity(128);
+        data.extend_from_slice(digest.as_slice());
+        data.extend_from_slice(&[0u8; 31]);
+        data.push(v);
+        data.extend_from_slice(r);
+        data.extend_from_slice(s);
         #[allow(deprecated)]
         let out = stylus_sdk::call::static_call(self, ECRECOVER, &data).ok()?;
         let signer = Address::from_slice(out.get(12..32)?);

@@ -124,7 +124,7 @@ impl ModelRegistry {
             return Err(Error::InvalidArgument(InvalidArgument {}));
         }
         let id = self.count.get();
-        self.count.set(id + U256::from(1u8)); // a count of registrations cannot reach 2^256
+        self.count.set(id.saturating_add(U256::from(1u8))); // a count cannot reach 2^256
         let owner = self.vm().msg_sender();
         let mut m = self.models.setter(id);
         m.owner.set(owner);
