@@ -101,3 +101,52 @@ impl MockSwapRouter {
         Ok(out)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloy_primitives::U8;
+    use mock_erc20::MockErc20;
+    use motsu::prelude::*;
+    use openzeppelin_stylus::token::erc20::IErc20;
+
+    fn setup(router: &Contract<MockSwapRouter>, a: &Contract<MockErc20>, b: &Contract<MockErc20>, who: Address) {
+        a.sender(who).constructor("A".into(), "A".into(), U8::from(18));
+        b.sender(who).constructor("B".into(), "B".into(), U8::from(6));
+        router.sender(who).constructor(U256::from(2_000_000u64)); // 1e18 A -> 2e6 B
+        b.sender(who).mint(router.address(), U256::from(10_000_000u64)).motsu_unwrap();
+        a.sender(who).mint(who, U256::from(10u128.pow(18))).motsu_unwrap();
+    }
+
+    fn params(a: Address, b: Address, to: Address, amount: U256, min: U256) -> ExactInputSingleParams {
+        (a, b, U24::from(500), to, U256::ZERO, amount, min, U160::ZERO)
+    }
+
+    #[motsu::test]
+    fn swaps_at_the_rate_and_honours_the_minimum(
+        router: Contract<MockSwapRouter>,
+        a: Contract<MockErc20>,
+        b: Contract<MockErc20>,
+        alice: Address,
+        bob: Address,
+    ) {
+        setup(&router, &a, &b, alice);
+        let one = U256::from(10u128.pow(18));
+        // Without allowance the pull fails.
+        let e = router.sender(alice).exact_input_single(params(a.address(), b.address(), bob, one, U256::ZERO)).motsu_unwrap_err();
+        assert!(matches!(e, Error::TransferFailed(TransferFailed { token }) if token == a.address()));
+        a.sender(alice).approve(router.address(), one).motsu_unwrap();
+        let e = router.sender(alice).exact_input_single(params(a.address(), b.address(), bob, one, U256::from(2_000_001u64))).motsu_unwrap_err();
+        assert!(matches!(e, Error::TooLittleReceived(TooLittleReceived { amountOut, amountOutMinimum })
+            if amountOut == U256::from(2_000_000u64) && amountOutMinimum == U256::from(2_000_001u64)));
+        let out = router.sender(alice).exact_input_single(params(a.address(), b.address(), bob, one, U256::from(2_000_000u64))).motsu_unwrap();
+        assert_eq!(out, U256::from(2_000_000u64));
+        router.assert_emitted(&Swapped { payer: alice, recipient: bob, amountIn: one, amountOut: out });
+        assert_eq!(b.sender(bob).balance_of(bob), out);
+        assert_eq!(a.sender(bob).balance_of(router.address()), one);
+        router.sender(bob).set_rate(U256::from(7u8));
+        assert_eq!(router.sender(bob).rate(), U256::from(7u8));
+        let e = router.sender(alice).exact_input_single(params(a.address(), b.address(), bob, U256::MAX, U256::ZERO)).motsu_unwrap_err();
+        assert!(matches!(e, Error::RateOverflow(_)));
+    }
+}
