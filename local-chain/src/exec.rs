@@ -67,7 +67,8 @@ pub struct Exec {
     pub(crate) runtime: Option<Arc<Runtime>>,
     pub(crate) precompiles: Option<EthPrecompiles>,
     pub(crate) activated: HashMap<B256, ProgramInfo>,
-    /// Addresses (storage contexts) of the frames currently executing, outermost first.
+    /// Acting addresses of the open non-delegate frames (calls and creations), outermost
+    /// first: `msg_reentrant` is true when the acting address appears more than once.
     pub(crate) frames: Vec<Address>,
 }
 
@@ -147,7 +148,12 @@ impl Exec {
             return call_result(InstructionResult::Stop, gas, Bytes::new(), &inputs);
         }
 
-        self.frames.push(inputs.target_address);
+        // Nitro counts the open non-delegate frames of each acting address; a program is
+        // reentrant when its acting address has more than one.
+        let counted = !matches!(inputs.scheme, CallScheme::DelegateCall | CallScheme::CallCode);
+        if counted {
+            self.frames.push(inputs.target_address);
+        }
         let result = if is_stylus_code(raw) {
             stylus::run_program(self, &inputs, code_hash, depth)
         } else {
@@ -169,7 +175,9 @@ impl Exec {
             );
             self.run_evm(interp, depth)
         };
-        self.frames.pop();
+        if counted {
+            self.frames.pop();
+        }
 
         if result.result.is_ok() {
             self.ctx().journaled_state.checkpoint_commit();

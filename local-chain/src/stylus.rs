@@ -230,8 +230,7 @@ pub(crate) fn run_program(exec: &mut Exec, inputs: &CallInputs, code_hash: B256,
     let Some(module) = rt.module(code_hash, &code) else {
         return result(InstructionResult::Revert, gas_limit - info.init_gas, Bytes::new());
     };
-    let n = exec.frames.len();
-    let reentrant = n > 0 && exec.frames[..n - 1].contains(&inputs.target_address);
+    let reentrant = exec.frames.iter().filter(|a| **a == inputs.target_address).count() > 1;
     let args = match &inputs.input {
         revm::interpreter::CallInput::Bytes(b) => b.clone(),
         revm::interpreter::CallInput::SharedBuffer(_) => Bytes::new(), // never: the dispatcher materialises inputs

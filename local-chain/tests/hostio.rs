@@ -126,6 +126,17 @@ fn msg_reentrant_is_true_only_when_the_address_is_already_executing() {
     let r = chain.call(ALICE, f, U256::ZERO, Bytes::new());
     r.assert_success();
     assert_eq!(r.output.as_ref(), &[0u8]);
+    // Behind an ERC-1167 EVM proxy (CALL proxy, DELEGATECALL p) the program is not
+    // reentrant: delegate frames do not count (Nitro counts non-delegate frames per acting
+    // address), so SDK contracts work behind proxies.
+    let proxy = deploy_evm(&mut chain, &erc1167(p));
+    let r = chain.call(ALICE, proxy, U256::ZERO, vec![0u8]);
+    r.assert_success();
+    assert_eq!(r.output.as_ref(), &[0u8]);
+    // ... and a self-call through the proxy (proxy -> p code -> proxy) is.
+    let r = chain.call(ALICE, proxy, U256::ZERO, vec![1u8]);
+    r.assert_success();
+    assert_eq!(r.output.as_ref(), &[1u8]);
     // p -> forwarder -> p: the inner p frame is reentrant.
     let mut args = vec![3u8];
     args.extend_from_slice(f.as_slice());
