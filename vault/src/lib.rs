@@ -34,7 +34,7 @@ use compute_fi_contracts::{
 };
 use alloy_sol_types::SolEvent;
 use openzeppelin_stylus::{
-    access::control::{self, AccessControlBadConfirmation, AccessControlUnauthorizedAccount, RoleGranted, RoleRevoked},
+    access::control::{self, AccessControlUnauthorizedAccount, RoleGranted, RoleRevoked},
     token::erc20::{
         self,
         extensions::{
@@ -192,7 +192,6 @@ pub enum Error {
     InvalidSpender(erc20::ERC20InvalidSpender),
     InvalidApprover(erc20::ERC20InvalidApprover),
     UnauthorizedAccount(control::AccessControlUnauthorizedAccount),
-    BadConfirmation(control::AccessControlBadConfirmation),
     EnforcedPause(pausable::EnforcedPause),
     ExpectedPause(pausable::ExpectedPause),
     AlreadyInitialized(AlreadyInitialized),
@@ -222,24 +221,6 @@ impl From<erc20::Error> for Error {
             erc20::Error::InsufficientAllowance(e) => Error::InsufficientAllowance(e),
             erc20::Error::InvalidSpender(e) => Error::InvalidSpender(e),
             erc20::Error::InvalidApprover(e) => Error::InvalidApprover(e),
-        }
-    }
-}
-
-impl From<control::Error> for Error {
-    fn from(value: control::Error) -> Self {
-        match value {
-            control::Error::UnauthorizedAccount(e) => Error::UnauthorizedAccount(e),
-            control::Error::BadConfirmation(e) => Error::BadConfirmation(e),
-        }
-    }
-}
-
-impl From<pausable::Error> for Error {
-    fn from(value: pausable::Error) -> Self {
-        match value {
-            pausable::Error::EnforcedPause(e) => Error::EnforcedPause(e),
-            pausable::Error::ExpectedPause(e) => Error::ExpectedPause(e),
         }
     }
 }
@@ -515,12 +496,6 @@ impl YieldVault {
         )
     }
 
-    /// Yield a balance change made now would attribute (what a harvest now would add
-    /// to the pending yield).
-    pub fn accruable_yield(&self) -> Result<U256, Error> {
-        Ok(self.books()?.accrued)
-    }
-
     /// When `owner`'s shares unlock (0 if it never deposited).
     pub fn unlock_time(&self, owner: Address) -> u64 {
         let last = self.last_deposit.get(owner).to::<u64>();
@@ -545,14 +520,6 @@ impl YieldVault {
     pub fn revoke_role(&mut self, role: B256, account: Address) -> Result<(), Error> {
         self.only_admin()?;
         self.set_role(role, account, false)
-    }
-
-    /// The caller gives up `role`; `confirmation` must be the caller.
-    pub fn renounce_role(&mut self, role: B256, confirmation: Address) -> Result<(), Error> {
-        if self.vm().msg_sender() != confirmation {
-            return Err(Error::BadConfirmation(AccessControlBadConfirmation {}));
-        }
-        self.set_role(role, confirmation, false)
     }
 
     /// Whether the contract is paused.
@@ -880,9 +847,36 @@ impl YieldVault {
     fn deposit_to(&mut self, assets: U256, receiver: Address, pull: bool) -> Result<U256, Error> {
         self.check_stake(assets)?;
         let books = self.open_deposit()?;
-        let shares = books.to_shares(assets, Rounding::Down)?;
+        let shares = books.to_shares(self.credited(assets)?, Rounding::Down)?;
         self.enter(receiver, assets, shares, books, pull)?;
         Ok(shares)
+    }
+
+    /// What `assets` put into the source are worth there, `convertToAssets(previewDeposit)`
+    /// (or `assets` while deposits stay idle): the source's rounding on a deposit is the
+    /// depositor's, never the other holders'.
+    #[inline(never)]
+    fn credited(&self, assets: U256) -> Result<U256, Error> {
+        if self.flag(IDLE_ONLY) || assets.is_zero() {
+            return Ok(assets);
+        }
+        let source = self.source.get();
+        let ret = self.peek(source, &IYieldSource::previewDepositCall { assets }.abi_encode())?;
+        let shares = word(source, &ret)?;
+        let ret = self.peek(source, &IYieldSource::convertToAssetsCall { shares }.abi_encode())?;
+        Ok(word(source, &ret)?.min(assets))
+    }
+
+    /// Assets a mint of `shares` costs: their price plus twice what the source's rounding
+    /// takes of it (the property tests check this covers the shares).
+    #[inline(never)]
+    fn mint_cost(&self, books: Books, shares: U256) -> Result<U256, Error> {
+        let assets = books.to_assets(shares, Rounding::Up)?;
+        let lost = assets.saturating_sub(self.credited(assets)?);
+        if lost.is_zero() {
+            return Ok(assets);
+        }
+        assets.checked_add(lost).and_then(|a| a.checked_add(lost)).ok_or_else(overflow)
     }
 
     fn open_deposit(&mut self) -> Result<Books, Error> {
@@ -1063,7 +1057,7 @@ impl IErc4626 for YieldVault {
     }
 
     fn preview_deposit(&self, assets: U256) -> Result<U256, Self::Error> {
-        self.books()?.to_shares(assets, Rounding::Down)
+        self.books()?.to_shares(self.credited(assets)?, Rounding::Down)
     }
 
     fn deposit(&mut self, assets: U256, receiver: Address) -> Result<U256, Self::Error> {
@@ -1085,12 +1079,12 @@ impl IErc4626 for YieldVault {
     }
 
     fn preview_mint(&self, shares: U256) -> Result<U256, Self::Error> {
-        self.books()?.to_assets(shares, Rounding::Up)
+        self.mint_cost(self.books()?, shares)
     }
 
     fn mint(&mut self, shares: U256, receiver: Address) -> Result<U256, Self::Error> {
         let books = self.open_deposit()?;
-        let assets = books.to_assets(shares, Rounding::Up)?;
+        let assets = self.mint_cost(books, shares)?;
         self.check_stake(assets)?;
         self.enter(receiver, assets, shares, books, true)?;
         Ok(assets)

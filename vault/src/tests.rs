@@ -137,8 +137,18 @@ impl RecordingLedger {
     }
 }
 
+/// motsu keeps every contract's storage in one shared map and panics ("storage is
+/// locked") when a long test holds a shard another thread needs; the tests of this crate
+/// take turns instead.
+static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+pub(crate) fn serial() -> std::sync::MutexGuard<'static, ()> {
+    SERIAL.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 /// The contracts of one test.
 pub(crate) struct Env<'a> {
+    _turn: std::sync::MutexGuard<'static, ()>,
     pub vault: &'a Contract<YieldVault>,
     pub token: &'a Contract<MockErc20>,
     pub source: &'a Contract<MockYieldSource>,
@@ -172,6 +182,7 @@ impl<'a> Env<'a> {
         exact: bool,
         native: bool,
     ) -> Self {
+        let turn = serial();
         token.sender(admin).constructor("Wrapped Ether".into(), "WETH".into(), U8::from(18));
         source.sender(admin).constructor(token.address(), "Source".into(), "SRC".into());
         ledger.sender(admin).set_vault(vault.address());
@@ -190,7 +201,7 @@ impl<'a> Env<'a> {
                 exact,
             )
             .motsu_unwrap();
-        Env { vault, token, source, ledger, admin }
+        Env { _turn: turn, vault, token, source, ledger, admin }
     }
 
     /// Plain setup: no lock, no minimum.
@@ -213,6 +224,21 @@ impl<'a> Env<'a> {
     pub fn deposit(&self, who: Address, amount: U256) -> U256 {
         self.fund(who, amount);
         self.vault.sender(who).deposit(amount, who).motsu_unwrap()
+    }
+
+    /// Someone else holds `amount` in the source (a live source is never empty: an empty
+    /// OpenZeppelin 4626 with no offset can be inflated until one share is worth a fortune,
+    /// and then every exchange rounds by that much).
+    pub fn seed_source(&self, amount: U256) {
+        let whale = Address::random();
+        self.token.sender(whale).mint(whale, amount).motsu_unwrap();
+        self.token.sender(whale).approve(self.source.address(), amount).motsu_unwrap();
+        self.source.sender(whale).deposit(amount, whale).motsu_unwrap();
+    }
+
+    /// A zero self-transfer: makes the vault attribute what accrued (and tell the ledger).
+    pub fn poke(&self, who: Address) {
+        self.vault.sender(who).transfer(who, U256::ZERO).motsu_unwrap();
     }
 
     /// Raises the source's rate: asset minted straight into it.
@@ -246,6 +272,19 @@ impl<'a> Env<'a> {
 
     pub fn pending(&self) -> U256 {
         self.vault.sender(self.admin).config().12
+    }
+
+    /// Yield a balance change would attribute now, from the mocks' own numbers: value
+    /// above principal and pending, capped so pending stays within the profit bound.
+    pub fn accruable(&self) -> U256 {
+        let c = self.vault.sender(self.admin).config();
+        let supply = self.supply();
+        let free = self.value().saturating_sub(c.12);
+        if free <= supply {
+            return U256::ZERO;
+        }
+        let bound = supply * U256::from(c.8) / U256::from(10_000u64);
+        (free - supply).min(bound.saturating_sub(c.12))
     }
 
     /// Sets caps, stake and lock, keeping the harvest settings.

@@ -30,6 +30,7 @@ sol! {
     interface IYieldSource {
         function balanceOf(address account) external view returns (uint256);
         function convertToAssets(uint256 shares) external view returns (uint256);
+        function previewDeposit(uint256 assets) external view returns (uint256);
         function deposit(uint256 assets, address receiver) external returns (uint256);
         function withdraw(uint256 assets, address receiver, address owner) external returns (uint256);
         function redeem(uint256 shares, address receiver, address owner) external returns (uint256);
