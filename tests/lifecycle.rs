@@ -438,3 +438,175 @@ fn sell_some(c: &mut Community, owners: &mut [Address], accounts: &[Address], id
     }
     sold
 }
+
+/// The job paths through the real job market (compute-ledger/job-market) and model registry:
+/// members request through their accounts, the community AI through a scoped delegate key
+/// on the pool account; accepted early, accepted after the window, disputed and resolved
+/// (with a slash), timed out and cancelled; providers withdraw. Reconciled to the wei.
+#[test]
+fn members_and_the_ai_use_the_job_market() {
+    let mut c = Community::deploy();
+    let m = c.deploy_market();
+    let mut book = Book::default();
+    let mut ids = Vec::new();
+    let mut accounts = Vec::new();
+    for i in 0..12 {
+        let (id, account, _) = c.join(member(i));
+        ids.push(id);
+        accounts.push(account);
+    }
+    for _ in 0..3 {
+        c.warp_by(30 * DAY);
+        month_of_yield(&mut c, &mut book);
+        harvest(&mut c, &mut book);
+    }
+    let mut holders = accounts.clone();
+    holders.push(c.pool_account);
+    check_invariants(&mut c, &holders, "before jobs");
+    // The AI key may request and accept jobs through the pool account, nothing else.
+    let now = c.now();
+    let grant = IAccount::grantDelegateCall {
+        delegate: AI_KEY,
+        expiry: now + 60 * DAY,
+        canSign: false,
+        targets: vec![m.market, m.market],
+        selectors: vec![b4::<IMarket::requestCall>(), b4::<IMarket::acceptCall>()],
+    };
+    ok(c.chain.call(ADMIN, c.pool_account, U256::ZERO, grant.abi_encode()), "grant the AI key");
+
+    let max = U256::from(100_000_000_000_000u64);
+    let request = |c: &mut Community, from: Address, account: Address, token: U256, provider: usize| -> (U256, Receipt) {
+        let deadline = c.now() + DAY;
+        let call = IMarket::requestCall {
+            model: m.model,
+            provider: PROVIDERS[provider],
+            max_credits: max,
+            input_hash: local_chain::keccak256(b"prompt"),
+            input_uri: local_chain::Bytes::from_static(b"ipfs://prompt"),
+            deadline,
+            token_id: token,
+            salt: local_chain::B256::ZERO,
+        };
+        let r = ok(c.exec(from, account, m.market, call.abi_encode()), "request");
+        let e = r.events::<IMarket::JobRequested>();
+        assert_eq!((e.len(), e[0].requester, e[0].price), (1, account, u(PRICES[provider])));
+        (e[0].id, r)
+    };
+    let fulfil = |c: &mut Community, job: U256, provider: usize, units: u64| -> Receipt {
+        let call = IMarket::fulfilCall { job, output_hash: local_chain::keccak256(b"answer"), output_uri: local_chain::Bytes::from_static(b"ipfs://answer"), units: U256::from(units) };
+        ok(c.chain.call(PROVIDERS[provider], m.market, U256::ZERO, call.abi_encode()), "fulfil")
+    };
+    let mut earned = [U256::ZERO; 2];
+    let mut slashed_total = U256::ZERO;
+
+    // Nobody outside: an EOA that holds no NFT, and a stranger driving a member's account.
+    let r = c.chain.call(OUTSIDER, m.market, U256::ZERO, IMarket::requestCall { model: m.model, provider: PROVIDERS[0], max_credits: max, input_hash: Default::default(), input_uri: Default::default(), deadline: c.now() + DAY, token_id: ids[0], salt: Default::default() }.abi_encode());
+    assert!(revert_of::<IMarket::NoAccess>(&r).is_some(), "a non-member is refused");
+    let data = IMarket::requestCall { model: m.model, provider: PROVIDERS[0], max_credits: max, input_hash: Default::default(), input_uri: Default::default(), deadline: c.now() + DAY, token_id: ids[0], salt: Default::default() }.abi_encode();
+    assert_eq!(revert_of::<IAccount::NotAuthorized>(&c.exec(OUTSIDER, accounts[0], m.market, data)).map(|e| e.caller), Some(OUTSIDER));
+
+    // 1. Accepted early by the member.
+    let s0 = c.spendable(accounts[0]);
+    let (job, r) = request(&mut c, member(0), accounts[0], ids[0], 0);
+    book.gas("request", &r);
+    assert_eq!((c.reserved(accounts[0]), c.spendable(accounts[0])), (max, s0 - max));
+    let r = fulfil(&mut c, job, 0, 60_000);
+    book.gas("fulfil", &r);
+    let cost = U256::from(60_000u64) * u(PRICES[0]);
+    assert_eq!((c.reserved(accounts[0]), c.spendable(accounts[0])), (cost, s0 - cost), "the unused part is released at once");
+    let r = ok(c.exec(member(0), accounts[0], m.market, IMarket::acceptCall { job }.abi_encode()), "accept");
+    book.gas("accept", &r);
+    assert_eq!(c.reserved(accounts[0]), U256::ZERO);
+    earned[0] += cost;
+    book.spent += cost;
+    book.refunded += max - cost;
+
+    // 2. Accepted by anyone once the challenge window has passed (not before).
+    let s1 = c.spendable(accounts[1]);
+    let (job, _) = request(&mut c, member(1), accounts[1], ids[1], 1);
+    fulfil(&mut c, job, 1, 30_000);
+    let r = c.chain.call(OUTSIDER, m.market, U256::ZERO, IMarket::acceptCall { job }.abi_encode());
+    assert!(revert_of::<IMarket::OutOfTime>(&r).is_some(), "not before the window ends");
+    c.warp_by(CHALLENGE_WINDOW);
+    ok(c.chain.call(OUTSIDER, m.market, U256::ZERO, IMarket::acceptCall { job }.abi_encode()), "accept after the window");
+    let cost = U256::from(30_000u64) * u(PRICES[1]);
+    assert_eq!(c.spendable(accounts[1]), s1 - cost);
+    earned[1] += cost;
+    book.spent += cost;
+    book.refunded += max - cost;
+
+    // 3. Disputed by the member, resolved by the arbiter: half refunded, the provider slashed
+    // (the slash tops up the member's credits).
+    let s2 = c.spendable(accounts[2]);
+    let (job, _) = request(&mut c, member(2), accounts[2], ids[2], 0);
+    fulfil(&mut c, job, 0, 80_000);
+    ok(c.exec(member(2), accounts[2], m.market, IMarket::disputeCall { job }.abi_encode()), "dispute");
+    let r = c.chain.call(OUTSIDER, m.market, U256::ZERO, IMarket::resolveCall { job, refund_bps: 5_000 }.abi_encode());
+    assert!(!r.success, "only the arbiter resolves");
+    let r = ok(c.chain.call(ARBITER, m.market, U256::ZERO, IMarket::resolveCall { job, refund_bps: 5_000 }.abi_encode()), "resolve");
+    book.gas("dispute-resolve", &r);
+    let settled = r.events::<IMarket::JobSettled>();
+    let cost = U256::from(80_000u64) * u(PRICES[0]);
+    let slashed = u(BOND) * U256::from(SLASH_BPS) / U256::from(10_000);
+    assert_eq!((settled[0].paid, settled[0].refund, settled[0].slashed), (cost / U256::from(2), cost / U256::from(2), slashed));
+    assert_eq!(c.spendable(accounts[2]), s2 - cost / U256::from(2) + slashed);
+    earned[0] += cost / U256::from(2);
+    book.spent += cost / U256::from(2);
+    book.refunded += max - cost / U256::from(2);
+    slashed_total += slashed;
+
+    // 4. Never fulfilled: cancelled after the deadline, all of it back.
+    let s3 = c.spendable(accounts[3]);
+    let (job, _) = request(&mut c, member(3), accounts[3], ids[3], 1);
+    let r = c.exec(member(3), accounts[3], m.market, IMarket::cancelCall { job }.abi_encode());
+    assert!(!r.success, "no cancel before the deadline");
+    c.warp_by(DAY);
+    let r = ok(c.exec(member(3), accounts[3], m.market, IMarket::cancelCall { job }.abi_encode()), "cancel");
+    book.gas("timeout-refund", &r);
+    assert_eq!((c.spendable(accounts[3]), c.reserved(accounts[3])), (s3, U256::ZERO));
+    book.refunded += max;
+
+    // 5. The community AI, through its key on the pool account.
+    let sp = c.spendable(c.pool_account);
+    let pool = c.pool_account;
+    let (job, r) = request(&mut c, AI_KEY, pool, U256::ZERO, 0);
+    book.gas("request", &r);
+    fulfil(&mut c, job, 0, 40_000);
+    ok(c.exec(AI_KEY, c.pool_account, m.market, IMarket::acceptCall { job }.abi_encode()), "the AI accepts");
+    let cost = U256::from(40_000u64) * u(PRICES[0]);
+    assert_eq!(c.spendable(c.pool_account), sp - cost);
+    earned[0] += cost;
+    book.spent += cost;
+    book.refunded += max - cost;
+    // Out of its scope: the key cannot move the pool's credits.
+    let data = ILedger::transferCreditsCall { to: AI_KEY, amount: U256::from(1) }.abi_encode();
+    assert_eq!(revert_of::<IAccount::NotAuthorized>(&c.exec(AI_KEY, c.pool_account, c.ledger, data)).map(|e| e.caller), Some(AI_KEY));
+
+    // Providers withdraw.
+    for p in 0..2 {
+        let (_, _, _, earnings, _) = {
+            let v = c.chain.read(m.market, &IMarket::providerCall { provider: PROVIDERS[p], model: m.model }).unwrap();
+            (v._0, v._1, v._2, v._3, v._4)
+        };
+        assert_eq!(earnings, earned[p]);
+        let before = c.weth_of(PROVIDERS[p]);
+        let r = ok(c.chain.call(PROVIDERS[p], m.market, U256::ZERO, IMarket::withdrawCall {}.abi_encode()), "withdraw");
+        book.gas("provider-withdraw", &r);
+        assert_eq!(c.weth_of(PROVIDERS[p]) - before, earned[p]);
+        book.paid += earned[p];
+    }
+
+    // Reconciliation: what the ledger got (harvests, slashes) is in it or was paid out; the
+    // market keeps the bonds less the slash.
+    let (credits, reserved, owed, dust) = check_invariants(&mut c, &holders, "after jobs");
+    assert_eq!((reserved, owed), (U256::ZERO, U256::ZERO));
+    let ledger_balance = c.weth_of(c.ledger);
+    assert_eq!(book.harvested + slashed_total, ledger_balance + book.paid, "ledger side reconciles");
+    assert_eq!(credits + dust, ledger_balance);
+    assert_eq!(c.weth_of(m.market), u(2 * BOND) - slashed_total, "the market holds the bonds less the slash");
+    println!("\n==== Jobs through the job market ====");
+    println!("harvested {}  spent {}  refunded {}  slashed {}  paid to providers {}  credits left {}  dust {dust} wei", eth(book.harvested), eth(book.spent), eth(book.refunded), eth(slashed_total), eth(book.paid), eth(credits));
+    for op in ["request", "fulfil", "accept", "dispute-resolve", "timeout-refund", "provider-withdraw"] {
+        println!("{op:<17} gas {:?}", book.gas_of(op));
+    }
+}

@@ -391,3 +391,78 @@ pub fn check_invariants(c: &mut Community, holders: &[Address], ctx: &str) -> (U
     assert!(accounted >= claims, "{ctx}: ledger books {accounted} < claims {claims} (credits {credits}, reserved {reserved}, owed {owed})");
     (credits, reserved, owed, accounted - claims)
 }
+
+sol! {
+    interface IModels {
+        function registerModel(bytes metadata_uri, bytes32 weights_hash, uint8 unit_kind, address collection, address registry, address implementation) external returns (uint256);
+        function access(uint256 id, address requester, uint256 token_id, bytes32 salt) external view returns (uint8);
+    }
+    interface IMarket {
+        function setParams(uint256 min_bond, uint64 unbond_delay, uint64 challenge_window, uint64 min_window, uint64 callback_gas, uint16 slash_bps) external;
+        function setRoles(address admin, address arbiter, address guardian) external;
+        function joinProvider(bytes endpoint, uint256 bond) external;
+        function setPrice(uint256 model, uint256 price) external;
+        function withdraw() external;
+        function provider(address provider, uint256 model) external view returns (uint256, uint64, uint64, uint256, uint256);
+        function request(uint256 model, address provider, uint256 max_credits, bytes32 input_hash, bytes input_uri, uint64 deadline, uint256 token_id, bytes32 salt) external returns (uint256);
+        function fulfil(uint256 job, bytes32 output_hash, bytes output_uri, uint256 units) external;
+        function accept(uint256 job) external;
+        function dispute(uint256 job) external;
+        function resolve(uint256 job, uint16 refund_bps) external;
+        function cancel(uint256 job) external;
+        function job(uint256 id) external view returns (address, address, uint8, uint64, uint64, uint256, uint256, uint256);
+        error NoAccess(address, uint256, uint8);
+        error OutOfTime(uint256, uint64);
+        error NotAllowed(address);
+        event JobRequested(uint256 indexed id, address indexed requester, address indexed provider, uint256 model, uint256 maxCredits, uint256 price, bytes32 inputHash, bytes inputURI, uint64 deadline);
+        event JobSettled(uint256 indexed id, uint256 paid, uint256 refund, uint256 slashed);
+    }
+}
+
+pub const ARBITER: Address = Address::new([0xAB; 20]);
+pub const BOND: u128 = ETH;
+pub const CHALLENGE_WINDOW: u64 = DAY;
+pub const MIN_WINDOW: u64 = 3_600;
+pub const SLASH_BPS: u16 = 1_000;
+/// Provider prices, credits (WETH wei) per unit.
+pub const PRICES: [u128; 2] = [1_000_000_000, 2_000_000_000];
+
+/// The model registry and the job market, wired to the community's ledger; one members-only
+/// model ("an open 8B chat model"); two providers with bonds and prices.
+#[derive(Debug, Clone, Copy)]
+pub struct Market {
+    pub models: Address,
+    pub market: Address,
+    pub model: U256,
+}
+
+impl Community {
+    pub fn deploy_market(&mut self) -> Market {
+        let mut oversize = self.oversize.clone();
+        let models = deploy(&mut self.chain, "model-registry", Some(&(ADMIN,).abi_encode_params()), &mut oversize).0;
+        let args = (ADMIN, self.ledger, self.weth, models).abi_encode_params();
+        let (market, constructed) = deploy(&mut self.chain, "job-market", Some(&args), &mut oversize);
+        assert!(constructed, "job-market has no initialiser: it must deploy directly");
+        self.oversize = oversize;
+        let reg = IModels::registerModelCall {
+            metadata_uri: Bytes::from_static(b"ipfs://models/open-8b-chat.json"),
+            weights_hash: local_chain::keccak256(b"an open 8B chat model"),
+            unit_kind: 0,
+            collection: self.membership,
+            registry: self.registry,
+            implementation: self.implementation,
+        };
+        let r = ok(self.chain.call(ADMIN, models, U256::ZERO, reg.abi_encode()), "register model");
+        let model = U256::abi_decode(&r.output).expect("model id");
+        ok(self.chain.call(ADMIN, market, U256::ZERO, IMarket::setParamsCall { min_bond: u(BOND), unbond_delay: 7 * DAY, challenge_window: CHALLENGE_WINDOW, min_window: MIN_WINDOW, callback_gas: 50_000, slash_bps: SLASH_BPS }.abi_encode()), "market params");
+        ok(self.chain.call(ADMIN, market, U256::ZERO, IMarket::setRolesCall { admin: ADMIN, arbiter: ARBITER, guardian: ADMIN }.abi_encode()), "market roles");
+        ok(self.chain.call(ADMIN, self.ledger, U256::ZERO, ILedger::setMarketCall { market }.abi_encode()), "ledger market");
+        for (p, price) in PROVIDERS.iter().zip(PRICES) {
+            ok(self.chain.call(ADMIN, self.weth, U256::ZERO, IWeth::mintCall { to: *p, amount: u(BOND) }.abi_encode()), "bond mint");
+            ok(self.chain.call(*p, self.weth, U256::ZERO, IWeth::approveCall { spender: market, value: u(BOND) }.abi_encode()), "bond approve");
+            ok(self.chain.call(*p, market, U256::ZERO, IMarket::joinProviderCall { endpoint: Bytes::from_static(b"https://provider.example/v1"), bond: u(BOND) }.abi_encode()), "join provider");
+            ok(self.chain.call(*p, market, U256::ZERO, IMarket::setPriceCall { model, price: u(price) }.abi_encode()), "set price");
+        }
+        Market { models, market, model }
+    }
+}
