@@ -692,3 +692,19 @@ fn max_functions_follow_caps_and_stakes(vault: V, token: T, source: S, ledger: L
     assert_eq!(vault.sender(alice).max_withdraw(alice).motsu_unwrap(), u(250));
     assert_eq!(vault.sender(alice).max_redeem(alice), u(250));
 }
+
+#[motsu::test]
+fn ledger_hook_calls_match_the_shared_interface() {
+    use alloy_sol_types::SolCall;
+    // The vault encodes the hooks itself (size); they must stay the shared file's.
+    let shared = include_str!("../../../contracts/src/interfaces/ledger_hooks.rs");
+    for line in [
+        "function onSharesChanged(address from, uint256 from_balance_before, address to, uint256 to_balance_before, uint256 total_supply_before, uint256 yield_attributed) external;",
+        "function onHarvest(uint256 yield_attributed, uint256 total_supply, uint256 assets) external;",
+    ] {
+        assert!(shared.contains(line), "ledger_hooks.rs changed: {line}");
+    }
+    let sel = |sig: &str| <[u8; 4]>::try_from(&stylus_sdk::alloy_primitives::keccak256(sig)[..4]).unwrap();
+    assert_eq!(ILedgerHooks::onSharesChangedCall::SELECTOR, sel("onSharesChanged(address,uint256,address,uint256,uint256,uint256)"));
+    assert_eq!(ILedgerHooks::onHarvestCall::SELECTOR, sel("onHarvest(uint256,uint256,uint256)"));
+}
