@@ -41,6 +41,19 @@
 //! (transfers, reservations, views) it reads `vault.balanceOf(account)`: as the vault calls
 //! the hook before every balance change, that balance is exactly the one held since the
 //! account's last settlement.
+//!
+//! # Roles
+//!
+//! One role: the admin (community governance), a plain address with `setAdmin`.
+//! OpenZeppelin's AccessControl cost ~1.3 KB compressed, which this contract does not
+//! have under the 24 KiB limit; the ledger needs no other role (the vault and the market
+//! are configured addresses).
+//!
+//! # What motsu cannot show (local chain)
+//!
+//! Reentrancy denial (the SDK's guard), a feed or token that is not a contract
+//! (`ReadFailed`), real tokens that return no boolean, and anything time-dependent beyond
+//! the feed age (motsu fixes the clock; the feed's `updatedAt` is settable instead).
 #![cfg_attr(not(any(test, feature = "export-abi")), no_main)]
 #![cfg_attr(not(any(test, feature = "export-abi")), no_std)]
 extern crate alloc;

@@ -17,6 +17,18 @@
 //! `deadline >= now + minWindow` at request; `dispute` needs `now < fulfilledAt + window`,
 //! `accept` by others than the requester needs `now >= fulfilledAt + window`. All windows are admin parameters, so zero
 //! windows make every path reachable under a fixed test clock.
+//!
+//! Roles: admin (community governance), arbiter, guardian, as plain addresses set by the
+//! admin (`setRoles`). OpenZeppelin's AccessControl did not fit: with it the contract is
+//! 25,057 B compressed, over the 24,576 B limit. For the same reason there is no clone
+//! initialiser (constructor only), no on-chain digest view (the EIP-712 digest is the
+//! standard one, see [`JobMarket::accept_digest`]) and provider endpoints, model URIs and
+//! input/output URIs live in events, not storage.
+//!
+//! Needs the local chain (motsu cannot show it): gas-burning callbacks (motsu meters no
+//! gas), the SDK's reentrancy denial on a callback that calls back, real TBAs as
+//! ERC-1271 signers (code-hash detection of contracts), windows and unbonding under a
+//! moving clock.
 #![cfg_attr(not(any(test, feature = "export-abi")), no_main)]
 #![cfg_attr(not(any(test, feature = "export-abi")), no_std)]
 extern crate alloc;

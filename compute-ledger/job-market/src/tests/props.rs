@@ -6,8 +6,7 @@
 //! requester's reservation equals what its open jobs hold; and value is conserved:
 //! credits + reservations + owed + paid out = top-ups + slashed bond.
 
-use alloy_primitives::{Address, B256, U256};
-use motsu::prelude::*;
+use alloy_primitives::{Address, U256};
 use openzeppelin_stylus::token::erc20::IErc20;
 use proptest::prelude::*;
 
