@@ -7,6 +7,8 @@
 pragma solidity ^0.8.23;
 
 interface IJobMarket  {
+    function initialize(address admin, address ledger, address token, address models) external;
+
     function setParams(uint256 min_bond, uint64 unbond_delay, uint64 challenge_window, uint64 min_window, uint64 callback_gas, uint16 slash_bps) external;
 
     function setPaused(bool paused) external;
@@ -42,6 +44,8 @@ interface IJobMarket  {
     function job(uint256 id) external view returns (address, address, uint8, uint64, uint64, uint256, uint256, uint256);
 
     error InvalidArgument();
+
+    error AlreadyInitialized();
 
     error NotAllowed(address);
 

@@ -20,8 +20,8 @@
 //!
 //! Roles: admin (community governance), arbiter, guardian, as plain addresses set by the
 //! admin (`setRoles`). OpenZeppelin's AccessControl did not fit: with it the contract is
-//! 25,057 B compressed, over the 24,576 B limit. For the same reason there is no clone
-//! initialiser (constructor only), no on-chain digest view (the EIP-712 digest is the
+//! 25,057 B compressed, over the 24,576 B limit. For the same reason there is no
+//! on-chain digest view (the EIP-712 digest is the
 //! standard one, see [`JobMarket::accept_digest`]) and provider endpoints, model URIs and
 //! input/output URIs live in events, not storage.
 //!
@@ -115,6 +115,8 @@ sol! {
     #[derive(Debug)]
     error InvalidArgument();
     #[derive(Debug)]
+    error AlreadyInitialized();
+    #[derive(Debug)]
     error NotAllowed(address caller);
     /// The model registry refused: `answer` 1 = model unavailable, 2 = access denied.
     #[derive(Debug)]
@@ -150,6 +152,7 @@ sol! {
 #[derive(SolidityError, Debug)]
 pub enum Error {
     InvalidArgument(InvalidArgument),
+    AlreadyInitialized(AlreadyInitialized),
     NotAllowed(NotAllowed),
     NoAccess(NoAccess),
     ProviderUnavailable(ProviderUnavailable),
@@ -248,7 +251,14 @@ pub struct JobMarket {
 impl JobMarket {
     #[constructor]
     pub fn constructor(&mut self, admin: Address, ledger: Address, token: Address, models: Address) -> Result<(), Error> {
-        // (No clone initialiser: it did not fit the size limit; deploy directly.)
+        self.initialize(admin, ledger, token, models)
+    }
+
+    /// One-time setup (for a clone, in the transaction that creates it).
+    pub fn initialize(&mut self, admin: Address, ledger: Address, token: Address, models: Address) -> Result<(), Error> {
+        if !self.ledger.get().is_zero() {
+            return Err(Error::AlreadyInitialized(AlreadyInitialized {}));
+        }
         if admin.is_zero() || ledger.is_zero() || token.is_zero() || models.is_zero() {
             return Err(Error::InvalidArgument(InvalidArgument {}));
         }

@@ -134,7 +134,7 @@ fn run(swap: bool, pool_bps: u16, ops: Vec<Op>) -> Result<(), TestCaseError> {
     for (step, o) in ops.into_iter().enumerate() {
         match o {
             Op::Deposit(i, x, y) => {
-                let (b, s) = (h.shares(accts[i]), h.supply());
+                let s = h.supply();
                 m.attribute(U256::from(y), s, &bals(&h, &accts));
                 h.deposit(accts[i], U256::from(x), U256::from(y));
             }

@@ -23,6 +23,13 @@ fn constructor_and_roles() {
     let a = h.admin;
     let e = m.sender(a).constructor(Address::ZERO, a, a, a).motsu_unwrap_err();
     assert!(matches!(e, Error::InvalidArgument(_)));
+    let e = m.sender(a).initialize(a, a, a, Address::ZERO).motsu_unwrap_err();
+    assert!(matches!(e, Error::InvalidArgument(_)));
+    // The clone path: initialise once, never again.
+    m.sender(a).initialize(a, a, a, a).motsu_unwrap();
+    m.assert_emitted(&RolesSet { admin: a, arbiter: Address::ZERO, guardian: Address::ZERO });
+    assert!(matches!(m.sender(a).initialize(a, a, a, a).motsu_unwrap_err(), Error::AlreadyInitialized(_)));
+    assert!(matches!(h.market.sender(a).initialize(a, a, a, a).motsu_unwrap_err(), Error::AlreadyInitialized(_)));
     let x = Address::repeat_byte(9);
     assert!(matches!(h.market.sender(x).set_roles(x, x, x).motsu_unwrap_err(), Error::NotAllowed(NotAllowed { caller }) if caller == x));
     assert!(matches!(h.market.sender(h.admin).set_roles(Address::ZERO, x, x).motsu_unwrap_err(), Error::InvalidArgument(_)));
