@@ -315,3 +315,18 @@ fn admin_setters_are_guarded_and_logged() {
     let err = h.ledger.sender(h.admin).set_market(bob()).motsu_unwrap_err();
     assert!(matches!(err, Error::Unauthorized(_)));
 }
+
+#[motsu::test]
+fn harvest_surplus_goes_to_the_pool_and_shortfall_is_shared() {
+    let h = H::new(false, 0);
+    h.deposit(alice(), e18(1), U256::ZERO);
+    // 100 attributed, 150 arrive (50 donated): members get their 100, the pool 50.
+    h.harvest(u(100), u(150));
+    h.ledger.assert_emitted(&EpochClosed { epoch: U256::ZERO, assets: u(150), output: u(150), members: u(100), pool: u(50) });
+    // 100 attributed (plus 20 with no shares, the pool's), only 60 arrive: shared pro rata.
+    h.withdraw(alice(), e18(1), u(100));
+    h.harvest(u(20), u(60));
+    h.ledger.assert_emitted(&EpochClosed { epoch: U256::from(1), assets: u(60), output: u(60), members: u(50), pool: u(10) });
+    assert_eq!(h.spendable(alice()), u(150));
+    assert_eq!(h.spendable(h.pool), u(60));
+}
