@@ -11,8 +11,6 @@ interface IYieldVault  {
 
     function depositEth(address receiver) external payable returns (uint256);
 
-    function redeemEth(uint256 shares, address receiver, address owner) external returns (uint256);
-
     function harvest() external returns (uint256);
 
     function configure(uint256 total_cap, uint256 account_cap, uint256 min_stake, bool exact_stake, uint64 lock_duration, uint256 min_harvest, uint64 harvest_interval, bool keeper_only, uint16 max_profit_bps, uint16 max_loss_bps) external;
@@ -79,8 +77,6 @@ interface IYieldVault  {
 
     error NativeNotSupported();
 
-    error UnexpectedEth(address, uint256);
-
     error MathOverflow();
 
     error UnknownRole(bytes32);
@@ -136,7 +132,6 @@ interface IYieldVaultEvents {
     event EmergencyWithdrawn(uint256 sourceShares, uint256 assets);
     event Paused(address account);
     event Unpaused(address account);
-    event RoleAdminChanged(bytes32 indexed role, bytes32 indexed previousAdminRole, bytes32 indexed newAdminRole);
     event RoleGranted(bytes32 indexed role, address indexed account, address indexed sender);
     event RoleRevoked(bytes32 indexed role, address indexed account, address indexed sender);
 }

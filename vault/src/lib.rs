@@ -97,7 +97,6 @@ interface IYieldVaultEvents {
     event EmergencyWithdrawn(uint256 sourceShares, uint256 assets);
     event Paused(address account);
     event Unpaused(address account);
-    event RoleAdminChanged(bytes32 indexed role, bytes32 indexed previousAdminRole, bytes32 indexed newAdminRole);
     event RoleGranted(bytes32 indexed role, address indexed account, address indexed sender);
     event RoleRevoked(bytes32 indexed role, address indexed account, address indexed sender);
 }
@@ -171,9 +170,6 @@ sol! {
     /// Native ETH is enabled only when the asset is WETH.
     #[derive(Debug)]
     error NativeNotSupported();
-    /// ETH arrived from someone other than the WETH asset.
-    #[derive(Debug)]
-    error UnexpectedEth(address from, uint256 amount);
     /// A computation overflowed or divided by zero (value of the vault is zero).
     #[derive(Debug)]
     error MathOverflow();
@@ -207,7 +203,6 @@ pub enum Error {
     HarvestBelowMinimum(HarvestBelowMinimum),
     CallFailed(CallFailed),
     NativeNotSupported(NativeNotSupported),
-    UnexpectedEth(UnexpectedEth),
     MathOverflow(MathOverflow),
     UnknownRole(UnknownRole),
 }
@@ -382,28 +377,14 @@ impl YieldVault {
         self.setup(asset, source, ledger, admin, name, symbol, native, lock_duration, min_stake, exact_stake)
     }
 
-    /// Payable deposit of native ETH, wrapped into the WETH asset.
+    /// Payable deposit of native ETH, wrapped into the WETH asset. (There is no ETH exit:
+    /// WETH9's `withdraw` pays the ETH back to the vault mid-call, a reentrant call the
+    /// Stylus SDK refuses; holders redeem WETH and unwrap it themselves.)
     #[payable]
     pub fn deposit_eth(&mut self, receiver: Address) -> Result<U256, Error> {
         self.only_native()?;
         let assets = self.vm().msg_value();
         self.deposit_to(assets, receiver, false)
-    }
-
-    /// `redeem` paying native ETH (the WETH asset is unwrapped).
-    pub fn redeem_eth(&mut self, shares: U256, receiver: Address, owner: Address) -> Result<U256, Error> {
-        self.only_native()?;
-        self.redeem_to(shares, receiver, owner, true)
-    }
-
-    /// Accepts ETH only from the WETH asset (unwrapping for `redeemEth`).
-    #[receive]
-    pub fn receive(&mut self) -> Result<(), Vec<u8>> {
-        let from = self.vm().msg_sender();
-        if !self.flag(NATIVE) || from != self.asset.get() {
-            return Err(Error::UnexpectedEth(UnexpectedEth { from, amount: self.vm().msg_value() }).into());
-        }
-        Ok(())
     }
 
     /// Moves attributed yield to the ledger. Open to anyone unless keeper-only; needs the
@@ -806,12 +787,18 @@ impl YieldVault {
     /// Attributes the yield accrued so far (stored as pending).
     fn accrue(&mut self) -> Result<Books, Error> {
         let books = self.books()?;
+        self.record(books)?;
+        Ok(books)
+    }
+
+    /// Stores `books.accrued` as pending yield.
+    fn record(&mut self, books: Books) -> Result<(), Error> {
         if !books.accrued.is_zero() {
             let pending = self.pending.get().checked_add(books.accrued).ok_or_else(overflow)?;
             self.pending.set(pending);
             self.emit(&[YieldAttributed::SIGNATURE_HASH], &[books.accrued, books.supply]);
         }
-        Ok(books)
+        Ok(())
     }
 
     /// Tells the ledger about a balance change, with the balances before it.
@@ -846,8 +833,17 @@ impl YieldVault {
 
     fn deposit_to(&mut self, assets: U256, receiver: Address, pull: bool) -> Result<U256, Error> {
         self.check_stake(assets)?;
-        let books = self.open_deposit()?;
-        let shares = books.to_shares(self.credited(assets)?, Rounding::Down)?;
+        self.when_not_paused()?;
+        let mut books = self.books()?;
+        self.loss_check(books)?;
+        // The source's rounding of this deposit comes out of the yield accruing in this
+        // very call when there is enough (so an exact stake gets exactly its shares), and
+        // is the depositor's otherwise; never the other holders'.
+        let credited = self.credited(assets)?;
+        let cover = assets.saturating_sub(credited).min(books.accrued);
+        books.accrued = books.accrued.saturating_sub(cover);
+        self.record(books)?;
+        let shares = books.to_shares(credited.saturating_add(cover), Rounding::Down)?;
         self.enter(receiver, assets, shares, books, pull)?;
         Ok(shares)
     }
@@ -973,7 +969,7 @@ impl YieldVault {
 
     /// Exit common path: lock, balance and allowance checks, ledger notice, shares burnt
     /// before any asset leaves, then the asset (or ETH) out.
-    fn exit(&mut self, receiver: Address, owner: Address, assets: U256, shares: U256, books: Books, eth: bool) -> Result<(), Error> {
+    fn exit(&mut self, receiver: Address, owner: Address, assets: U256, shares: U256, books: Books) -> Result<(), Error> {
         if assets.is_zero() || shares.is_zero() {
             return Err(Error::ZeroAmount(ZeroAmount { assets, shares }));
         }
@@ -992,21 +988,15 @@ impl YieldVault {
         self.notify(owner, Address::ZERO, books)?;
         self.erc20._burn(owner, shares)?;
         self.free_up(assets)?;
-        if eth {
-            let asset = self.asset.get();
-            self.call_out(asset, &IWeth::withdrawCall { wad: assets }.abi_encode(), U256::ZERO, assets)?;
-            self.call_out(receiver, &[], assets, assets)?;
-        } else {
-            self.send_asset(receiver, assets)?;
-        }
+        self.send_asset(receiver, assets)?;
         self.emit(&[Withdraw::SIGNATURE_HASH, caller.into_word(), receiver.into_word(), owner.into_word()], &[assets, shares]);
         Ok(())
     }
 
-    fn redeem_to(&mut self, shares: U256, receiver: Address, owner: Address, eth: bool) -> Result<U256, Error> {
+    fn redeem_to(&mut self, shares: U256, receiver: Address, owner: Address) -> Result<U256, Error> {
         let books = self.accrue()?;
         let assets = books.to_assets(shares, Rounding::Down)?;
-        self.exit(receiver, owner, assets, shares, books, eth)?;
+        self.exit(receiver, owner, assets, shares, books)?;
         Ok(assets)
     }
 
@@ -1105,7 +1095,7 @@ impl IErc4626 for YieldVault {
     fn withdraw(&mut self, assets: U256, receiver: Address, owner: Address) -> Result<U256, Self::Error> {
         let books = self.accrue()?;
         let shares = books.to_shares(assets, Rounding::Up)?;
-        self.exit(receiver, owner, assets, shares, books, false)?;
+        self.exit(receiver, owner, assets, shares, books)?;
         Ok(shares)
     }
 
@@ -1122,7 +1112,7 @@ impl IErc4626 for YieldVault {
     }
 
     fn redeem(&mut self, shares: U256, receiver: Address, owner: Address) -> Result<U256, Self::Error> {
-        self.redeem_to(shares, receiver, owner, false)
+        self.redeem_to(shares, receiver, owner)
     }
 }
 

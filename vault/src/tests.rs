@@ -49,12 +49,6 @@ unsafe impl TopLevelStorage for RecordingLedger {}
 
 #[public]
 impl RecordingLedger {
-    /// Accepts ETH (a contract receiver for `redeemEth`: motsu cannot pay an EOA).
-    #[receive]
-    pub fn receive(&mut self) -> Result<(), Vec<u8>> {
-        Ok(())
-    }
-
     pub fn set_vault(&mut self, vault: Address) {
         self.vault.set(vault);
     }
