@@ -2,13 +2,9 @@
 //! built artifacts (`scripts/cf build`). Run with `-- --nocapture` for the report.
 //! `CF_MEMBERS=2000` runs the full-size community (default: a size that fits CI).
 //!
-//! There is no job-market contract yet (the ledger's market functions exist; the market
-//! that calls them does not): jobs here are driven by a stand-in market account holding the
-//! ledger's market role, doing what the market would do at each step (request = reserve,
-//! fulfil = release the unused part, accept or challenge-window end = charge, dispute
-//! resolution = charge the award and release the rest, timeout = release everything,
-//! provider withdrawal = pay). What the member-facing side of a job would cost and check
-//! (model access, provider prices, deadlines) is not exercised: see the report.
+//! Jobs go through the real job market and model registry (compute-ledger/job-market,
+//! compute-ledger/model-registry). (The stateful property test drives the ledger's market
+//! functions from a stand-in market account instead, for speed and reach.)
 mod common;
 
 use alloy_sol_types::SolCall;
@@ -91,17 +87,14 @@ fn month_of_yield(c: &mut Community, book: &mut Book) {
     book.yield_in += y;
 }
 
-/// The stand-in market moves credits (see the crate docs).
-fn market(c: &mut Community, call: Vec<u8>, what: &str) -> Receipt {
-    ok(c.chain.call(MARKET, c.ledger, U256::ZERO, call), what)
-}
-
 #[test]
 fn a_community_lives_a_year() {
     let n: usize = std::env::var("CF_MEMBERS").ok().and_then(|v| v.parse().ok()).unwrap_or(500);
     assert!(n >= 20, "CF_MEMBERS must be at least 20");
     let mut c = Community::deploy();
+    let m = c.deploy_market();
     let mut book = Book::default();
+    let mut slashed = U256::ZERO;
     let mut owners: Vec<Address> = Vec::new();
     let mut accounts: Vec<Address> = Vec::new();
     let mut ids: Vec<U256> = Vec::new();
@@ -146,14 +139,15 @@ fn a_community_lives_a_year() {
     check_invariants(&mut c, &holders, "after joins");
 
     // ---- The community AI: the admin (owner of the pool NFT) gives the AI's key a scoped
-    // grant on the pool account: it may move the pool's credits, nothing else.
+    // grant on the pool account: it may request and accept jobs and move the pool's
+    // credits, nothing else.
     let now = c.now();
     let grant = IAccount::grantDelegateCall {
         delegate: AI_KEY,
         expiry: now + YEAR - DAY,
         canSign: false,
-        targets: vec![c.ledger],
-        selectors: vec![b4::<ILedger::transferCreditsCall>()],
+        targets: vec![c.ledger, m.market, m.market],
+        selectors: vec![b4::<ILedger::transferCreditsCall>(), b4::<IMarket::requestCall>(), b4::<IMarket::acceptCall>()],
     };
     ok(c.chain.call(ADMIN, c.pool_account, U256::ZERO, grant.abi_encode()), "grant the AI key");
 
@@ -188,7 +182,15 @@ fn a_community_lives_a_year() {
             assert!(quote < u(STAKE));
         }
         if month == 6 {
-            run_jobs(&mut c, &mut book, &accounts, &owners);
+            // The AI key gives member 5 some of the pool's credits (in scope).
+            let gift = U256::from(10_000_000_000_000u64);
+            let before = c.spendable(accounts[5]);
+            let data = ILedger::transferCreditsCall { to: accounts[5], amount: gift }.abi_encode();
+            let pool = c.pool_account;
+            let r = ok(c.exec(AI_KEY, pool, c.ledger, data), "AI key moves pool credits");
+            book.gas("delegate-transfer", &r);
+            assert_eq!(c.spendable(accounts[5]), before + gift);
+            slashed = run_market_jobs(&mut c, &m, &mut book, &accounts, &ids);
             jobs_done = true;
         }
         if month == 8 {
@@ -245,13 +247,17 @@ fn a_community_lives_a_year() {
         book.principal_out + book.harvested + source_left + vault_idle,
         "vault side reconciles"
     );
-    // Ledger side: everything harvested is in the ledger or was paid to providers.
-    assert_eq!(book.harvested, ledger_balance + book.paid, "ledger side reconciles");
+    // Ledger side: everything harvested or slashed into credits is in the ledger or was paid
+    // to providers; the market holds the bonds less the slash.
+    assert_eq!(book.harvested + slashed, ledger_balance + book.paid, "ledger side reconciles");
     assert_eq!(book.paid, provider_balance);
+    let bonds_held = c.weth_of(m.market);
+    assert_eq!(bonds_held + slashed, u(2 * BOND));
     assert_eq!(book.to_members + book.to_pool, book.harvested);
     // The whole: what everyone ended with == what came in + yield.
-    let ended = book.principal_out + credits + reserved + owed + book.paid + dust + source_left + vault_idle;
-    assert_eq!(ended, book.principal_in + book.yield_in - book.loss, "everything reconciles to the wei");
+    let ended = book.principal_out + credits + reserved + owed + book.paid + dust + source_left + vault_idle + bonds_held;
+    let came_in = book.principal_in + book.yield_in - book.loss + u(2 * BOND);
+    assert_eq!(ended, came_in, "everything reconciles to the wei");
     // Dust: rounding in the accumulators, at most a few wei per account and epoch.
     assert!(dust <= U256::from((holders.len() as u64 + 1) * 20), "ledger dust {dust} too large");
     assert!(source_left <= U256::from(n as u64), "source residual {source_left}");
@@ -277,7 +283,8 @@ fn a_community_lives_a_year() {
     println!("earned by providers (paid)   {}", eth(book.paid));
     println!("credits left (spendable)     {}   reserved {}   owed {}", eth(credits), eth(reserved), eth(owed));
     println!("ledger dust                  {dust} wei; source residual {source_left} wei; vault idle {vault_idle} wei");
-    println!("reconciled: in {} == out {}", eth(book.principal_in + book.yield_in - book.loss), eth(ended));
+    println!("provider bonds             {} in, {} slashed into credits, {} held", eth(u(2 * BOND)), eth(slashed), eth(bonds_held));
+    println!("reconciled: in (principal + yield - loss + bonds) {} == out {}", eth(came_in), eth(ended));
     println!("-- gas (local chain's gas_used per transaction) --");
     println!("join      into 10 members {:>9}   into {} members {:>9}", joins[0], n - 1, joins[1]);
     println!("harvest   10 members  {:>9}   {n} members  {:>9}   (all: {:?}; the first writes fresh slots)", h10, hn, harvests);
@@ -295,105 +302,6 @@ fn a_community_lives_a_year() {
     );
     if !c.oversize.0.is_empty() {
         println!("NOTE: over the 24 KiB code limit, placed with set_code + initialize: {:?}", c.oversize.0);
-    }
-}
-
-/// Jobs (stand-in market; see the crate docs): accepted early, accepted by the window's
-/// end, one disputed and resolved, one timed out and refunded, one by the community AI;
-/// then providers withdraw.
-fn run_jobs(c: &mut Community, book: &mut Book, accounts: &[Address], owners: &[Address]) {
-    let price = [U256::from(1_000_000_000u64), U256::from(2_000_000_000u64)]; // wei per unit
-    let max = U256::from(100_000_000_000_000u64); // 0.0001 ETH of credits
-    let mut earned = [U256::ZERO; 2];
-    // The AI key moves pool credits to member 5's account through the pool TBA (in scope)
-    // and cannot do anything else with it.
-    let gift = U256::from(10_000_000_000_000u64);
-    let before = c.spendable(accounts[5]);
-    let data = ILedger::transferCreditsCall { to: accounts[5], amount: gift }.abi_encode();
-    let r = ok(c.exec(AI_KEY, c.pool_account, c.ledger, data), "AI key moves pool credits");
-    book.gas("delegate-transfer", &r);
-    assert_eq!(c.spendable(accounts[5]), before + gift);
-    let r = c.exec(AI_KEY, c.pool_account, c.vault, IVault::transferCall { to: AI_KEY, value: U256::from(1) }.abi_encode());
-    assert_eq!(revert_of::<IAccount::NotAuthorized>(&r).map(|e| e.caller), Some(AI_KEY), "out of scope");
-    let r = c.exec(OUTSIDER, accounts[0], c.ledger, ILedger::transferCreditsCall { to: OUTSIDER, amount: U256::from(1) }.abi_encode());
-    assert_eq!(revert_of::<IAccount::NotAuthorized>(&r).map(|e| e.caller), Some(OUTSIDER), "stranger");
-    let _ = owners;
-
-    // (requester, provider, units or None = never fulfilled, how it ends)
-    #[derive(Clone, Copy, PartialEq)]
-    enum End {
-        AcceptEarly,
-        WindowPasses,
-        Disputed,
-        Timeout,
-    }
-    let jobs = [
-        (accounts[0], 0usize, Some(60_000u64), End::AcceptEarly),
-        (accounts[1], 1, Some(30_000), End::WindowPasses),
-        (accounts[2], 0, Some(80_000), End::Disputed),
-        (accounts[3], 1, None, End::Timeout),
-        (c.pool_account, 0, Some(40_000), End::AcceptEarly),
-        (accounts[5], 1, Some(45_000), End::AcceptEarly),
-    ];
-    for (acct, p, units, end) in jobs {
-        let spendable0 = c.spendable(acct);
-        assert!(spendable0 >= max, "requester has credits for the job ({spendable0})");
-        let r = market(c, ILedger::reserveCall { account: acct, amount: max }.abi_encode(), "request");
-        book.gas("request", &r);
-        assert_eq!(c.reserved(acct), max);
-        match units {
-            None => {
-                // Never fulfilled: after the deadline the job is cancelled, all refunded.
-                c.warp_by(DAY);
-                let r = market(c, ILedger::releaseCall { account: acct, amount: max }.abi_encode(), "timeout");
-                book.gas("timeout-refund", &r);
-                book.refunded += max;
-                assert_eq!(c.spendable(acct), spendable0);
-            }
-            Some(units) => {
-                let cost = U256::from(units) * price[p];
-                assert!(cost <= max);
-                let r = market(c, ILedger::releaseCall { account: acct, amount: max - cost }.abi_encode(), "fulfil");
-                book.gas("fulfil", &r);
-                book.refunded += max - cost;
-                let charged = match end {
-                    End::Disputed => {
-                        // The arbiter awards the provider half; the rest goes back.
-                        let award = cost / U256::from(2);
-                        let r = market(c, ILedger::chargeCall { account: acct, amount: award }.abi_encode(), "resolve: charge");
-                        book.gas("dispute-resolve", &r);
-                        market(c, ILedger::releaseCall { account: acct, amount: cost - award }.abi_encode(), "resolve: release");
-                        book.refunded += cost - award;
-                        award
-                    }
-                    End::WindowPasses => {
-                        c.warp_by(DAY);
-                        market(c, ILedger::chargeCall { account: acct, amount: cost }.abi_encode(), "window end");
-                        cost
-                    }
-                    _ => {
-                        let r = market(c, ILedger::chargeCall { account: acct, amount: cost }.abi_encode(), "accept");
-                        book.gas("accept", &r);
-                        cost
-                    }
-                };
-                book.spent += charged;
-                earned[p] += charged;
-                assert_eq!(c.spendable(acct), spendable0 - charged);
-            }
-        }
-        assert_eq!(c.reserved(acct), U256::ZERO);
-        // Paying more than is owed is refused.
-    }
-    let (_, owed, _) = c.totals();
-    assert_eq!(owed, earned[0] + earned[1]);
-    let r = c.chain.call(MARKET, c.ledger, U256::ZERO, ILedger::payCall { to: PROVIDERS[0], amount: owed + U256::from(1) }.abi_encode());
-    assert!(revert_of::<ILedger::InsufficientOwed>(&r).is_some());
-    for p in 0..2 {
-        let r = market(c, ILedger::payCall { to: PROVIDERS[p], amount: earned[p] }.abi_encode(), "provider withdraws");
-        book.gas("provider-withdraw", &r);
-        book.paid += earned[p];
-        assert_eq!(c.weth_of(PROVIDERS[p]), earned[p]);
     }
 }
 
@@ -443,6 +351,135 @@ fn sell_some(c: &mut Community, owners: &mut [Address], accounts: &[Address], id
 /// members request through their accounts, the community AI through a scoped delegate key
 /// on the pool account; accepted early, accepted after the window, disputed and resolved
 /// (with a slash), timed out and cancelled; providers withdraw. Reconciled to the wei.
+/// The job paths through the real job market (see `members_and_the_ai_use_the_job_market`);
+/// returns what was slashed from provider bonds into members' credits.
+fn run_market_jobs(c: &mut Community, m: &Market, book: &mut Book, accounts: &[Address], ids: &[U256]) -> U256 {
+    let max = U256::from(100_000_000_000_000u64);
+    let request = |c: &mut Community, from: Address, account: Address, token: U256, provider: usize| -> (U256, Receipt) {
+        let deadline = c.now() + DAY;
+        let call = IMarket::requestCall {
+            model: m.model,
+            provider: PROVIDERS[provider],
+            max_credits: max,
+            input_hash: local_chain::keccak256(b"prompt"),
+            input_uri: local_chain::Bytes::from_static(b"ipfs://prompt"),
+            deadline,
+            token_id: token,
+            salt: local_chain::B256::ZERO,
+        };
+        let r = ok(c.exec(from, account, m.market, call.abi_encode()), "request");
+        let e = r.events::<IMarket::JobRequested>();
+        assert_eq!((e.len(), e[0].requester, e[0].price), (1, account, u(PRICES[provider])));
+        (e[0].id, r)
+    };
+    let fulfil = |c: &mut Community, job: U256, provider: usize, units: u64| -> Receipt {
+        let call = IMarket::fulfilCall { job, output_hash: local_chain::keccak256(b"answer"), output_uri: local_chain::Bytes::from_static(b"ipfs://answer"), units: U256::from(units) };
+        ok(c.chain.call(PROVIDERS[provider], m.market, U256::ZERO, call.abi_encode()), "fulfil")
+    };
+    let mut earned = [U256::ZERO; 2];
+    let mut slashed_total = U256::ZERO;
+    let m = *m;
+
+    // Nobody outside: an EOA that holds no NFT, and a stranger driving a member's account.
+    let r = c.chain.call(OUTSIDER, m.market, U256::ZERO, IMarket::requestCall { model: m.model, provider: PROVIDERS[0], max_credits: max, input_hash: Default::default(), input_uri: Default::default(), deadline: c.now() + DAY, token_id: ids[0], salt: Default::default() }.abi_encode());
+    assert!(revert_of::<IMarket::NoAccess>(&r).is_some(), "a non-member is refused");
+    let data = IMarket::requestCall { model: m.model, provider: PROVIDERS[0], max_credits: max, input_hash: Default::default(), input_uri: Default::default(), deadline: c.now() + DAY, token_id: ids[0], salt: Default::default() }.abi_encode();
+    assert_eq!(revert_of::<IAccount::NotAuthorized>(&c.exec(OUTSIDER, accounts[0], m.market, data)).map(|e| e.caller), Some(OUTSIDER));
+
+    // 1. Accepted early by the member.
+    let s0 = c.spendable(accounts[0]);
+    let (job, r) = request(c, member(0), accounts[0], ids[0], 0);
+    book.gas("request", &r);
+    assert_eq!((c.reserved(accounts[0]), c.spendable(accounts[0])), (max, s0 - max));
+    let r = fulfil(c, job, 0, 60_000);
+    book.gas("fulfil", &r);
+    let cost = U256::from(60_000u64) * u(PRICES[0]);
+    assert_eq!((c.reserved(accounts[0]), c.spendable(accounts[0])), (cost, s0 - cost), "the unused part is released at once");
+    let r = ok(c.exec(member(0), accounts[0], m.market, IMarket::acceptCall { job }.abi_encode()), "accept");
+    book.gas("accept", &r);
+    assert_eq!(c.reserved(accounts[0]), U256::ZERO);
+    earned[0] += cost;
+    book.spent += cost;
+    book.refunded += max - cost;
+
+    // 2. Accepted by anyone once the challenge window has passed (not before).
+    let s1 = c.spendable(accounts[1]);
+    let (job, _) = request(c, member(1), accounts[1], ids[1], 1);
+    fulfil(c, job, 1, 30_000);
+    let r = c.chain.call(OUTSIDER, m.market, U256::ZERO, IMarket::acceptCall { job }.abi_encode());
+    assert!(revert_of::<IMarket::OutOfTime>(&r).is_some(), "not before the window ends");
+    c.warp_by(CHALLENGE_WINDOW);
+    ok(c.chain.call(OUTSIDER, m.market, U256::ZERO, IMarket::acceptCall { job }.abi_encode()), "accept after the window");
+    let cost = U256::from(30_000u64) * u(PRICES[1]);
+    assert_eq!(c.spendable(accounts[1]), s1 - cost);
+    earned[1] += cost;
+    book.spent += cost;
+    book.refunded += max - cost;
+
+    // 3. Disputed by the member, resolved by the arbiter: half refunded, the provider slashed
+    // (the slash tops up the member's credits).
+    let s2 = c.spendable(accounts[2]);
+    let (job, _) = request(c, member(2), accounts[2], ids[2], 0);
+    fulfil(c, job, 0, 80_000);
+    ok(c.exec(member(2), accounts[2], m.market, IMarket::disputeCall { job }.abi_encode()), "dispute");
+    let r = c.chain.call(OUTSIDER, m.market, U256::ZERO, IMarket::resolveCall { job, refund_bps: 5_000 }.abi_encode());
+    assert!(!r.success, "only the arbiter resolves");
+    let r = ok(c.chain.call(ARBITER, m.market, U256::ZERO, IMarket::resolveCall { job, refund_bps: 5_000 }.abi_encode()), "resolve");
+    book.gas("dispute-resolve", &r);
+    let settled = r.events::<IMarket::JobSettled>();
+    let cost = U256::from(80_000u64) * u(PRICES[0]);
+    let slashed = u(BOND) * U256::from(SLASH_BPS) / U256::from(10_000);
+    assert_eq!((settled[0].paid, settled[0].refund, settled[0].slashed), (cost / U256::from(2), cost / U256::from(2), slashed));
+    assert_eq!(c.spendable(accounts[2]), s2 - cost / U256::from(2) + slashed);
+    earned[0] += cost / U256::from(2);
+    book.spent += cost / U256::from(2);
+    book.refunded += max - cost / U256::from(2);
+    slashed_total += slashed;
+
+    // 4. Never fulfilled: cancelled after the deadline, all of it back.
+    let s3 = c.spendable(accounts[3]);
+    let (job, _) = request(c, member(3), accounts[3], ids[3], 1);
+    let r = c.exec(member(3), accounts[3], m.market, IMarket::cancelCall { job }.abi_encode());
+    assert!(!r.success, "no cancel before the deadline");
+    c.warp_by(DAY);
+    let r = ok(c.exec(member(3), accounts[3], m.market, IMarket::cancelCall { job }.abi_encode()), "cancel");
+    book.gas("timeout-refund", &r);
+    assert_eq!((c.spendable(accounts[3]), c.reserved(accounts[3])), (s3, U256::ZERO));
+    book.refunded += max;
+
+    // 5. The community AI, through its key on the pool account.
+    let sp = c.spendable(c.pool_account);
+    let pool = c.pool_account;
+    let (job, r) = request(c, AI_KEY, pool, U256::ZERO, 0);
+    book.gas("request", &r);
+    fulfil(c, job, 0, 40_000);
+    ok(c.exec(AI_KEY, c.pool_account, m.market, IMarket::acceptCall { job }.abi_encode()), "the AI accepts");
+    let cost = U256::from(40_000u64) * u(PRICES[0]);
+    assert_eq!(c.spendable(c.pool_account), sp - cost);
+    earned[0] += cost;
+    book.spent += cost;
+    book.refunded += max - cost;
+    // Out of its scope: the key cannot move the pool's stake or unlock anything else.
+    let data = IVault::transferCall { to: AI_KEY, value: U256::from(1) }.abi_encode();
+    assert_eq!(revert_of::<IAccount::NotAuthorized>(&c.exec(AI_KEY, c.pool_account, c.vault, data)).map(|e| e.caller), Some(AI_KEY));
+
+    // Providers withdraw.
+    for p in 0..2 {
+        let (_, _, _, earnings, _) = {
+            let v = c.chain.read(m.market, &IMarket::providerCall { provider: PROVIDERS[p], model: m.model }).unwrap();
+            (v._0, v._1, v._2, v._3, v._4)
+        };
+        assert_eq!(earnings, earned[p]);
+        let before = c.weth_of(PROVIDERS[p]);
+        let r = ok(c.chain.call(PROVIDERS[p], m.market, U256::ZERO, IMarket::withdrawCall {}.abi_encode()), "withdraw");
+        book.gas("provider-withdraw", &r);
+        assert_eq!(c.weth_of(PROVIDERS[p]) - before, earned[p]);
+        book.paid += earned[p];
+    }
+
+    slashed_total
+}
+
 #[test]
 fn members_and_the_ai_use_the_job_market() {
     let mut c = Community::deploy();
@@ -469,132 +506,11 @@ fn members_and_the_ai_use_the_job_market() {
         delegate: AI_KEY,
         expiry: now + 60 * DAY,
         canSign: false,
-        targets: vec![m.market, m.market],
-        selectors: vec![b4::<IMarket::requestCall>(), b4::<IMarket::acceptCall>()],
+        targets: vec![m.market, m.market, c.ledger],
+        selectors: vec![b4::<IMarket::requestCall>(), b4::<IMarket::acceptCall>(), b4::<ILedger::transferCreditsCall>()],
     };
     ok(c.chain.call(ADMIN, c.pool_account, U256::ZERO, grant.abi_encode()), "grant the AI key");
-
-    let max = U256::from(100_000_000_000_000u64);
-    let request = |c: &mut Community, from: Address, account: Address, token: U256, provider: usize| -> (U256, Receipt) {
-        let deadline = c.now() + DAY;
-        let call = IMarket::requestCall {
-            model: m.model,
-            provider: PROVIDERS[provider],
-            max_credits: max,
-            input_hash: local_chain::keccak256(b"prompt"),
-            input_uri: local_chain::Bytes::from_static(b"ipfs://prompt"),
-            deadline,
-            token_id: token,
-            salt: local_chain::B256::ZERO,
-        };
-        let r = ok(c.exec(from, account, m.market, call.abi_encode()), "request");
-        let e = r.events::<IMarket::JobRequested>();
-        assert_eq!((e.len(), e[0].requester, e[0].price), (1, account, u(PRICES[provider])));
-        (e[0].id, r)
-    };
-    let fulfil = |c: &mut Community, job: U256, provider: usize, units: u64| -> Receipt {
-        let call = IMarket::fulfilCall { job, output_hash: local_chain::keccak256(b"answer"), output_uri: local_chain::Bytes::from_static(b"ipfs://answer"), units: U256::from(units) };
-        ok(c.chain.call(PROVIDERS[provider], m.market, U256::ZERO, call.abi_encode()), "fulfil")
-    };
-    let mut earned = [U256::ZERO; 2];
-    let mut slashed_total = U256::ZERO;
-
-    // Nobody outside: an EOA that holds no NFT, and a stranger driving a member's account.
-    let r = c.chain.call(OUTSIDER, m.market, U256::ZERO, IMarket::requestCall { model: m.model, provider: PROVIDERS[0], max_credits: max, input_hash: Default::default(), input_uri: Default::default(), deadline: c.now() + DAY, token_id: ids[0], salt: Default::default() }.abi_encode());
-    assert!(revert_of::<IMarket::NoAccess>(&r).is_some(), "a non-member is refused");
-    let data = IMarket::requestCall { model: m.model, provider: PROVIDERS[0], max_credits: max, input_hash: Default::default(), input_uri: Default::default(), deadline: c.now() + DAY, token_id: ids[0], salt: Default::default() }.abi_encode();
-    assert_eq!(revert_of::<IAccount::NotAuthorized>(&c.exec(OUTSIDER, accounts[0], m.market, data)).map(|e| e.caller), Some(OUTSIDER));
-
-    // 1. Accepted early by the member.
-    let s0 = c.spendable(accounts[0]);
-    let (job, r) = request(&mut c, member(0), accounts[0], ids[0], 0);
-    book.gas("request", &r);
-    assert_eq!((c.reserved(accounts[0]), c.spendable(accounts[0])), (max, s0 - max));
-    let r = fulfil(&mut c, job, 0, 60_000);
-    book.gas("fulfil", &r);
-    let cost = U256::from(60_000u64) * u(PRICES[0]);
-    assert_eq!((c.reserved(accounts[0]), c.spendable(accounts[0])), (cost, s0 - cost), "the unused part is released at once");
-    let r = ok(c.exec(member(0), accounts[0], m.market, IMarket::acceptCall { job }.abi_encode()), "accept");
-    book.gas("accept", &r);
-    assert_eq!(c.reserved(accounts[0]), U256::ZERO);
-    earned[0] += cost;
-    book.spent += cost;
-    book.refunded += max - cost;
-
-    // 2. Accepted by anyone once the challenge window has passed (not before).
-    let s1 = c.spendable(accounts[1]);
-    let (job, _) = request(&mut c, member(1), accounts[1], ids[1], 1);
-    fulfil(&mut c, job, 1, 30_000);
-    let r = c.chain.call(OUTSIDER, m.market, U256::ZERO, IMarket::acceptCall { job }.abi_encode());
-    assert!(revert_of::<IMarket::OutOfTime>(&r).is_some(), "not before the window ends");
-    c.warp_by(CHALLENGE_WINDOW);
-    ok(c.chain.call(OUTSIDER, m.market, U256::ZERO, IMarket::acceptCall { job }.abi_encode()), "accept after the window");
-    let cost = U256::from(30_000u64) * u(PRICES[1]);
-    assert_eq!(c.spendable(accounts[1]), s1 - cost);
-    earned[1] += cost;
-    book.spent += cost;
-    book.refunded += max - cost;
-
-    // 3. Disputed by the member, resolved by the arbiter: half refunded, the provider slashed
-    // (the slash tops up the member's credits).
-    let s2 = c.spendable(accounts[2]);
-    let (job, _) = request(&mut c, member(2), accounts[2], ids[2], 0);
-    fulfil(&mut c, job, 0, 80_000);
-    ok(c.exec(member(2), accounts[2], m.market, IMarket::disputeCall { job }.abi_encode()), "dispute");
-    let r = c.chain.call(OUTSIDER, m.market, U256::ZERO, IMarket::resolveCall { job, refund_bps: 5_000 }.abi_encode());
-    assert!(!r.success, "only the arbiter resolves");
-    let r = ok(c.chain.call(ARBITER, m.market, U256::ZERO, IMarket::resolveCall { job, refund_bps: 5_000 }.abi_encode()), "resolve");
-    book.gas("dispute-resolve", &r);
-    let settled = r.events::<IMarket::JobSettled>();
-    let cost = U256::from(80_000u64) * u(PRICES[0]);
-    let slashed = u(BOND) * U256::from(SLASH_BPS) / U256::from(10_000);
-    assert_eq!((settled[0].paid, settled[0].refund, settled[0].slashed), (cost / U256::from(2), cost / U256::from(2), slashed));
-    assert_eq!(c.spendable(accounts[2]), s2 - cost / U256::from(2) + slashed);
-    earned[0] += cost / U256::from(2);
-    book.spent += cost / U256::from(2);
-    book.refunded += max - cost / U256::from(2);
-    slashed_total += slashed;
-
-    // 4. Never fulfilled: cancelled after the deadline, all of it back.
-    let s3 = c.spendable(accounts[3]);
-    let (job, _) = request(&mut c, member(3), accounts[3], ids[3], 1);
-    let r = c.exec(member(3), accounts[3], m.market, IMarket::cancelCall { job }.abi_encode());
-    assert!(!r.success, "no cancel before the deadline");
-    c.warp_by(DAY);
-    let r = ok(c.exec(member(3), accounts[3], m.market, IMarket::cancelCall { job }.abi_encode()), "cancel");
-    book.gas("timeout-refund", &r);
-    assert_eq!((c.spendable(accounts[3]), c.reserved(accounts[3])), (s3, U256::ZERO));
-    book.refunded += max;
-
-    // 5. The community AI, through its key on the pool account.
-    let sp = c.spendable(c.pool_account);
-    let pool = c.pool_account;
-    let (job, r) = request(&mut c, AI_KEY, pool, U256::ZERO, 0);
-    book.gas("request", &r);
-    fulfil(&mut c, job, 0, 40_000);
-    ok(c.exec(AI_KEY, c.pool_account, m.market, IMarket::acceptCall { job }.abi_encode()), "the AI accepts");
-    let cost = U256::from(40_000u64) * u(PRICES[0]);
-    assert_eq!(c.spendable(c.pool_account), sp - cost);
-    earned[0] += cost;
-    book.spent += cost;
-    book.refunded += max - cost;
-    // Out of its scope: the key cannot move the pool's credits.
-    let data = ILedger::transferCreditsCall { to: AI_KEY, amount: U256::from(1) }.abi_encode();
-    assert_eq!(revert_of::<IAccount::NotAuthorized>(&c.exec(AI_KEY, c.pool_account, c.ledger, data)).map(|e| e.caller), Some(AI_KEY));
-
-    // Providers withdraw.
-    for p in 0..2 {
-        let (_, _, _, earnings, _) = {
-            let v = c.chain.read(m.market, &IMarket::providerCall { provider: PROVIDERS[p], model: m.model }).unwrap();
-            (v._0, v._1, v._2, v._3, v._4)
-        };
-        assert_eq!(earnings, earned[p]);
-        let before = c.weth_of(PROVIDERS[p]);
-        let r = ok(c.chain.call(PROVIDERS[p], m.market, U256::ZERO, IMarket::withdrawCall {}.abi_encode()), "withdraw");
-        book.gas("provider-withdraw", &r);
-        assert_eq!(c.weth_of(PROVIDERS[p]) - before, earned[p]);
-        book.paid += earned[p];
-    }
+    let slashed_total = run_market_jobs(&mut c, &m, &mut book, &accounts, &ids);
 
     // Reconciliation: what the ledger got (harvests, slashes) is in it or was paid out; the
     // market keeps the bonds less the slash.
