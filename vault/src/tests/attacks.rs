@@ -134,3 +134,133 @@ fn a_manipulated_source_rate_is_bounded(vault: V, token: T, source: S, ledger: L
     assert_eq!(&err[..4], &LossBeyondBound::SELECTOR);
     assert_eq!(vault.sender(attacker).max_deposit(attacker), U256::ZERO);
 }
+
+mod reentrant {
+    //! An asset whose `transferFrom` into the vault calls back into the vault before it
+    //! moves the tokens (an ERC-777 `tokensToSend`-style hook): it reads the vault's books
+    //! and makes a deposit of its own from inside the outer deposit.
+    use alloc::vec::Vec;
+
+    use alloy_sol_types::{sol, SolCall};
+    use openzeppelin_stylus::token::erc20::{Erc20, IErc20};
+    use stylus_sdk::{
+        alloy_primitives::{Address, U256},
+        prelude::*,
+        storage::{StorageAddress, StorageBool, StorageU256},
+    };
+
+    sol! {
+        interface IVaultCalls {
+            function deposit(uint256 assets, address receiver) external returns (uint256);
+            function totalAssets() external view returns (uint256);
+        }
+    }
+
+    #[storage]
+    pub struct HookToken {
+        erc20: Erc20,
+        vault: StorageAddress,
+        armed: StorageBool,
+        pub seen_total_assets: StorageU256,
+        pub reentrant_shares: StorageU256,
+    }
+
+    unsafe impl TopLevelStorage for HookToken {}
+
+    #[allow(deprecated)]
+    fn raw(target: Address, data: &[u8]) -> Vec<u8> {
+        unsafe { stylus_sdk::call::RawCall::new().call(target, data) }.unwrap_or_default()
+    }
+
+    #[public]
+    impl HookToken {
+        pub fn decimals(&self) -> u8 {
+            18
+        }
+        pub fn arm(&mut self, vault: Address) {
+            self.vault.set(vault);
+            self.armed.set(true);
+        }
+        pub fn mint(&mut self, to: Address, amount: U256) -> Result<(), Vec<u8>> {
+            self.erc20._mint(to, amount).map_err(Vec::from)
+        }
+        pub fn burn(&mut self, from: Address, amount: U256) -> Result<(), Vec<u8>> {
+            self.erc20._burn(from, amount).map_err(Vec::from)
+        }
+        pub fn total_supply(&self) -> U256 {
+            self.erc20.total_supply()
+        }
+        pub fn balance_of(&self, account: Address) -> U256 {
+            self.erc20.balance_of(account)
+        }
+        pub fn allowance(&self, owner: Address, spender: Address) -> U256 {
+            self.erc20.allowance(owner, spender)
+        }
+        pub fn approve(&mut self, spender: Address, value: U256) -> Result<bool, Vec<u8>> {
+            self.erc20.approve(spender, value).map_err(Vec::from)
+        }
+        pub fn transfer(&mut self, to: Address, value: U256) -> Result<bool, Vec<u8>> {
+            self.erc20.transfer(to, value).map_err(Vec::from)
+        }
+        pub fn transfer_from(&mut self, from: Address, to: Address, value: U256) -> Result<bool, Vec<u8>> {
+            let vault = self.vault.get();
+            if self.armed.get() && to == vault {
+                self.armed.set(false);
+                let ret = raw(vault, &IVaultCalls::totalAssetsCall {}.abi_encode());
+                self.seen_total_assets.set(U256::try_from_be_slice(ret.get(..32).unwrap_or_default()).unwrap_or_default());
+                // A deposit of its own, made from inside the outer one.
+                let me = self.vm().contract_address();
+                self.erc20._mint(me, value).map_err(Vec::from)?;
+                let ret = raw(vault, &IVaultCalls::depositCall { assets: value, receiver: me }.abi_encode());
+                self.reentrant_shares.set(U256::try_from_be_slice(ret.get(..32).unwrap_or_default()).unwrap_or_default());
+            }
+            // The token's own coins move without an allowance (it cannot approve itself
+            // from inside a call it did not make).
+            if from == self.vm().contract_address() {
+                self.erc20._update(from, to, value).map_err(Vec::from)?;
+                return Ok(true);
+            }
+            self.erc20.transfer_from(from, to, value).map_err(Vec::from)
+        }
+    }
+}
+
+#[motsu::test]
+fn reentrant_asset_sees_a_consistent_vault(
+    vault: V,
+    token: Contract<reentrant::HookToken>,
+    source: S,
+    ledger: L,
+    admin: Address,
+    alice: Address,
+    bob: Address,
+) {
+    let _turn = serial();
+    source.sender(admin).constructor(token.address(), "Source".into(), "SRC".into());
+    ledger.sender(admin).set_vault(vault.address());
+    vault
+        .sender(admin)
+        .constructor(token.address(), source.address(), ledger.address(), admin, b32("V"), b32("V"), false, 0, U256::ZERO, false)
+        .motsu_unwrap();
+    for (who, amount) in [(alice, u(1_000)), (bob, u(300))] {
+        token.sender(who).mint(who, amount).motsu_unwrap();
+        token.sender(who).approve(vault.address(), U256::MAX).motsu_unwrap();
+    }
+    vault.sender(alice).deposit(u(1_000), alice).motsu_unwrap();
+    // Bob's deposit triggers the hook: it reads the books and deposits 300 of its own.
+    token.sender(admin).arm(vault.address());
+    let shares = vault.sender(bob).deposit(u(300), bob).motsu_unwrap();
+    // Mid-transfer the vault looked as it was (alice's 1,000), not richer or poorer.
+    assert_eq!(token.sender(admin).seen_total_assets.get(), u(1_000));
+    // Both deposits were priced 1:1 and nothing turned into phantom yield.
+    assert_eq!(shares, u(300));
+    assert_eq!(token.sender(admin).reentrant_shares.get(), u(300));
+    assert_eq!(vault.sender(admin).balance_of(token.address()), u(300));
+    assert_eq!(vault.sender(admin).total_supply(), u(1_600));
+    assert_eq!(vault.sender(admin).total_assets().motsu_unwrap(), u(1_600));
+    assert_eq!(vault.sender(admin).config().12, U256::ZERO);
+    assert_eq!(ledger.sender(admin).total_attributed(), U256::ZERO);
+    // Everyone gets exactly their principal back.
+    assert_eq!(vault.sender(alice).redeem(u(1_000), alice, alice).motsu_unwrap(), u(1_000));
+    assert_eq!(vault.sender(bob).redeem(u(300), bob, bob).motsu_unwrap(), u(300));
+}
