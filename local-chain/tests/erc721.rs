@@ -78,11 +78,11 @@ fn mint_twice_reverts_with_invalid_sender() {
 fn queries_of_missing_tokens_revert() {
     let mut chain = chain();
     let nft = deploy(&mut chain);
-    let e = chain.read(nft, &ownerOfCall { token_id: ID }).err().expect("reverts");
+    let e = chain.read(nft, &ownerOfCall { token_id: ID }).expect_err("reverts");
     assert_eq!(e.revert_as::<ERC721NonexistentToken>(), Some(ERC721NonexistentToken { token_id: ID }));
-    let e = chain.read(nft, &tokenURICall { token_id: ID }).err().expect("reverts");
+    let e = chain.read(nft, &tokenURICall { token_id: ID }).expect_err("reverts");
     assert_eq!(e.revert_as::<ERC721NonexistentToken>(), Some(ERC721NonexistentToken { token_id: ID }));
-    let e = chain.read(nft, &balanceOfCall { owner: Address::ZERO }).err().expect("reverts");
+    let e = chain.read(nft, &balanceOfCall { owner: Address::ZERO }).expect_err("reverts");
     assert_eq!(e.revert_as::<ERC721InvalidOwner>(), Some(ERC721InvalidOwner { owner: Address::ZERO }));
 }
 
