@@ -286,7 +286,7 @@ impl Books {
     }
 
     /// Shares worth `assets`: 1:1 while solvent, `assets * S / F` in deficit.
-    fn to_shares(&self, assets: U256, rounding: Rounding) -> Result<U256, Error> {
+    fn shares_for(&self, assets: U256, rounding: Rounding) -> Result<U256, Error> {
         if self.solvent() {
             return Ok(assets);
         }
@@ -294,7 +294,7 @@ impl Books {
     }
 
     /// Assets worth `shares`: 1:1 while solvent, `shares * F / S` in deficit.
-    fn to_assets(&self, shares: U256, rounding: Rounding) -> Result<U256, Error> {
+    fn assets_for(&self, shares: U256, rounding: Rounding) -> Result<U256, Error> {
         if self.solvent() {
             return Ok(shares);
         }
@@ -843,7 +843,7 @@ impl YieldVault {
         let cover = assets.saturating_sub(credited).min(books.accrued);
         books.accrued = books.accrued.saturating_sub(cover);
         self.record(books)?;
-        let shares = books.to_shares(credited.saturating_add(cover), Rounding::Down)?;
+        let shares = books.shares_for(credited.saturating_add(cover), Rounding::Down)?;
         self.enter(receiver, assets, shares, books, pull)?;
         Ok(shares)
     }
@@ -867,7 +867,7 @@ impl YieldVault {
     /// takes of it (the property tests check this covers the shares).
     #[inline(never)]
     fn mint_cost(&self, books: Books, shares: U256) -> Result<U256, Error> {
-        let assets = books.to_assets(shares, Rounding::Up)?;
+        let assets = books.assets_for(shares, Rounding::Up)?;
         let lost = assets.saturating_sub(self.credited(assets)?);
         if lost.is_zero() {
             return Ok(assets);
@@ -995,7 +995,7 @@ impl YieldVault {
 
     fn redeem_to(&mut self, shares: U256, receiver: Address, owner: Address) -> Result<U256, Error> {
         let books = self.accrue()?;
-        let assets = books.to_assets(shares, Rounding::Down)?;
+        let assets = books.assets_for(shares, Rounding::Down)?;
         self.exit(receiver, owner, assets, shares, books)?;
         Ok(assets)
     }
@@ -1023,11 +1023,11 @@ impl IErc4626 for YieldVault {
     }
 
     fn convert_to_shares(&self, assets: U256) -> Result<U256, Self::Error> {
-        self.books()?.to_shares(assets, Rounding::Down)
+        self.books()?.shares_for(assets, Rounding::Down)
     }
 
     fn convert_to_assets(&self, shares: U256) -> Result<U256, Self::Error> {
-        self.books()?.to_assets(shares, Rounding::Down)
+        self.books()?.assets_for(shares, Rounding::Down)
     }
 
     /// 0 while paused or past the loss bound; else the cap room in assets (0 if under the
@@ -1035,7 +1035,7 @@ impl IErc4626 for YieldVault {
     fn max_deposit(&self, receiver: Address) -> U256 {
         let shares = self.max_mint(receiver);
         let Ok(books) = self.books() else { return U256::ZERO };
-        let Ok(assets) = books.to_assets(shares, Rounding::Down) else { return U256::ZERO };
+        let Ok(assets) = books.assets_for(shares, Rounding::Down) else { return U256::ZERO };
         let stake = self.min_stake.get();
         if assets < stake {
             return U256::ZERO;
@@ -1047,7 +1047,7 @@ impl IErc4626 for YieldVault {
     }
 
     fn preview_deposit(&self, assets: U256) -> Result<U256, Self::Error> {
-        self.books()?.to_shares(self.credited(assets)?, Rounding::Down)
+        self.books()?.shares_for(self.credited(assets)?, Rounding::Down)
     }
 
     fn deposit(&mut self, assets: U256, receiver: Address) -> Result<U256, Self::Error> {
@@ -1085,16 +1085,16 @@ impl IErc4626 for YieldVault {
         if self.locked_until(owner).is_some() {
             return Ok(U256::ZERO);
         }
-        self.books()?.to_assets(self.erc20.balance_of(owner), Rounding::Down)
+        self.books()?.assets_for(self.erc20.balance_of(owner), Rounding::Down)
     }
 
     fn preview_withdraw(&self, assets: U256) -> Result<U256, Self::Error> {
-        self.books()?.to_shares(assets, Rounding::Up)
+        self.books()?.shares_for(assets, Rounding::Up)
     }
 
     fn withdraw(&mut self, assets: U256, receiver: Address, owner: Address) -> Result<U256, Self::Error> {
         let books = self.accrue()?;
-        let shares = books.to_shares(assets, Rounding::Up)?;
+        let shares = books.shares_for(assets, Rounding::Up)?;
         self.exit(receiver, owner, assets, shares, books)?;
         Ok(shares)
     }
@@ -1108,7 +1108,7 @@ impl IErc4626 for YieldVault {
     }
 
     fn preview_redeem(&self, shares: U256) -> Result<U256, Self::Error> {
-        self.books()?.to_assets(shares, Rounding::Down)
+        self.books()?.assets_for(shares, Rounding::Down)
     }
 
     fn redeem(&mut self, shares: U256, receiver: Address, owner: Address) -> Result<U256, Self::Error> {

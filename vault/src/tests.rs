@@ -2,6 +2,8 @@
 //! recording mock ledger.
 #![allow(clippy::too_many_arguments)]
 
+#![allow(deprecated)] // motsu 0.10 reads test balances through the deprecated `AddressVM::balance`
+
 use alloc::vec::Vec;
 
 use mock_erc20::MockErc20;

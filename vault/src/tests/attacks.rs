@@ -20,7 +20,7 @@ fn credits(e: &Env, accounts: &[Address]) -> HashMap<Address, U256> {
     let mut acc = U256::ZERO;
     let mut debt: HashMap<Address, U256> = HashMap::new();
     let mut credit: HashMap<Address, U256> = HashMap::new();
-    let mut settle = |who: Address, bal: U256, acc: U256, debt: &mut HashMap<Address, U256>, credit: &mut HashMap<Address, U256>| {
+    let settle = |who: Address, bal: U256, acc: U256, debt: &mut HashMap<Address, U256>, credit: &mut HashMap<Address, U256>| {
         if who.is_zero() {
             return;
         }
