@@ -383,8 +383,10 @@ impl Chain {
     ///   flow cargo-stylus uses for `#[constructor]`s, atomically: the deployer at
     ///   [`STYLUS_DEPLOYER`] creates the contract (its CREATE address), activates it and calls
     ///   `stylus_constructor` with `args` and `value`, so the constructor sees
-    ///   `msg.sender == STYLUS_DEPLOYER` and `tx.origin == from`, as on chain. If the
-    ///   constructor reverts, nothing of the deployment stays (`from`'s nonce still moves).
+    ///   `msg.sender == STYLUS_DEPLOYER` and `tx.origin == from`, as on chain. The deployer's
+    ///   nonce moves by one per deployment (its CREATE), so the next address is
+    ///   `STYLUS_DEPLOYER.create(chain.nonce(STYLUS_DEPLOYER))`. If the constructor reverts,
+    ///   nothing of the deployment stays (`from`'s nonce still moves).
     pub fn deploy_stylus(&mut self, from: Address, code: &[u8], constructor_args: Option<&[u8]>, value: U256) -> Result<Address, DeployError> {
         let Some(args) = constructor_args else {
             let r = self.deploy(from, deployer_initcode(code), U256::ZERO);
@@ -423,11 +425,15 @@ impl Chain {
         let mut data = constructor_selector().to_vec();
         data.extend_from_slice(args);
         let tx = Tx::call(STYLUS_DEPLOYER, addr, value, data);
+        // The constructor call is an internal CALL of the deployer contract: unlike this
+        // emulation's transaction, it does not move the deployer's nonce (only its CREATE did).
+        let deployer_nonce = self.nonce(STYLUS_DEPLOYER);
         let (r, _) = self.execute_as(&tx, from, true);
         if !r.success {
             return fail(self, DeployError::Constructor(r));
         }
-        // The deployer's nonce moved, not `from`'s: the transaction was `from`'s.
+        self.set_nonce(STYLUS_DEPLOYER, deployer_nonce);
+        // One transaction of `from` (to the deployer).
         self.set_nonce(from, nonce + 1);
         Ok(addr)
     }

@@ -45,6 +45,9 @@ fn deploy(chain: &mut Chain) -> Address {
 fn constructor_runs_through_the_stylus_deployer_flow() {
     let mut chain = chain();
     let t = deploy(&mut chain);
+    assert_eq!(t, local_chain::STYLUS_DEPLOYER.create(0));
+    assert_eq!(chain.nonce(local_chain::STYLUS_DEPLOYER), 1, "one CREATE per deployment");
+    assert_eq!(chain.nonce(ALICE), 1, "one transaction of the deployer's caller");
     assert_eq!(chain.read(t, &nameCall {}).unwrap(), "Wrapped Ether");
     assert_eq!(chain.read(t, &symbolCall {}).unwrap(), "WETH");
     assert_eq!(chain.read(t, &decimalsCall {}).unwrap(), 18);
