@@ -474,7 +474,10 @@ impl Chain {
             gas: tx.gas_limit - intrinsic,
             commit,
         };
-        let TxDone { db, result, created, logs } = job.run();
+        let TxDone { db, result, created, logs, programs } = job.run();
+        if commit && result.result.is_ok() {
+            self.world.programs = programs;
+        }
         let spent = tx.gas_limit - result.gas.remaining();
         let refund = if result.result.is_ok() { (result.gas.refunded().max(0) as u64).min(spent / 5) } else { 0 };
         self.world.db = db;
@@ -506,6 +509,7 @@ struct TxDone {
     result: revm::interpreter::InterpreterResult,
     created: Option<Address>,
     logs: Vec<Log>,
+    programs: HashMap<B256, ProgramInfo>,
 }
 
 impl TxJob {
@@ -561,7 +565,7 @@ impl TxJob {
         if commit {
             db.commit(state);
         }
-        TxDone { db, result, created, logs }
+        TxDone { db, result, created, logs, programs: exec.activated }
     }
 }
 

@@ -112,6 +112,17 @@ impl Exec {
             }
         }
 
+        // ArbWasm (0x71): activation from inside a transaction.
+        if inputs.bytecode_address == crate::arbwasm::ARB_WASM {
+            let result = crate::arbwasm::run(self, &inputs);
+            if result.result.is_ok() {
+                self.ctx().journaled_state.checkpoint_commit();
+            } else {
+                self.ctx().journaled_state.checkpoint_revert(checkpoint);
+            }
+            return CallOutcome::new(result, inputs.return_memory_offset.clone());
+        }
+
         // Precompiles (the Ethereum set for the spec).
         let mut precompiles = self.precompiles.take().unwrap_or_else(|| EthPrecompiles::new(SPEC));
         let pre = {

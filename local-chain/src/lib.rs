@@ -108,11 +108,16 @@
 //!
 //! ## Activation and deployment
 //!
-//! Activation is an **explicit step** ([`Chain::activate`]), not the `ArbWasm` precompile at
-//! `0x71` (not implemented: a contract cannot activate a program inside a transaction here).
-//! It decompresses the code, validates the module (imports only from `vm_hooks`/`console`
-//! with known names, exports `user_entrypoint` and `memory`) and compiles it. A call into
-//! Stylus code that is not activated reverts, as on chain.
+//! Both ways: an **explicit step** ([`Chain::activate`]) for tests, and a minimal
+//! **`ArbWasm` precompile at `0x71`** ([`ARB_WASM`]) for code that activates inside a
+//! transaction: `activateProgram(address)` (returns `(version, 0)`, refunds any value: no data
+//! fee; reverts `ProgramUpToDate()` / `ProgramNotWasm()`), `stylusVersion()`,
+//! `programVersion(address)`, `codehashVersion(bytes32)` (`ProgramNotActivated()`).
+//! Activation decompresses the code, validates the module (imports only from
+//! `vm_hooks`/`console` with known names, exports `user_entrypoint` and `memory`) and
+//! compiles it. A call into Stylus code that is not activated reverts, as on chain. Known
+//! difference: an activation inside a frame that later reverts stays recorded for the rest
+//! of that transaction (it is dropped if the whole transaction fails).
 //!
 //! [`Chain::deploy_stylus`] (and [`Chain::deploy_artifact`], [`Chain::deploy_file`]) end in
 //! the state `cargo stylus deploy` leaves:
@@ -168,13 +173,15 @@
 //!
 //! ## Not implemented (yet)
 //!
-//! ArbWasm/ArbSys and other Arbitrum precompiles (0x64, 0x71...), `ContractDeployed` event of
+//! ArbSys and the other Arbitrum precompiles (0x64...; only ArbWasm's activation surface is
+//! there), ArbWasm's data fee, keepalive and expiry, the `ContractDeployed` event of
 //! the deployer, signatures and fee payment (every `from` is accepted), EIP-7702 delegations,
 //! real block hashes (`BLOCKHASH` gives revm `EmptyDB`'s synthetic `keccak256(decimal number)`),
 //! Stylus program caching/versions/expiry, Arbitrum's `NUMBER` = L1 block number nuance (both
 //! EVM and Stylus see [`BlockInfo::number`]).
 #![warn(missing_debug_implementations)]
 
+mod arbwasm;
 mod chain;
 mod exec;
 mod stylus;
@@ -185,6 +192,7 @@ pub use chain::{
     Receipt, SnapshotId, Tx, World, ARB_COINBASE, BLOCK_TIME, DEFAULT_CHAIN_ID, DEFAULT_GAS_LIMIT,
     DEFAULT_TIMESTAMP, STYLUS_DEPLOYER,
 };
+pub use arbwasm::ARB_WASM;
 pub use exec::{CALL_STACK_LIMIT, MAX_CODE_SIZE, STYLUS_PREFIX};
 pub use revm::primitives::Log;
 pub use stylus::{

@@ -436,3 +436,35 @@ fn frames_nest_to_the_evm_depth_limit() {
     r.assert_success();
     assert_eq!(u32::from_le_bytes(r.output[..4].try_into().unwrap()), 200);
 }
+
+#[test]
+fn arbwasm_activates_inside_a_transaction() {
+    alloy_sol_types::sol! {
+        function activateProgram(address program) external payable returns (uint16 version, uint256 dataFee);
+        function programVersion(address program) external view returns (uint16 version);
+        error ProgramNotWasm();
+        error ProgramNotActivated();
+        error ProgramUpToDate();
+    }
+    let mut chain = chain();
+    let r = chain.deploy_code(ALICE, &stylus_code(&module(STORAGE)));
+    let p = r.created.unwrap();
+    let e = chain.read(local_chain::ARB_WASM, &programVersionCall { program: p }).expect_err("not active");
+    assert!(e.revert_as::<ProgramNotActivated>().is_some());
+    assert!(!chain.call(ALICE, p, U256::ZERO, vec![1u8]).success);
+
+    let before = chain.balance(ALICE);
+    let ret = chain
+        .send_value(ALICE, local_chain::ARB_WASM, U256::from(1_000), &activateProgramCall { program: p })
+        .unwrap();
+    assert_eq!(ret.dataFee, U256::ZERO);
+    assert_eq!(chain.balance(ALICE), before, "the value is refunded");
+    assert_eq!(chain.read(local_chain::ARB_WASM, &programVersionCall { program: p }).unwrap(), ret.version);
+    chain.call(ALICE, p, U256::ZERO, vec![1u8]).assert_success();
+
+    let e = chain.send(ALICE, local_chain::ARB_WASM, &activateProgramCall { program: p }).err().expect("twice");
+    assert!(e.revert_as::<ProgramUpToDate>().is_some());
+    let evm = deploy_evm(&mut chain, &[0x00]);
+    let e = chain.send(ALICE, local_chain::ARB_WASM, &activateProgramCall { program: evm }).err().expect("not wasm");
+    assert!(e.revert_as::<ProgramNotWasm>().is_some());
+}
