@@ -146,8 +146,11 @@
 //!   charges (warm/cold, SSTORE rules at flush, 63/64 forwarding, stipend); entering a program
 //!   costs [`INIT_GAS_BASE`] + 1 gas per 32 bytes of WASM; `pay_for_memory_grow` costs
 //!   [`PAGE_GAS`] per page.
-//! - **Known differences**: Nitro prices each WASM opcode individually (ours is flat per
-//!   wasmi instruction, and wasmi fuses some instructions); Nitro's init cost comes from the
+//! - **Known differences**: Nitro prices each WASM opcode individually (its published table:
+//!   `local.get` 75 ink, `i32.add` 70, `i32.load` 670, `br` 765, `call` 3,800...); ours is flat
+//!   per wasmi instruction, and wasmi's register instructions fuse several WASM opcodes, so
+//!   compute is probably underestimated (up to ~3x; compute is a small part of typical
+//!   contract gas next to storage and init); Nitro's init cost comes from the
 //!   activation's measurement of the machine code and is lower for cached programs; Nitro's
 //!   memory pricing is exponential beyond free pages and applies to `memory.grow` itself;
 //!   SSTORE refunds are not credited inside Stylus frames; Arbitrum's L1 data (poster) cost
