@@ -468,3 +468,34 @@ fn arbwasm_activates_inside_a_transaction() {
     let e = chain.send(ALICE, local_chain::ARB_WASM, &activateProgramCall { program: evm }).err().expect("not wasm");
     assert!(e.revert_as::<ProgramNotWasm>().is_some());
 }
+
+/// The ERC-6551 shape end to end: a Stylus factory CREATE2s an ERC-1167 EVM proxy whose
+/// implementation is a Stylus program; calls to the proxy run the program with the proxy's
+/// storage and address, and the program can read its proxy's code (the footer).
+#[test]
+fn stylus_factory_create2s_an_evm_proxy_to_a_stylus_implementation() {
+    const FACTORY: &str = r#"
+      (func (export "user_entrypoint") (param $len i32) (result i32)
+        (call $read_args (i32.const 0))
+        (call $create2 (i32.const 32) (i32.sub (local.get $len) (i32.const 32)) (i32.const 2048)
+                       (i32.const 0) (i32.const 3000) (i32.const 3100))
+        (call $write_result (i32.const 3000) (i32.const 20))
+        (i32.const 0))
+    "#;
+    let mut chain = chain();
+    let implementation = deploy_wat(&mut chain, &module(IMPL));
+    let factory = deploy_wat(&mut chain, &module(FACTORY));
+    let init = local_chain::deployer_initcode(&erc1167(implementation));
+    let salt = B256::repeat_byte(7);
+    let mut args = salt.to_vec();
+    args.extend_from_slice(&init);
+    let r = chain.call(ALICE, factory, U256::ZERO, args);
+    r.assert_success();
+    let proxy = Address::from_slice(&r.output);
+    assert_eq!(proxy, factory.create2(salt, keccak256(&init)));
+    assert_eq!(chain.code(proxy).as_ref(), erc1167(implementation).as_slice());
+    let r = chain.call(BOB, proxy, U256::ZERO, Bytes::new());
+    r.assert_success();
+    assert_eq!(Address::from_slice(&r.output), proxy);
+    assert_eq!(chain.storage(proxy, U256::ZERO), U256::from_be_slice(BOB.as_slice()));
+}
