@@ -5,7 +5,7 @@
 //! provider debt, nobody got more than they put in plus what they earned, and every NFT's
 //! owner can reach its stake once unlocked. A failing case shrinks to a minimal sequence.
 //!
-//! Cases: 6 by default (CI); `PROPTEST_CASES=200` for more. Jobs go through the stand-in
+//! Cases: 24 by default (CI, ~10 s); `PROPTEST_CASES=200` for more. Jobs go through the stand-in
 //! market account (there is no job-market contract yet; see lifecycle.rs).
 mod common;
 
@@ -389,7 +389,7 @@ fn run(ops: &[Op]) -> Result<(), TestCaseError> {
 
 #[test]
 fn invariants_hold_under_random_operations() {
-    let cases = std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(6);
+    let cases = std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(24);
     let mut runner = TestRunner::new(Config { cases, max_shrink_iters: 200, failure_persistence: None, ..Config::default() });
     let strategy = proptest::collection::vec(op(), 1..40);
     if let Err(e) = runner.run(&strategy, |ops| run(&ops)) {

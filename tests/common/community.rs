@@ -2,7 +2,7 @@
 //! implementation, WETH (mock-erc20), an ERC-4626 yield source over it (mock-yield-source),
 //! the yield vault, the compute ledger and the membership NFT. Shared by `lifecycle.rs` and
 //! `invariants.rs` (issue 7). Contracts are bound here only through their ABI (`sol!`).
-#![allow(dead_code)]
+#![allow(dead_code, clippy::too_many_arguments)]
 
 use alloy_sol_types::{sol, SolCall, SolValue};
 use local_chain::{Address, Bytes, CallError, Chain, DeployError, Receipt, B256, U256};
@@ -194,9 +194,18 @@ impl Community {
         // The vault needs its ledger at setup and the ledger its vault: the ledger is
         // deployed first for the vault's predicted address (the pool account, which needs
         // the membership contract, which needs the vault, is set afterwards).
-        // Both go through the StylusDeployer (constructor arguments), two of its transactions each.
-        let nonce = chain.nonce(local_chain::STYLUS_DEPLOYER);
-        let predicted_vault = local_chain::STYLUS_DEPLOYER.create(nonce + 2);
+        // Both go through the StylusDeployer (constructor arguments). How many deployer
+        // transactions a deployment takes is the chain's business: measure it on a snapshot
+        // (a trial deployment of the ledger), then predict the vault's CREATE address.
+        let deployer = local_chain::STYLUS_DEPLOYER;
+        let nonce = chain.nonce(deployer);
+        let snap = chain.snapshot();
+        let mut trial = Oversize::default();
+        let trial_args = (ADMIN, ADMIN, weth, weth, ADMIN, POOL_BPS).abi_encode_params();
+        deploy(&mut chain, "compute-ledger", Some(&trial_args), &mut trial);
+        let step = chain.nonce(deployer) - nonce;
+        chain.revert_to(snap);
+        let predicted_vault = deployer.create(nonce + step);
         let ledger_init = ILedger::initializeCall { admin: ADMIN, vault: predicted_vault, asset: weth, payment: weth, pool: ADMIN, poolBps: POOL_BPS };
         let ledger_args = (ADMIN, predicted_vault, weth, weth, ADMIN, POOL_BPS).abi_encode_params();
         let (ledger, constructed) = deploy(&mut chain, "compute-ledger", Some(&ledger_args), &mut oversize);
@@ -372,6 +381,7 @@ pub fn _unused(_: B256) {}
 /// - vault position + idle >= principal owed, unless in deficit;
 /// - Σ shares over `holders` == total supply;
 /// - ledger WETH == accounted + unconverted, and accounted >= Σ credits + Σ reserved + owed.
+///
 /// Returns (Σ spendable, Σ reserved, owed, ledger dust).
 pub fn check_invariants(c: &mut Community, holders: &[Address], ctx: &str) -> (U256, U256, U256, U256) {
     let supply = c.supply();
