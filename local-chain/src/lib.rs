@@ -143,7 +143,8 @@
 //!   ink each (an average of Nitro's per-opcode ink table, which ranges from 1 to a few
 //!   thousand ink); each hostio costs [`HOSTIO_INK`] plus a per-32-byte copy cost; storage,
 //!   transient storage, logs, keccak, account access, calls and creations cost what the EVM
-//!   charges (warm/cold, SSTORE rules at flush, 63/64 forwarding, stipend); entering a program
+//!   charges (warm/cold, SSTORE rules and EIP-3529 refunds at flush, 63/64 forwarding,
+//!   stipend); entering a program
 //!   costs [`INIT_GAS_BASE`] + 1 gas per 32 bytes of WASM; `pay_for_memory_grow` costs
 //!   [`PAGE_GAS`] per page.
 //! - **Known differences**: Nitro prices each WASM opcode individually (its published table:
@@ -153,7 +154,7 @@
 //!   contract gas next to storage and init); Nitro's init cost comes from the
 //!   activation's measurement of the machine code and is lower for cached programs; Nitro's
 //!   memory pricing is exponential beyond free pages and applies to `memory.grow` itself;
-//!   SSTORE refunds are not credited inside Stylus frames; Arbitrum's L1 data (poster) cost
+//!   Arbitrum's L1 data (poster) cost
 //!   is not charged; gas is not paid in ETH (balances only move by value transfers; the gas
 //!   price only shows through `tx_gas_price`). Typical figures on the mock ERC-20 artifact:
 //!   `transfer` to a new holder ~62k gas, to an existing holder ~45k, `balanceOf` ~34k.

@@ -196,6 +196,8 @@ struct Frame {
     return_data: Bytes,
     cache: BTreeMap<B256, Slot>,
     memory: Option<Memory>,
+    /// SSTORE refunds (EIP-3529) of this frame and of its successful children.
+    refund: i64,
 }
 
 /// Store data of a Stylus frame: the whole execution state (moved in for the frame's
@@ -278,7 +280,9 @@ pub(crate) fn run_program(exec: &mut Exec, inputs: &CallInputs, code_hash: B256,
         },
     };
     if status == 0 {
-        result(InstructionResult::Return, remaining, output)
+        let mut r = result(InstructionResult::Return, remaining, output);
+        r.gas.record_refund(data.frame.refund);
+        r
     } else {
         result(InstructionResult::Revert, remaining, output)
     }
@@ -405,6 +409,7 @@ fn flush_cache(c: &mut C<'_>, clear: bool) -> Result<(), Error> {
             100
         };
         charge_gas(c, cost)?;
+        c.data_mut().frame.refund += sstore_refund(r.original_value, r.present_value, r.new_value);
         if let Some(s) = c.data_mut().frame.cache.get_mut(&key) {
             s.dirty = false;
         }
@@ -413,6 +418,29 @@ fn flush_cache(c: &mut C<'_>, clear: bool) -> Result<(), Error> {
         c.data_mut().frame.cache.clear();
     }
     Ok(())
+}
+
+/// EIP-3529 SSTORE refund (as the EVM's, London and later).
+fn sstore_refund(original: U256, present: U256, new: U256) -> i64 {
+    const CLEAR: i64 = 4_800;
+    if new == present {
+        return 0;
+    }
+    if original == present {
+        return if !original.is_zero() && new.is_zero() { CLEAR } else { 0 };
+    }
+    let mut refund = 0;
+    if !original.is_zero() {
+        if present.is_zero() {
+            refund -= CLEAR;
+        } else if new.is_zero() {
+            refund += CLEAR;
+        }
+    }
+    if original == new {
+        refund += if original.is_zero() { 20_000 - 100 } else { 2_900 - 100 };
+    }
+    refund
 }
 
 fn write_u32(c: &mut C<'_>, ptr: i32, v: u32) -> Result<(), Error> {
@@ -462,6 +490,9 @@ fn do_call(
     };
     let outcome = c.data_mut().exec.call(inputs, depth + 1);
     let ok = outcome.result.result.is_ok();
+    if ok {
+        c.data_mut().frame.refund += outcome.result.gas.refunded();
+    }
     let remaining = if outcome.result.result.is_ok_or_revert() { outcome.result.gas.remaining() } else { 0 };
     refund_gas(&mut c, remaining)?;
     let out = outcome.result.output;
@@ -504,6 +535,9 @@ fn do_create(
     let inputs = CreateInputs::new(me, scheme, value, init, child, 0);
     let outcome = c.data_mut().exec.create(inputs, depth + 1);
     let r = outcome.result.result;
+    if r.is_ok() {
+        c.data_mut().frame.refund += outcome.result.gas.refunded();
+    }
     let remaining = if r.is_ok_or_revert() { outcome.result.gas.remaining() } else { 0 };
     refund_gas(&mut c, remaining)?;
     let (address, data) = if r.is_ok() {
