@@ -100,7 +100,7 @@ fn a_community_lives_a_year() {
     let mut accounts: Vec<Address> = Vec::new();
     let mut ids: Vec<U256> = Vec::new();
     // Shares each account got at its join (the vault credits what the stake is worth in the
-    // source: FINDING 2, up to 1 wei less than the stake once the source's rate moved).
+    // source: FINDING 2b, up to 1 wei less than the stake once the source's rate moved).
     let mut credited: Vec<U256> = Vec::new();
 
     // ---- N members join, one transaction each. Harvest and join gas are measured with 10
@@ -207,7 +207,7 @@ fn a_community_lives_a_year() {
     harvest(&mut c, &mut book);
 
     // ---- After the lock every member leaves with exactly what it was credited at its join:
-    // 0.1 ETH, less the source's rounding where FINDING 2 applies.
+    // 0.1 ETH, less the source's rounding where FINDING 2b applies.
     let leave_start = Instant::now();
     for i in 0..n {
         let (got, r) = c.leave(owners[i], accounts[i]);
@@ -274,7 +274,7 @@ fn a_community_lives_a_year() {
     // ---- The report.
     println!("\n==== Community lifecycle: {n} members, one year (local Stylus chain) ====");
     println!("principal in                 {}", eth(book.principal_in));
-    println!("principal out                {}   ({short} of {n} members got 1 wei less than 0.1 ETH: FINDING 2)", eth(book.principal_out));
+    println!("principal out                {}   ({short} of {n} members got 1 wei less than 0.1 ETH: FINDING 2b)", eth(book.principal_out));
     println!("yield into the source        {} (incl. {} recovering a loss of {})", eth(book.yield_in), eth(book.loss), eth(book.loss));
     println!("yield harvested              {} in {} harvests", eth(book.harvested), harvests.len());
     println!("credits to the pool          {}", eth(book.to_pool));

@@ -280,8 +280,8 @@ impl Community {
     }
 
     /// The NFT owner redeems every share of `account` to themselves through the account and
-    /// unwraps the WETH: returns the ETH received and the receipt of the redeem. (The vault's
-    /// own `redeemEth` cannot be used: FINDING 1 in `findings.rs`.)
+    /// unwraps the WETH: returns the ETH received and the receipt of the redeem. (The vault has
+    /// no ETH exit since FINDING 1 in `findings.rs`.)
     pub fn leave(&mut self, owner: Address, account: Address) -> (U256, Receipt) {
         let shares = self.shares(account);
         let before = self.weth_of(owner);
