@@ -527,3 +527,50 @@ fn clearing_a_slot_from_stylus_earns_the_sstore_refund() {
     let diff = set.gas_used - 12 - clear.gas_used;
     assert!((4_795..=4_805).contains(&diff), "refund seen: {diff}");
 }
+
+#[test]
+fn value_balance_keccak_logs_and_block_hostios() {
+    // Out: msg_value(32) ++ balance(self)(32) ++ keccak(args)(32) ++ coinbase(20) ++
+    // gas_limit(8) ++ gas_left > 0 (1); emits LOG2(topic0 = keccak(args), topic1 = value, data = args).
+    const MISC: &str = r#"
+      (import "vm_hooks" "block_coinbase" (func $coinbase (param i32)))
+      (import "vm_hooks" "block_gas_limit" (func $gas_limit (result i64)))
+      (func (export "user_entrypoint") (param $len i32) (result i32)
+        (call $read_args (i32.const 0))
+        (call $value (i32.const 3000))
+        (call $address (i32.const 100))
+        (call $balance (i32.const 100) (i32.const 3032))
+        (call $keccak (i32.const 0) (local.get $len) (i32.const 3064))
+        (call $coinbase (i32.const 3096))
+        (i64.store (i32.const 3116) (call $gas_limit))
+        (i32.store8 (i32.const 3124) (i64.gt_u (call $gas_left) (i64.const 0)))
+        (call $pay (i32.const 0))
+        ;; log: topics at 4000 (keccak, value), then the args
+        (memory.copy (i32.const 4000) (i32.const 3064) (i32.const 32))
+        (memory.copy (i32.const 4032) (i32.const 3000) (i32.const 32))
+        (memory.copy (i32.const 4064) (i32.const 0) (local.get $len))
+        (call $log (i32.const 4000) (i32.add (i32.const 64) (local.get $len)) (i32.const 2))
+        (call $write_result (i32.const 3000) (i32.const 125))
+        (i32.const 0))
+    "#;
+    let src = format!("(module {} {})", IMPORTS.replace("(memory (export \"memory\") 2)", ""), MISC);
+    let src = src.replacen("(func (export", "(memory (export \"memory\") 2) (func (export", 1);
+    let mut chain = chain();
+    let p = deploy_wat(&mut chain, &src);
+    chain.set_balance(p, U256::from(100));
+    let args = b"hello stylus".to_vec();
+    let r = chain.call(ALICE, p, U256::from(23), args.clone());
+    r.assert_success();
+    let o = &r.output;
+    assert_eq!(U256::from_be_slice(&o[0..32]), U256::from(23));
+    assert_eq!(U256::from_be_slice(&o[32..64]), U256::from(123), "the value arrived before the code ran");
+    assert_eq!(&o[64..96], keccak256(&args).as_slice());
+    assert_eq!(Address::from_slice(&o[96..116]), local_chain::ARB_COINBASE);
+    assert_eq!(u64::from_le_bytes(o[116..124].try_into().unwrap()), local_chain::DEFAULT_GAS_LIMIT);
+    assert_eq!(o[124], 1);
+    assert_eq!(r.logs.len(), 1);
+    let log = &r.logs[0];
+    assert_eq!(log.address, p);
+    assert_eq!(log.data.topics(), &[keccak256(&args), B256::from(U256::from(23))]);
+    assert_eq!(log.data.data.as_ref(), args.as_slice());
+}
