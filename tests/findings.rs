@@ -84,3 +84,29 @@ fn finding_2b_a_member_joining_right_after_a_harvest_can_get_less_than_the_stake
     }
     assert!(short.is_empty(), "joins credited less than the exact stake: {short:?}");
 }
+
+/// FINDING 3 (tba-registry/account/src/lib.rs, `live_grant`: grants are keyed by
+/// (owner, delegate)): DESIGN says a delegate grant dies when the NFT changes owner. It does
+/// stop working while someone else owns the NFT, but when the NFT comes back to the granting
+/// owner (a sale and a buy-back, an escrow, a marketplace listing that returns it, a loan)
+/// the old grant is alive again, with its old scopes, without the owner granting anything.
+/// Suggested fix: key grants by an ownership epoch too, e.g. the membership NFT exposes a
+/// per-token transfer counter and the account stores it with the grant (or documents the
+/// revival and makes owners revoke before selling).
+#[test]
+fn finding_3_a_grant_revives_when_the_nft_comes_back() {
+    let mut c = Community::deploy();
+    let (alice, bob, key) = (member(0), member(1), member(2));
+    let (id, account, _) = c.join(alice);
+    ok(c.chain.call(ADMIN, c.weth, U256::ZERO, IWeth::mintCall { to: account, amount: U256::from(10u64) }.abi_encode()), "fund");
+    let now = c.now();
+    let grant = IAccount::grantDelegateCall { delegate: key, expiry: now + 30 * DAY, canSign: false, targets: vec![c.weth], selectors: vec![b4::<IWeth::transferCall>()] };
+    ok(c.chain.call(alice, account, U256::ZERO, grant.abi_encode()), "grant");
+    let pay = IWeth::transferCall { to: key, value: U256::from(1u64) }.abi_encode();
+    ok(c.exec(key, account, c.weth, pay.clone()), "in scope");
+    ok(c.chain.call(alice, c.membership, U256::ZERO, IMembership::transferFromCall { from: alice, to: bob, id }.abi_encode()), "sale");
+    assert!(!c.exec(key, account, c.weth, pay.clone()).success, "dead after the sale");
+    ok(c.chain.call(bob, c.membership, U256::ZERO, IMembership::transferFromCall { from: bob, to: alice, id }.abi_encode()), "buy-back");
+    let r = c.exec(key, account, c.weth, pay);
+    assert!(!r.success, "the grant died with the sale: it must not come back with the NFT");
+}
