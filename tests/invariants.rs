@@ -52,7 +52,14 @@ enum Op {
     Leave(usize, u8),
     /// Actor `a` (maybe not the owner) tries to move token `t`'s shares and credits out.
     Steal(usize, usize),
+    /// The owner of token `t` grants key `k` the right to move its credits for 10 days.
+    Grant(usize, usize),
+    /// Key `k` tries to move 1 wei of credits (in scope) and 1 share (out of scope) out of
+    /// token `t`'s account.
+    DelegateMove(usize, usize),
 }
+
+const KEYS: [Address; 2] = [Address::new([0xE1; 20]), Address::new([0xE2; 20])];
 
 fn op() -> impl Strategy<Value = Op> {
     let t = 0usize..8;
@@ -74,7 +81,9 @@ fn op() -> impl Strategy<Value = Op> {
         1 => (0usize..6).prop_map(Op::Cancel),
         1 => Just(Op::Withdraw),
         2 => (t.clone(), 1u8..=10).prop_map(|(t, n)| Op::Leave(t, n)),
-        1 => (0..ACTORS + 1, t).prop_map(|(a, t)| Op::Steal(a, t)),
+        1 => (0..ACTORS + 1, t.clone()).prop_map(|(a, t)| Op::Steal(a, t)),
+        1 => (t.clone(), 0usize..2).prop_map(|(t, k)| Op::Grant(t, k)),
+        2 => (0usize..2, t).prop_map(|(k, t)| Op::DelegateMove(k, t)),
     ]
 }
 
@@ -104,6 +113,9 @@ struct Model {
     topups: U256,
     redeemed: U256,
     paid: U256,
+    /// (account, owner who granted, key) -> expiry. Grants are the owner's: they do not
+    /// work for a later owner (FINDING 3: they do work again if the NFT returns).
+    grants: std::collections::HashMap<(Address, Address, Address), u64>,
 }
 
 fn tenths(x: U256, n: u8) -> U256 {
@@ -324,6 +336,32 @@ impl Run {
                     let _ = (r1, r2);
                 }
             }
+            Op::Grant(t, k) => {
+                let Some((id, account)) = token(&self.m, t) else { return Ok(()) };
+                let owner = c.owner_of(id);
+                let expiry = c.now() + 10 * DAY;
+                let grant = IAccount::grantDelegateCall { delegate: KEYS[k], expiry, canSign: false, targets: vec![c.ledger], selectors: vec![b4::<ILedger::transferCreditsCall>()] };
+                ok(c.chain.call(owner, account, U256::ZERO, grant.abi_encode()), "grant");
+                self.m.grants.insert((account, owner, KEYS[k]), expiry);
+            }
+            Op::DelegateMove(k, t) => {
+                let Some((id, account)) = token(&self.m, t) else { return Ok(()) };
+                let (key, owner) = (KEYS[k], c.owner_of(id));
+                let live = self.m.grants.get(&(account, owner, key)).is_some_and(|e| c.now() < *e);
+                let credits = c.spendable(account);
+                let shares = c.shares(account);
+                let r = c.exec(key, account, c.ledger, ILedger::transferCreditsCall { to: key, amount: U256::from(1u8) }.abi_encode());
+                if live && !credits.is_zero() {
+                    prop_assert!(r.success, "a live grant in scope failed: {} 0x{}", r.status, local_chain::hex::encode(&r.output));
+                    prop_assert_eq!(c.spendable(account), credits - U256::from(1u8));
+                } else if !live {
+                    prop_assert_eq!(revert_of::<IAccount::NotAuthorized>(&r).map(|e| e.caller), Some(key), "no live grant, yet allowed");
+                    prop_assert_eq!(c.spendable(account), credits);
+                }
+                let r = c.exec(key, account, c.vault, IVault::transferCall { to: key, value: U256::from(1u8) }.abi_encode());
+                prop_assert_eq!(revert_of::<IAccount::NotAuthorized>(&r).map(|e| e.caller), Some(key), "out of scope, yet allowed");
+                prop_assert_eq!(c.shares(account), shares);
+            }
         }
         Ok(())
     }
@@ -334,6 +372,7 @@ impl Run {
         let mut holders: Vec<Address> = self.m.tokens.iter().map(|t| t.1).collect();
         holders.push(c.pool_account);
         holders.extend((0..=ACTORS).map(actor));
+        holders.extend(KEYS);
         let (_credits, reserved, owed, _dust) = check_invariants(c, &holders, ctx);
         // Reservations match the open jobs.
         let open: U256 = self.m.jobs.iter().map(|j| j.reserved).fold(U256::ZERO, |a, b| a + b);
@@ -405,7 +444,7 @@ fn every_operation_once() {
     let ops = [
         Join(0), Join(1), Join(2), RateRise(50), Harvest, TopUp(3, 0, 1_000_000), Request(0, 5), Fulfil(0, 6), Accept(0),
         Request(1, 10), Fulfil(0, 10), Resolve(0, 3), Request(0, 2), Cancel(0), Withdraw, CreditTransfer(0, 1, 5), Steal(3, 0),
-        Steal(4, 1), NftTransfer(2, 3), ExtraDeposit(1), RateCut(30), Harvest, Leave(0, 5), Warp(31), ShareTransfer(0, 2, 5),
+        Steal(4, 1), Grant(0, 0), DelegateMove(0, 0), DelegateMove(1, 0), NftTransfer(0, 3), DelegateMove(0, 0), NftTransfer(2, 3), ExtraDeposit(1), RateCut(30), Harvest, Leave(0, 5), Warp(31), ShareTransfer(0, 2, 5),
         RateRise(100), Harvest, Leave(0, 10), Leave(1, 10), Leave(2, 10),
     ];
     run(&ops).unwrap();
