@@ -836,14 +836,23 @@ impl YieldVault {
         self.when_not_paused()?;
         let mut books = self.books()?;
         self.loss_check(books)?;
-        // The source's rounding of this deposit comes out of the yield accruing in this
-        // very call when there is enough (so an exact stake gets exactly its shares), and
-        // is the depositor's otherwise; never the other holders'.
+        // The source's rounding of this deposit (a wei or so) comes out of yield: first
+        // the yield accruing in this very call, then yield attributed and not yet
+        // harvested (the ledger shares out what a harvest actually delivers), so an exact
+        // stake gets exactly its shares. Only when no yield covers it is it the
+        // depositor's; never the other holders'.
         let credited = self.credited(assets)?;
-        let cover = assets.saturating_sub(credited).min(books.accrued);
+        let short = assets.saturating_sub(credited);
+        let cover = short.min(books.accrued);
         books.accrued = books.accrued.saturating_sub(cover);
+        let pending = self.pending.get();
+        let from_pending = short.saturating_sub(cover).min(pending);
+        if !from_pending.is_zero() {
+            self.pending.set(pending.saturating_sub(from_pending));
+        }
         self.record(books)?;
-        let shares = books.shares_for(credited.saturating_add(cover), Rounding::Down)?;
+        let covered = credited.saturating_add(cover).saturating_add(from_pending);
+        let shares = books.shares_for(covered, Rounding::Down)?;
         self.enter(receiver, assets, shares, books, pull)?;
         Ok(shares)
     }

@@ -137,8 +137,9 @@ proptest! {
     /// Random sequences of deposits, mints, withdrawals, redemptions, transfers, rate
     /// rises and cuts, donations and harvests. After every step: the sum of balances is
     /// the total supply; value covers principal plus pending yield, or the deficit is
-    /// shared pro rata (everyone's claim is `shares * F / S`); the ledger was told exactly
-    /// the yield it was paid plus what is pending; nothing is created: what users hold and
+    /// shared pro rata (everyone's claim is `shares * F / S`); the ledger was told the
+    /// yield it was paid plus what is pending, less at most the source's deposit rounding
+    /// that yield covered; nothing is created: what users hold and
     /// took out plus what the ledger got never exceeds what went in plus the value added.
     #[test]
     fn invariants_hold_over_random_sequences(ops in proptest::collection::vec(op(), 1..40), profit_bps in 100u16..20_000) {
@@ -252,9 +253,13 @@ proptest! {
                 }
             }
 
-            // The ledger was told exactly what it got plus what is pending.
+            // The ledger was told what it got plus what is pending, less only the source's
+            // rounding on deposits that attributed yield covered (within the per-step
+            // rounding allowance).
             let paid = token.sender(admin).balance_of(ledger.address());
-            prop_assert_eq!(ledger.sender(admin).total_attributed(), paid + pending);
+            let told = ledger.sender(admin).total_attributed();
+            prop_assert!(told >= paid + pending, "ledger paid more than told: {} < {} + {}", told, paid, pending);
+            prop_assert!(told - (paid + pending) <= dust, "yield vanished: told {} paid {} pending {}", told, paid, pending);
             // Harvest never touches principal: while no loss happened, value covers it.
             if !lost && value < supply + pending {
                 let short = supply + pending - value;
