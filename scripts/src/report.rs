@@ -31,6 +31,30 @@ pub fn readme_table(readme: &str) -> Option<&str> {
     Some(readme[start..end].trim_matches('\n'))
 }
 
+/// Compressed sizes may differ by this much between checkouts: rustc hashes a path
+/// crate's location into its metadata (and so into type-id constants in the code), so the
+/// same source built in another folder compresses a few dozen bytes differently while the
+/// WASM size stays the same.
+pub const BROTLI_SLACK: usize = 128;
+
+/// Whether README's table states the built sizes: the same contracts and WASM sizes, and
+/// compressed sizes within [`BROTLI_SLACK`].
+pub fn readme_matches(readme_table: &str, built: &str) -> bool {
+    fn rows(t: &str) -> Vec<(String, usize, usize)> {
+        t.lines()
+            .filter_map(|l| {
+                let cells: Vec<&str> = l.split('|').map(str::trim).collect();
+                let wasm = cells.get(2)?.parse().ok()?;
+                let brotli = cells.get(3)?.parse().ok()?;
+                Some((cells.get(1)?.to_string(), wasm, brotli))
+            })
+            .collect()
+    }
+    let (a, b) = (rows(readme_table), rows(built));
+    a.len() == b.len()
+        && a.iter().zip(&b).all(|(x, y)| x.0 == y.0 && x.1 == y.1 && x.2.abs_diff(y.2) <= BROTLI_SLACK)
+}
+
 /// README with its table replaced by `table`.
 pub fn with_table(readme: &str, table: &str) -> Option<String> {
     let start = readme.find(README_START)? + README_START.len();
@@ -51,5 +75,17 @@ mod tests {
         let new = with_table(&readme, &t).unwrap();
         assert_eq!(readme_table(&new), Some(t.trim_matches('\n')));
         assert!(new.starts_with("intro\n") && new.ends_with("rest\n"));
+    }
+
+    #[test]
+    fn readme_match_allows_only_small_compression_drift() {
+        let built = |w: usize, b: usize| {
+            size_table(&[Artifact { name: "x".into(), wasm: vec![0; w], compressed: vec![0; b] }])
+        };
+        assert!(readme_matches(&built(100, 2000), &built(100, 2000)));
+        assert!(readme_matches(&built(100, 2000), &built(100, 2000 + BROTLI_SLACK)));
+        assert!(!readme_matches(&built(100, 2000), &built(100, 2001 + BROTLI_SLACK)));
+        assert!(!readme_matches(&built(100, 2000), &built(101, 2000)));
+        assert!(!readme_matches(&built(100, 2000), ""));
     }
 }
