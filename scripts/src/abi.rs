@@ -45,8 +45,8 @@ pub fn run(check: bool) -> Result<(), String> {
 
 /// Builds every contract's export binary in one cargo invocation.
 fn build_exporters(ws: &Workspace) -> Result<(), String> {
-    let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
-    cmd.current_dir(&ws.root).args(["build", "--locked", "-q"]);
+    let mut cmd = workspace::cargo();
+    cmd.args(["build", "--locked", "-q"]);
     let features: Vec<String> =
         ws.contracts.iter().map(|c| format!("{}/export-abi", c.package)).collect();
     for c in &ws.contracts {

@@ -5,10 +5,9 @@ use std::{
     fs,
     io::Write,
     path::{Path, PathBuf},
-    process::Command,
 };
 
-use wasm_encoder::reencode::{Reencode, RoundtripReencoder};
+use wasm_encoder::reencode::Reencode;
 
 use crate::workspace::Contract;
 
@@ -34,9 +33,9 @@ pub struct Artifact {
 }
 
 /// Builds every contract in one cargo invocation, std rebuilt for size.
-pub fn cargo_build(root: &Path, contracts: &[Contract]) -> Result<(), String> {
-    let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
-    cmd.current_dir(root).args([
+pub fn cargo_build(contracts: &[Contract]) -> Result<(), String> {
+    let mut cmd = crate::workspace::cargo();
+    cmd.args([
         "build",
         "--release",
         "--locked",
@@ -81,7 +80,6 @@ pub fn normalise(wasm: &[u8]) -> Result<Vec<u8>, String> {
             Ok(())
         }
     }
-    let _ = RoundtripReencoder; // the identity re-encoder StripCustom builds on
     let mut module = wasm_encoder::Module::new();
     StripCustom
         .parse_core_module(&mut module, wasmparser::Parser::new(0), wasm)

@@ -54,7 +54,7 @@ fn build(args: &[String]) -> Result<(), String> {
             return Err("README flags need every contract: drop -p".into());
         }
     }
-    artifact::cargo_build(&ws.root, &ws.contracts)?;
+    artifact::cargo_build(&ws.contracts)?;
     let out_dir = ws.target_dir.join("stylus");
     let mut artifacts = Vec::new();
     let mut failures = Vec::new();

@@ -27,10 +27,15 @@ pub fn repo_root() -> PathBuf {
     here.parent().map(PathBuf::from).unwrap_or(here)
 }
 
+/// A cargo command run in the contracts' workspace (the cargo that runs us, if any).
+pub fn cargo() -> Command {
+    let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    cmd.current_dir(repo_root());
+    cmd
+}
+
 pub fn load() -> Result<Workspace, String> {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let out = Command::new(cargo)
-        .current_dir(repo_root())
+    let out = cargo()
         .args(["metadata", "--format-version", "1", "--no-deps", "--locked"])
         .output()
         .map_err(|e| format!("cannot run cargo metadata: {e}"))?;
