@@ -187,9 +187,8 @@ impl IErc20Metadata for MockYieldSource {
 #[public]
 impl IErc165 for MockYieldSource {
     fn supports_interface(&self, interface_id: B32) -> bool {
-        <Self as IErc4626>::interface_id() == interface_id
-            || self.erc20.supports_interface(interface_id)
-            || self.metadata.supports_interface(interface_id)
+        use compute_fi_contracts::interface_ids::{IID_ERC165, IID_ERC20, IID_ERC20_METADATA, IID_ERC4626};
+        [IID_ERC165, IID_ERC20, IID_ERC20_METADATA, IID_ERC4626].contains(&interface_id)
     }
 }
 
