@@ -15,6 +15,14 @@
 //! deploy) or from `initialize` (a clone initialised in the same transaction); both go
 //! through one internal function.
 //!
+//! # Ownership epoch
+//! `transferCount(tokenId)` counts the transfers of a token (`transferFrom` and both
+//! `safeTransferFrom`; 0 from its mint, and for an id never minted; the contract has no
+//! burn). It only grows, so it tells one holding of a token from the next even when the
+//! NFT returns to a former owner: our token-bound account binds delegate grants to it, and
+//! a grant dies with any transfer (see `tba-account`). It is counted before the transfer
+//! runs (an effect before the receiver hook; a failed transfer reverts it).
+//!
 //! Order in `join` (checks-effects-interactions): the token id is taken and the NFT
 //! minted (not safe-minted: no callback to the caller) before any external call; the
 //! external calls (registry, asset, vault) never call back into this contract in the
@@ -41,7 +49,7 @@ use stylus_sdk::{
     alloy_primitives::{aliases::B32, Address, B256, U256},
     alloy_sol_types::sol,
     prelude::*,
-    storage::{StorageAddress, StorageBool, StorageU256},
+    storage::{StorageAddress, StorageBool, StorageMap, StorageU256},
 };
 
 sol! {
@@ -136,6 +144,8 @@ pub struct Membership {
     stake: StorageU256,
     next_id: StorageU256,
     safe_erc20: SafeErc20,
+    /// Transfers per token: the ownership epoch (crate docs).
+    transfers: StorageMap<U256, StorageU256>,
 }
 
 impl Membership {
@@ -188,6 +198,13 @@ impl Membership {
             .ok_or(Error::AccountCreationFailed(AccountCreationFailed { registry, tokenId: token_id }))
     }
 
+    /// Counts one transfer of `token_id` (its epoch; saturates, which 2^256 transfers
+    /// cannot reach).
+    fn count_transfer(&mut self, token_id: U256) {
+        let mut count = self.transfers.setter(token_id);
+        let next = count.get().saturating_add(U256::from(1));
+        count.set(next);
+    }
 }
 
 #[public]
@@ -302,6 +319,10 @@ impl Membership {
     pub fn next_token_id(&self) -> U256 {
         self.next_id.get()
     }
+    /// How many times `token_id` has been transferred: its ownership epoch (crate docs).
+    pub fn transfer_count(&self, token_id: U256) -> U256 {
+        self.transfers.get(token_id)
+    }
 }
 
 #[public]
@@ -315,12 +336,15 @@ impl IErc721 for Membership {
         self.erc721.owner_of(token_id)
     }
     fn safe_transfer_from(&mut self, from: Address, to: Address, token_id: U256) -> Result<(), Self::Error> {
+        self.count_transfer(token_id);
         self.erc721.safe_transfer_from(from, to, token_id)
     }
     fn safe_transfer_from_with_data(&mut self, from: Address, to: Address, token_id: U256, data: Bytes) -> Result<(), Self::Error> {
+        self.count_transfer(token_id);
         self.erc721.safe_transfer_from_with_data(from, to, token_id, data)
     }
     fn transfer_from(&mut self, from: Address, to: Address, token_id: U256) -> Result<(), Self::Error> {
+        self.count_transfer(token_id);
         self.erc721.transfer_from(from, to, token_id)
     }
     fn approve(&mut self, to: Address, token_id: U256) -> Result<(), Self::Error> {
@@ -361,7 +385,8 @@ impl IErc721Metadata for Membership {
 #[public]
 impl IErc165 for Membership {
     fn supports_interface(&self, interface_id: B32) -> bool {
-        self.erc721.supports_interface(interface_id) || <Self as IErc721Metadata>::interface_id() == interface_id
+        use compute_fi_contracts::interface_ids::{IID_ERC165, IID_ERC721, IID_ERC721_METADATA};
+        [IID_ERC165, IID_ERC721, IID_ERC721_METADATA].contains(&interface_id)
     }
 }
 

@@ -85,7 +85,7 @@ impl MockVault {
     }
 }
 
-use alloy_sol_types::SolCall;
+use alloy_sol_types::{SolCall, SolEvent};
 
 const STAKE: u64 = 1_000;
 const CHAIN: u64 = 42161;
@@ -289,6 +289,75 @@ fn supports_erc721_interfaces() {
         assert!(w.m.sender(w.admin).supports_interface(id));
     }
     assert!(!w.m.sender(w.admin).supports_interface(B32::repeat_byte(0xff)));
+}
+
+/// `who` joins with the ERC-20 stake; returns the token id.
+fn join_erc20(w: &World, who: Address) -> U256 {
+    w.token.sender(who).mint(who, U256::from(STAKE)).unwrap();
+    w.token.sender(who).approve(w.m.address(), U256::from(STAKE)).unwrap();
+    w.m.sender(who).join().unwrap()
+}
+
+#[motsu::test]
+fn transfer_count_counts_every_transfer_of_a_token() {
+    let w = world();
+    w.setup().unwrap();
+    let (alice, bob, carol) = (Address::repeat_byte(0xa1), Address::repeat_byte(0xb0), Address::repeat_byte(0xc0));
+    let id = join_erc20(&w, alice);
+    let other = join_erc20(&w, carol);
+    let count = |id: U256| w.m.sender(alice).transfer_count(id);
+    // Minted: 0 (so is an id never minted, and the pool NFT).
+    assert_eq!((count(id), count(U256::ZERO), count(U256::from(99))), (U256::ZERO, U256::ZERO, U256::ZERO));
+    let transfer_events = |n: usize| {
+        let events = w.m.all_events();
+        let last = &events[events.len() - n..];
+        last.iter().map(|e| erc721::Transfer::decode_log_data(e, true).map(|t| (t.from, t.to, t.token_id)).unwrap()).collect::<Vec<_>>()
+    };
+    // Each of the three transfer functions counts one, and emits exactly its `Transfer`.
+    let before = w.m.all_events().len();
+    w.m.sender(alice).transfer_from(alice, bob, id).unwrap();
+    assert_eq!(count(id), U256::from(1));
+    assert_eq!(w.m.all_events().len(), before + 1);
+    assert_eq!(transfer_events(1)[0], (alice, bob, id));
+    w.m.sender(bob).safe_transfer_from(bob, alice, id).unwrap();
+    assert_eq!(count(id), U256::from(2));
+    assert_eq!(w.m.all_events().len(), before + 2);
+    assert_eq!(transfer_events(1)[0], (bob, alice, id));
+    w.m.sender(alice).safe_transfer_from_with_data(alice, bob, id, Bytes::from(vec![1u8, 2, 3])).unwrap();
+    assert_eq!(count(id), U256::from(3));
+    assert_eq!(w.m.all_events().len(), before + 3);
+    assert_eq!(transfer_events(1)[0], (alice, bob, id));
+    // A transfer by an approved operator counts too; back to the first owner is a new epoch.
+    w.m.sender(bob).approve(carol, id).unwrap();
+    assert_eq!(count(id), U256::from(3), "approval is not a transfer");
+    w.m.sender(carol).transfer_from(bob, alice, id).unwrap();
+    assert_eq!(count(id), U256::from(4));
+    assert_eq!(w.m.sender(alice).owner_of(id).unwrap(), alice);
+    // Other tokens keep their own count.
+    assert_eq!((count(other), count(U256::ZERO)), (U256::ZERO, U256::ZERO));
+}
+
+#[motsu::test]
+fn a_failed_transfer_counts_nothing() {
+    let w = world();
+    w.setup().unwrap();
+    let (alice, eve) = (Address::repeat_byte(0xa1), Address::repeat_byte(0xee));
+    let id = join_erc20(&w, alice);
+    let before = w.m.all_events().len();
+    // Not approved, wrong owner, nonexistent token, zero receiver: each reverts (reverted as
+    // on chain: `motsu_unwrap_err`), nothing counted.
+    let err = w.m.sender(eve).transfer_from(alice, eve, id).motsu_unwrap_err();
+    assert!(matches!(err, erc721::Error::InsufficientApproval(_)));
+    let err = w.m.sender(alice).safe_transfer_from(eve, alice, id).motsu_unwrap_err();
+    assert!(matches!(err, erc721::Error::IncorrectOwner(_)));
+    let err = w.m.sender(alice).safe_transfer_from_with_data(alice, eve, U256::from(7), Bytes::from(Vec::new())).motsu_unwrap_err();
+    assert!(matches!(err, erc721::Error::NonexistentToken(_)));
+    let err = w.m.sender(alice).transfer_from(alice, Address::ZERO, id).motsu_unwrap_err();
+    assert!(matches!(err, erc721::Error::InvalidReceiver(_)));
+    assert_eq!(w.m.sender(alice).transfer_count(id), U256::ZERO);
+    assert_eq!(w.m.sender(alice).transfer_count(U256::from(7)), U256::ZERO);
+    assert_eq!(w.m.all_events().len(), before, "no event from a failed transfer");
+    assert_eq!(w.m.sender(alice).owner_of(id).unwrap(), alice);
 }
 
 proptest::proptest! {
