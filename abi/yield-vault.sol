@@ -11,6 +11,8 @@ interface IYieldVault  {
 
     function depositEth(address receiver) external payable returns (uint256);
 
+    function redeemEth(uint256 shares, address receiver, address owner) external returns (uint256);
+
     function harvest() external returns (uint256);
 
     function configure(uint256 total_cap, uint256 account_cap, uint256 min_stake, bool exact_stake, uint64 lock_duration, uint256 min_harvest, uint64 harvest_interval, bool keeper_only, uint16 max_profit_bps, uint16 max_loss_bps) external;
@@ -76,6 +78,8 @@ interface IYieldVault  {
     error CallFailed(address, uint256);
 
     error NativeNotSupported();
+
+    error UnexpectedEth(address, uint256);
 
     error MathOverflow();
 

@@ -11,9 +11,10 @@
 //! Accounting, with `S` = total supply (principal owed), `A` = yield attributed and not yet
 //! harvested (owed to the ledger, senior to principal), `V` = source position + idle and
 //! `F = V - A` (what belongs to holders):
-//! - solvent (`F >= S`): every conversion is 1:1; the surplus `F - S` is attributed as
-//!   yield, but only while the pending `A` stays within `maxProfitBps` of `S` (the profit
-//!   bound: a manipulated source rate can move at most that much per harvest).
+//! - solvent (`F >= S`): every conversion is 1:1; the surplus `F - S` beyond a small
+//!   rounding reserve (`ROUNDING_RESERVE`, which pays for the source's rounding) is
+//!   attributed as yield, but only while the pending `A` stays within `maxProfitBps` of `S`
+//!   (the profit bound: a manipulated source rate can move at most that much per harvest).
 //! - deficit (`F < S`): no yield, no harvest; conversions price at `F / S` pro rata (the
 //!   high-water mark is one asset per share: yield counts again only once `F` is back above
 //!   `S`). Deposits revert when the deficit exceeds `maxLossBps` of `S` (the loss bound, so
@@ -56,6 +57,16 @@ use stylus_sdk::{
     prelude::*,
     storage::{StorageAddress, StorageB256, StorageMap, StorageU16, StorageU256, StorageU64, StorageU8},
 };
+
+/// Surplus (in asset units) kept unattributed as a rounding reserve. A source rounds
+/// every deposit and withdrawal against the vault by about one share's worth (a wei or two
+/// for a source with the asset's decimals); this buffer, refilled from yield before any
+/// yield is attributed, pays for that rounding, so principal stays exactly 1:1 between
+/// accruals (an exact stake joining right after a harvest gets exactly its shares, and
+/// exits do not shave the remaining holders). 1,000 units covers about 500 operations
+/// between two accruals; it is 10^-15 ETH, or 0.001 of a 6-decimal stablecoin, and it is
+/// never lost: it stays in the vault and is still value behind the shares.
+pub const ROUNDING_RESERVE: U256 = U256::from_limbs([1_000, 0, 0, 0]);
 
 /// `keccak256("KEEPER_ROLE")`: may harvest when harvest is keeper-only.
 pub const KEEPER_ROLE: B256 = b256!("fc8737ab85eb45125971625a9ebdb75cc78e01d5c1fa80c4c6e5203f47bc4fab");
@@ -170,6 +181,9 @@ sol! {
     /// Native ETH is enabled only when the asset is WETH.
     #[derive(Debug)]
     error NativeNotSupported();
+    /// Plain ETH is accepted only from the WETH asset, while it unwraps for `redeemEth`.
+    #[derive(Debug)]
+    error UnexpectedEth(address from, uint256 amount);
     /// A computation overflowed or divided by zero (value of the vault is zero).
     #[derive(Debug)]
     error MathOverflow();
@@ -203,6 +217,7 @@ pub enum Error {
     HarvestBelowMinimum(HarvestBelowMinimum),
     CallFailed(CallFailed),
     NativeNotSupported(NativeNotSupported),
+    UnexpectedEth(UnexpectedEth),
     MathOverflow(MathOverflow),
     UnknownRole(UnknownRole),
 }
@@ -302,7 +317,6 @@ impl Books {
     }
 }
 
-#[entrypoint]
 #[storage]
 pub struct YieldVault {
     erc20: Erc20,
@@ -331,6 +345,41 @@ pub struct YieldVault {
     min_harvest: StorageU256,
     /// Per account: timestamp of its latest deposit (the lock runs from it).
     last_deposit: StorageMap<Address, StorageU64>,
+}
+
+// SAFETY: the vault is the top-level storage of this program (what `#[entrypoint]` would
+// declare; the entrypoint is written out below).
+unsafe impl stylus_sdk::stylus_core::storage::TopLevelStorage for YieldVault {}
+
+/// The SDK's entrypoint with one narrower reentrancy rule. The SDK refuses every reentrant
+/// call; `redeemEth` needs exactly one: WETH paying the unwrapped ETH back to the vault
+/// mid-call (empty calldata). So a reentrant call is refused unless its calldata is
+/// empty, and an empty-calldata call only reaches `receive`, which changes no state and
+/// accepts ETH from the WETH asset alone. Every other reentrant call (a hook of the
+/// asset, a contract receiving ETH from `redeemEth`) is refused as before.
+#[cfg(all(target_arch = "wasm32", not(any(test, feature = "export-abi"))))]
+#[no_mangle]
+pub extern "C" fn user_entrypoint(len: usize) -> usize {
+    let host = stylus_sdk::host::VM(stylus_sdk::host::WasmVM {});
+    if len != 0 && host.msg_reentrant() {
+        return 1;
+    }
+    // Referencing pay_for_memory_grow is required for activation (see the SDK's macro).
+    host.pay_for_memory_grow(0);
+    let input = host.read_args(len);
+    let (data, status) = match stylus_sdk::abi::router_entrypoint::<YieldVault, YieldVault>(input, host.clone()) {
+        Ok(data) => (data, 0),
+        Err(data) => (data, 1),
+    };
+    host.flush_cache(false);
+    host.write_result(&data);
+    status
+}
+
+/// Prints the Solidity interface (what `#[entrypoint]` would generate).
+#[cfg(feature = "export-abi")]
+pub fn print_from_args() {
+    stylus_sdk::abi::export::print_from_args::<YieldVault>();
 }
 
 #[public]
@@ -377,14 +426,32 @@ impl YieldVault {
         self.setup(asset, source, ledger, admin, name, symbol, native, lock_duration, min_stake, exact_stake)
     }
 
-    /// Payable deposit of native ETH, wrapped into the WETH asset. (There is no ETH exit:
-    /// WETH9's `withdraw` pays the ETH back to the vault mid-call, a reentrant call the
-    /// Stylus SDK refuses; holders redeem WETH and unwrap it themselves.)
+    /// Payable deposit of native ETH, wrapped into the WETH asset.
     #[payable]
     pub fn deposit_eth(&mut self, receiver: Address) -> Result<U256, Error> {
         self.only_native()?;
         let assets = self.vm().msg_value();
         self.deposit_to(assets, receiver, false)
+    }
+
+    /// `redeem` paying native ETH: the WETH asset is unwrapped and the ETH sent to
+    /// `receiver` with all gas left (a token-bound account's `receive` needs more than a
+    /// stipend). Shares are burnt before any call; a receiver calling back into the vault
+    /// is refused (see `user_entrypoint`). WETH must send the ETH with enough gas to enter
+    /// a Stylus program (Arbitrum's aeWETH forwards all gas).
+    pub fn redeem_eth(&mut self, shares: U256, receiver: Address, owner: Address) -> Result<U256, Error> {
+        self.only_native()?;
+        self.redeem_to(shares, receiver, owner, true)
+    }
+
+    /// Accepts ETH only from the WETH asset (unwrapping for `redeemEth`); changes nothing.
+    #[receive]
+    pub fn receive(&mut self) -> Result<(), Vec<u8>> {
+        let from = self.vm().msg_sender();
+        if !self.flag(NATIVE) || from != self.asset.get() {
+            return Err(Error::UnexpectedEth(UnexpectedEth { from, amount: self.vm().msg_value() }).into());
+        }
+        Ok(())
     }
 
     /// Moves attributed yield to the ledger. Open to anyone unless keeper-only; needs the
@@ -778,7 +845,7 @@ impl YieldVault {
         let mut accrued = U256::ZERO;
         if free > supply {
             let bound = bps_of(supply, self.max_profit_bps.get().to::<u16>()).ok_or_else(overflow)?;
-            accrued = free.saturating_sub(supply).min(bound.saturating_sub(pending));
+            accrued = free.saturating_sub(supply).saturating_sub(ROUNDING_RESERVE).min(bound.saturating_sub(pending));
             free = free.saturating_sub(accrued);
         }
         Ok(Books { supply, free, accrued })
@@ -837,12 +904,15 @@ impl YieldVault {
         let mut books = self.books()?;
         self.loss_check(books)?;
         // The source's rounding of this deposit (a wei or so) comes out of yield: first
-        // the yield accruing in this very call, then yield attributed and not yet
-        // harvested (the ledger shares out what a harvest actually delivers), so an exact
-        // stake gets exactly its shares. Only when no yield covers it is it the
-        // depositor's; never the other holders'.
+        // the rounding reserve, then the yield accruing in this very call, then yield
+        // attributed and not yet harvested (the ledger shares out what a harvest actually
+        // delivers), so an exact stake gets exactly its shares. Only when no yield covers
+        // it is it the depositor's; never the other holders'.
         let credited = self.credited(assets)?;
         let short = assets.saturating_sub(credited);
+        // `books.free - books.supply` is the unattributed rounding reserve (0 in deficit).
+        let from_reserve = short.min(books.free.saturating_sub(books.supply));
+        let short = short.saturating_sub(from_reserve);
         let cover = short.min(books.accrued);
         books.accrued = books.accrued.saturating_sub(cover);
         let pending = self.pending.get();
@@ -851,7 +921,7 @@ impl YieldVault {
             self.pending.set(pending.saturating_sub(from_pending));
         }
         self.record(books)?;
-        let covered = credited.saturating_add(cover).saturating_add(from_pending);
+        let covered = credited.saturating_add(from_reserve).saturating_add(cover).saturating_add(from_pending);
         let shares = books.shares_for(covered, Rounding::Down)?;
         self.enter(receiver, assets, shares, books, pull)?;
         Ok(shares)
@@ -978,7 +1048,7 @@ impl YieldVault {
 
     /// Exit common path: lock, balance and allowance checks, ledger notice, shares burnt
     /// before any asset leaves, then the asset (or ETH) out.
-    fn exit(&mut self, receiver: Address, owner: Address, assets: U256, shares: U256, books: Books) -> Result<(), Error> {
+    fn exit(&mut self, receiver: Address, owner: Address, assets: U256, shares: U256, books: Books, eth: bool) -> Result<(), Error> {
         if assets.is_zero() || shares.is_zero() {
             return Err(Error::ZeroAmount(ZeroAmount { assets, shares }));
         }
@@ -997,15 +1067,21 @@ impl YieldVault {
         self.notify(owner, Address::ZERO, books)?;
         self.erc20._burn(owner, shares)?;
         self.free_up(assets)?;
-        self.send_asset(receiver, assets)?;
+        if eth {
+            let asset = self.asset.get();
+            self.call_out(asset, &IWeth::withdrawCall { wad: assets }.abi_encode(), U256::ZERO, assets)?;
+            self.call_out(receiver, &[], assets, assets)?;
+        } else {
+            self.send_asset(receiver, assets)?;
+        }
         self.emit(&[Withdraw::SIGNATURE_HASH, caller.into_word(), receiver.into_word(), owner.into_word()], &[assets, shares]);
         Ok(())
     }
 
-    fn redeem_to(&mut self, shares: U256, receiver: Address, owner: Address) -> Result<U256, Error> {
+    fn redeem_to(&mut self, shares: U256, receiver: Address, owner: Address, eth: bool) -> Result<U256, Error> {
         let books = self.accrue()?;
         let assets = books.assets_for(shares, Rounding::Down)?;
-        self.exit(receiver, owner, assets, shares, books)?;
+        self.exit(receiver, owner, assets, shares, books, eth)?;
         Ok(assets)
     }
 
@@ -1104,7 +1180,7 @@ impl IErc4626 for YieldVault {
     fn withdraw(&mut self, assets: U256, receiver: Address, owner: Address) -> Result<U256, Self::Error> {
         let books = self.accrue()?;
         let shares = books.shares_for(assets, Rounding::Up)?;
-        self.exit(receiver, owner, assets, shares, books)?;
+        self.exit(receiver, owner, assets, shares, books, false)?;
         Ok(shares)
     }
 
@@ -1121,7 +1197,7 @@ impl IErc4626 for YieldVault {
     }
 
     fn redeem(&mut self, shares: U256, receiver: Address, owner: Address) -> Result<U256, Self::Error> {
-        self.redeem_to(shares, receiver, owner)
+        self.redeem_to(shares, receiver, owner, false)
     }
 }
 
@@ -1175,9 +1251,9 @@ impl IErc20Metadata for YieldVault {
 #[public]
 impl IErc165 for YieldVault {
     fn supports_interface(&self, interface_id: B32) -> bool {
-        <Self as IErc4626>::interface_id() == interface_id
-            || self.erc20.supports_interface(interface_id)
-            || <Self as IErc20Metadata>::interface_id() == interface_id
+        // Constant ids, not OZ's `interface_id()`: reproducible builds (see compute_fi_contracts::interface_ids).
+        use compute_fi_contracts::interface_ids::{IID_ERC165, IID_ERC20, IID_ERC20_METADATA, IID_ERC4626};
+        [IID_ERC165, IID_ERC20, IID_ERC20_METADATA, IID_ERC4626].contains(&interface_id)
     }
 }
 

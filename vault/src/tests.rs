@@ -271,7 +271,8 @@ impl<'a> Env<'a> {
     }
 
     /// Yield a balance change would attribute now, from the mocks' own numbers: value
-    /// above principal and pending, capped so pending stays within the profit bound.
+    /// above principal, pending and the rounding reserve, capped so pending stays within
+    /// the profit bound.
     pub fn accruable(&self) -> U256 {
         let c = self.vault.sender(self.admin).config();
         let supply = self.supply();
@@ -280,7 +281,7 @@ impl<'a> Env<'a> {
             return U256::ZERO;
         }
         let bound = supply * U256::from(c.8) / U256::from(10_000u64);
-        (free - supply).min(bound.saturating_sub(c.12))
+        (free - supply).saturating_sub(crate::ROUNDING_RESERVE).min(bound.saturating_sub(c.12))
     }
 
     /// Sets caps, stake and lock, keeping the harvest settings.
