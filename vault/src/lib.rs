@@ -12,7 +12,7 @@
 //! harvested (owed to the ledger, senior to principal), `V` = source position + idle and
 //! `F = V - A` (what belongs to holders):
 //! - solvent (`F >= S`): every conversion is 1:1; the surplus `F - S` beyond a small
-//!   rounding reserve (`ROUNDING_RESERVE`, which pays for the source's rounding) is
+//!   rounding reserve (`rounding_reserve`, which pays for the source's rounding) is
 //!   attributed as yield, but only while the pending `A` stays within `maxProfitBps` of `S`
 //!   (the profit bound: a manipulated source rate can move at most that much per harvest).
 //! - deficit (`F < S`): no yield, no harvest; conversions price at `F / S` pro rata (the
@@ -58,15 +58,21 @@ use stylus_sdk::{
     storage::{StorageAddress, StorageB256, StorageMap, StorageU16, StorageU256, StorageU64, StorageU8},
 };
 
-/// Surplus (in asset units) kept unattributed as a rounding reserve. A source rounds
-/// every deposit and withdrawal against the vault by about one share's worth (a wei or two
-/// for a source with the asset's decimals); this buffer, refilled from yield before any
-/// yield is attributed, pays for that rounding, so principal stays exactly 1:1 between
-/// accruals (an exact stake joining right after a harvest gets exactly its shares, and
-/// exits do not shave the remaining holders). 1,000 units covers about 500 operations
-/// between two accruals; it is 10^-15 ETH, or 0.001 of a 6-decimal stablecoin, and it is
-/// never lost: it stays in the vault and is still value behind the shares.
-pub const ROUNDING_RESERVE: U256 = U256::from_limbs([1_000, 0, 0, 0]);
+/// Surplus (in asset units) kept unattributed as a rounding reserve with `supply` shares
+/// outstanding: 1,000 units plus `supply / 2^30` (about one part per billion of principal).
+/// A source rounds every deposit and withdrawal against the vault by about one share's
+/// worth (a wei or two for a source with the asset's decimals); this buffer, refilled
+/// from yield before any yield is attributed, pays for that rounding, so principal stays
+/// exactly 1:1 between accruals: exact stakes joining right after a harvest get exactly
+/// their shares, and exits do not shave the remaining holders. The part proportional to
+/// principal covers bursts of joins (2,000 members joining after a harvest use about
+/// 2,000 wei; 200 ETH of principal keeps about 1.9e11 wei); the fixed part covers a small
+/// vault. It is never lost: it stays in the vault, as value behind the shares.
+pub fn rounding_reserve(supply: U256) -> U256 {
+    // u128 arithmetic (a principal past 2^128 units keeps the reserve at 2^98): 100 B
+    // less WASM than a 256-bit shift.
+    U256::from((supply.saturating_to::<u128>() >> 30).saturating_add(1_000))
+}
 
 /// `keccak256("KEEPER_ROLE")`: may harvest when harvest is keeper-only.
 pub const KEEPER_ROLE: B256 = b256!("fc8737ab85eb45125971625a9ebdb75cc78e01d5c1fa80c4c6e5203f47bc4fab");
@@ -845,7 +851,7 @@ impl YieldVault {
         let mut accrued = U256::ZERO;
         if free > supply {
             let bound = bps_of(supply, self.max_profit_bps.get().to::<u16>()).ok_or_else(overflow)?;
-            accrued = free.saturating_sub(supply).saturating_sub(ROUNDING_RESERVE).min(bound.saturating_sub(pending));
+            accrued = free.saturating_sub(supply).saturating_sub(rounding_reserve(supply)).min(bound.saturating_sub(pending));
             free = free.saturating_sub(accrued);
         }
         Ok(Books { supply, free, accrued })

@@ -281,7 +281,7 @@ impl<'a> Env<'a> {
             return U256::ZERO;
         }
         let bound = supply * U256::from(c.8) / U256::from(10_000u64);
-        (free - supply).saturating_sub(crate::ROUNDING_RESERVE).min(bound.saturating_sub(c.12))
+        (free - supply).saturating_sub(crate::rounding_reserve(supply)).min(bound.saturating_sub(c.12))
     }
 
     /// Sets caps, stake and lock, keeping the harvest settings.

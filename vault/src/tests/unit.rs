@@ -460,7 +460,7 @@ fn yield_is_attributed_before_a_balance_change(vault: V, token: T, source: S, le
     e.deposit(alice, u(1_000 * K));
     e.gain(u(50 * K));
     let accruable = e.accruable();
-    assert!(accruable > U256::ZERO && accruable <= u(50 * K) - ROUNDING_RESERVE);
+    assert!(accruable > U256::ZERO && accruable <= u(50 * K) - rounding_reserve(e.supply()));
     assert_eq!(e.pending(), U256::ZERO);
     let credited_by_source = {
         let sh = source.sender(admin).preview_deposit(u(500 * K)).motsu_unwrap();
@@ -487,7 +487,7 @@ fn yield_is_attributed_before_a_balance_change(vault: V, token: T, source: S, le
     assert_eq!(vault.sender(admin).total_assets().motsu_unwrap(), u(1_500 * K));
     // Solvent, and the reserve gave at most the rounding.
     assert!(e.value() >= e.supply() + e.pending());
-    assert!(e.value() + cover >= e.supply() + e.pending() + ROUNDING_RESERVE);
+    assert!(e.value() + cover >= e.supply() + e.pending() + rounding_reserve(e.supply()));
 }
 
 #[motsu::test]
@@ -533,7 +533,7 @@ fn harvest_reverts(vault: V, token: T, source: S, ledger: L, admin: Address, ali
     assert_err(vault.sender(alice).harvest().motsu_unwrap_err(), HarvestBelowMinimum { pending: U256::ZERO, minimum: U256::ZERO });
     e.deposit(alice, u(1_000 * K));
     // Yield within the rounding reserve is not attributed: nothing to harvest.
-    e.gain(ROUNDING_RESERVE);
+    e.gain(rounding_reserve(e.supply()));
     assert_err(vault.sender(alice).harvest().motsu_unwrap_err(), HarvestBelowMinimum { pending: U256::ZERO, minimum: U256::ZERO });
     e.gain(u(30 * K));
     e.harvest_rules(u(1_000 * K), 3_600, true, 1_000, 100);
@@ -634,7 +634,7 @@ fn yield_counts_again_only_above_the_high_water_mark(vault: V, token: T, source:
     e.gain(u(60 * K)); // back above by about 20 K
     let y = e.accruable();
     assert!(y > U256::ZERO);
-    assert_eq!(y, e.value() - u(1_000 * K) - ROUNDING_RESERVE);
+    assert_eq!(y, e.value() - u(1_000 * K) - rounding_reserve(e.supply()));
     assert!(y <= u(20 * K));
 }
 
@@ -758,4 +758,43 @@ fn ledger_hook_calls_match_the_shared_interface() {
     let sel = |sig: &str| <[u8; 4]>::try_from(&stylus_sdk::alloy_primitives::keccak256(sig)[..4]).unwrap();
     assert_eq!(ILedgerHooks::onSharesChangedCall::SELECTOR, sel("onSharesChanged(address,uint256,address,uint256,uint256,uint256)"));
     assert_eq!(ILedgerHooks::onHarvestCall::SELECTOR, sel("onHarvest(uint256,uint256,uint256)"));
+}
+
+// ---------------------------------------------------------------- rounding reserve
+
+#[motsu::test]
+fn rounding_reserve_is_a_floor_plus_a_part_per_billion() {
+    assert_eq!(rounding_reserve(U256::ZERO), u(1_000));
+    assert_eq!(rounding_reserve(u(200 * E18)), u(1_000) + (u(200 * E18) >> 30usize));
+    assert_eq!(rounding_reserve(U256::MAX), u((u128::MAX >> 30) + 1_000));
+}
+
+/// A burst of exact stakes right after a harvest (no yield left to pay the source's
+/// rounding): each gets exactly its shares, paid from the reserve, and the vault stays
+/// solvent throughout.
+#[motsu::test]
+fn exact_stakes_right_after_a_harvest_get_exactly_their_shares(vault: V, token: T, source: S, ledger: L, admin: Address) {
+    let e = Env::new(&vault, &token, &source, &ledger, admin, 0, u(E18 / 10), true, false);
+    e.seed_source(u(1_000 * E18));
+    let stakers: Vec<Address> = (0..40).map(|_| Address::random()).collect();
+    for who in &stakers[..10] {
+        assert_eq!(e.deposit(*who, u(E18 / 10)), u(E18 / 10));
+    }
+    // The source's rate moves to an uneven 1.0333...: every deposit now rounds.
+    e.gain(u(1_010 * E18 / 30));
+    vault.sender(admin).harvest().motsu_unwrap();
+    assert_eq!(e.pending(), U256::ZERO);
+    let mut rounded = 0;
+    for who in &stakers[10..] {
+        let sh = source.sender(admin).preview_deposit(u(E18 / 10)).motsu_unwrap();
+        if source.sender(admin).convert_to_assets(sh).motsu_unwrap() < u(E18 / 10) {
+            rounded += 1;
+        }
+        assert_eq!(e.deposit(*who, u(E18 / 10)), u(E18 / 10));
+        assert!(e.value() >= e.supply() + e.pending(), "solvent");
+    }
+    assert!(rounded > 0, "the source rounded some deposits");
+    for who in &stakers {
+        assert_eq!(vault.sender(*who).max_withdraw(*who).motsu_unwrap(), u(E18 / 10));
+    }
 }
