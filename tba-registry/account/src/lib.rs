@@ -20,11 +20,31 @@
 //!   [`MAX_GRANT`] ahead) and a list of (target, selector) pairs. A delegate may then
 //!   `execute` operation CALL, with no ETH value, to a listed target with calldata that
 //!   starts with a listed selector; never to the account itself or its sandbox. A grant
-//!   is stored under `keccak256(owner ‖ delegate)`: when the NFT changes owner, the new
-//!   owner's key finds nothing, so every grant is void. A grant replaces the delegate's
-//!   previous grant (its scopes are keyed by a fresh grant id) and `revokeDelegate` voids
-//!   it at once. Limit: if the NFT returns to a former owner, that owner's unexpired
-//!   grants apply again (they are that owner's own grants; they can revoke them).
+//!   replaces the delegate's previous grant (its scopes are keyed by a fresh grant id) and
+//!   `revokeDelegate` voids it at once.
+//! - Grants die with a transfer of the NFT. A grant is stored under
+//!   `keccak256(owner ‖ delegate)` together with the token's ownership epoch at grant
+//!   time: `transferCount(tokenId)` on the token contract, which our membership NFT
+//!   increments on every transfer. A grant is live only for that owner, before its expiry
+//!   and while the token's current epoch equals the stored one. So after any transfer the
+//!   new owner finds nothing, and when the NFT comes back to the owner who granted (a sale
+//!   and a buy-back, an escrow, a loan) the epoch has moved on and the old grants stay
+//!   dead: the owner grants again (which replaces the dead grant). Every check of a
+//!   delegate goes through this (`execute`, `executeBatch`, `isPermitted`,
+//!   `isValidSigner`, `isValidSignature`, `delegateGrant`, which shows a dead grant as
+//!   none). The epoch is read by a static call with [`EPOCH_GAS`] gas, and only when the
+//!   call can get all of it (63/64 rule), else a caller could starve it into failing and
+//!   reading as 0: with less than [`EPOCH_GAS_NEEDED`] gas left, checking an unexpired
+//!   grant fails with `InsufficientGas` (`execute`, `executeBatch`, `grantDelegate`,
+//!   `delegateGrant`), and the boolean views answer no. The owner's own calls and
+//!   `revokeDelegate` never read it. (While the NFT contract is mid-transfer, e.g. during
+//!   a safe-transfer hook, a Stylus NFT refuses the reentrant `transferCount`, but it
+//!   refuses `ownerOf` too, so the account has no owner then and no delegate acts.)
+//! - Foreign collections without `transferCount` (the call reverts, or answers fewer than
+//!   32 bytes) have epoch 0 forever: there a grant is void while someone else owns the
+//!   NFT but revives if it returns to the owner who granted, with its old scopes and
+//!   expiry (as in tokenbound v3). Owners of such NFTs should revoke their grants before
+//!   selling or lending the NFT.
 //! - `canSign` in a grant makes the delegate a valid signer too (`isValidSigner`,
 //!   `isValidSignature`); ERC-1271 carries no target, so signing authority cannot be
 //!   scoped and is opt-in.
@@ -104,6 +124,11 @@ pub const MAX_LOCK: u64 = 365 * 24 * 3600;
 pub const MAX_GRANT: u64 = 365 * 24 * 3600;
 /// Most (target, selector) pairs in one grant.
 pub const MAX_SCOPES: usize = 32;
+/// Gas for the token's `transferCount` view (the grants' ownership epoch).
+pub const EPOCH_GAS: u64 = 100_000;
+/// Gas that must be left to read the epoch: enough that the call gets all of
+/// [`EPOCH_GAS`] after the 63/64 rule, plus the call's own cost.
+pub const EPOCH_GAS_NEEDED: u64 = EPOCH_GAS * 64 / 63 + 10_000;
 /// Levels of nesting the ownership-cycle walk follows.
 pub const MAX_DEPTH: usize = 6;
 /// Operations of `execute`.
@@ -196,6 +221,10 @@ sol! {
     /// The ownership chain could not be followed to prove there is no cycle.
     #[derive(Debug)]
     error OwnershipUnverifiable(address tokenContract, uint256 tokenId);
+    /// Too little gas left (`gasLeft`, at least `needed`) to read the token's ownership
+    /// epoch with its full gas bound.
+    #[derive(Debug)]
+    error InsufficientGas(uint64 gasLeft, uint64 needed);
 
     #[derive(Debug)]
     event LockUpdated(uint64 lockedUntil);
@@ -207,6 +236,7 @@ sol! {
     event DelegateRevoked(address indexed owner, address indexed delegate);
 
     function ownerOf(uint256 tokenId) external view returns (address);
+    function transferCount(uint256 tokenId) external view returns (uint256);
     function isValidSignature(bytes32 hash, bytes signature) external view returns (bytes4);
 }
 
@@ -226,14 +256,17 @@ pub enum Error {
     BatchLengthMismatch(BatchLengthMismatch),
     OwnershipCycle(OwnershipCycle),
     OwnershipUnverifiable(OwnershipUnverifiable),
+    InsufficientGas(InsufficientGas),
 }
 
-/// A delegate grant (one slot).
+/// A delegate grant (two slots).
 #[storage]
 pub struct Grant {
     expiry: StorageU64,
     id: StorageU64,
     can_sign: StorageBool,
+    /// The token's ownership epoch when granted (crate docs).
+    epoch: StorageU256,
 }
 
 /// The account's storage (in the proxy).
@@ -393,8 +426,8 @@ impl TbaAccount {
         Ok(())
     }
 
-    /// The caller, if it is the owner of an unlocked account.
-    fn require_owner_unlocked(&self) -> Result<Address, Error> {
+    /// The account's context and the caller, if it is the owner of an unlocked account.
+    fn require_owner_unlocked(&self) -> Result<(AccountContext, Address), Error> {
         let ctx = self.context()?;
         let caller = self.vm().msg_sender();
         let owner = self.owner_for(&ctx);
@@ -402,7 +435,7 @@ impl TbaAccount {
             return Err(Error::NotAuthorized(NotAuthorized { caller }));
         }
         self.require_unlocked()?;
-        Ok(owner)
+        Ok((ctx, owner))
     }
 
     fn bump_state(&mut self) {
@@ -410,33 +443,55 @@ impl TbaAccount {
         self.state.set(next);
     }
 
-    /// The live grant of `delegate` by `owner`: (id, can_sign), if unexpired.
-    fn live_grant(&self, owner: Address, delegate: Address) -> Option<(u64, bool)> {
-        let grant = self.grants.getter(key2(owner, delegate));
-        (grant.expiry.get().to::<u64>() > self.now()).then(|| (grant.id.get().to::<u64>(), grant.can_sign.get()))
+    /// The token's ownership epoch (crate docs): `transferCount(tokenId)` of its contract,
+    /// called with [`EPOCH_GAS`]; 0 when the call fails or answers fewer than 32 bytes.
+    /// Not read with less than [`EPOCH_GAS_NEEDED`] left: a failure the caller's gas
+    /// limit forced would read as 0.
+    fn epoch(&self, ctx: &AccountContext) -> Result<U256, Error> {
+        let left = self.vm().evm_gas_left();
+        if left < EPOCH_GAS_NEEDED {
+            return Err(Error::InsufficientGas(InsufficientGas { gasLeft: left, needed: EPOCH_GAS_NEEDED }));
+        }
+        let data = transferCountCall { tokenId: ctx.token_id }.abi_encode();
+        Ok(match self.vm().static_call(&Call::new().gas(EPOCH_GAS), ctx.token_contract, &data) {
+            Ok(out) => out.get(..32).map_or(U256::ZERO, U256::from_be_slice),
+            Err(_) => U256::ZERO,
+        })
     }
 
-    fn is_signer(&self, owner: Address, signer: Address) -> bool {
+    /// The live grant of `delegate` by `owner`: (id, can_sign), if unexpired and made in
+    /// the token's current epoch (read only for an unexpired grant).
+    fn live_grant(&self, ctx: &AccountContext, owner: Address, delegate: Address) -> Result<Option<(u64, bool)>, Error> {
+        let grant = self.grants.getter(key2(owner, delegate));
+        if grant.expiry.get().to::<u64>() <= self.now() || grant.epoch.get() != self.epoch(ctx)? {
+            return Ok(None);
+        }
+        Ok(Some((grant.id.get().to::<u64>(), grant.can_sign.get())))
+    }
+
+    fn is_signer(&self, ctx: &AccountContext, owner: Address, signer: Address) -> bool {
         !owner.is_zero()
-            && (signer == owner || matches!(self.live_grant(owner, signer), Some((_, true))))
+            && (signer == owner || matches!(self.live_grant(ctx, owner, signer), Ok(Some((_, true)))))
     }
 
     /// Whether `caller` may run this operation: the owner anything; a delegate a CALL
-    /// without value inside its scope, never to the account or its sandbox.
-    fn authorize(&self, owner: Address, caller: Address, to: Address, value: U256, data: &[u8], op: u8) -> Result<(), Error> {
+    /// without value inside its scope (of a grant live in the current epoch), never to the
+    /// account or its sandbox.
+    fn authorize(&self, ctx: &AccountContext, owner: Address, caller: Address, to: Address, value: U256, data: &[u8], op: u8) -> Result<(), Error> {
         if !owner.is_zero() && caller == owner {
             return Ok(());
         }
         let this = self.vm().contract_address();
-        let allowed = op == OP_CALL
+        let allowed = !owner.is_zero()
+            && op == OP_CALL
             && value.is_zero()
             && to != this
             && to != sandbox_address(this)
-            && match (self.live_grant(owner, caller), selector_of(data)) {
+            && match (self.live_grant(ctx, owner, caller)?, selector_of(data)) {
                 (Some((id, _)), Some(selector)) => self.scopes.get(scope_key(id, to, selector)),
                 _ => false,
             };
-        if owner.is_zero() || !allowed {
+        if !allowed {
             return Err(Error::NotAuthorized(NotAuthorized { caller }));
         }
         Ok(())
@@ -537,7 +592,7 @@ impl TbaAccount {
         let digest = replay_safe_hash(self.vm().chain_id(), self.vm().contract_address(), hash);
         if sig.len() == 65 {
             if let Some(signer) = self.ecrecover(digest, sig) {
-                if self.is_signer(owner, signer) {
+                if self.is_signer(&ctx, owner, signer) {
                     return true;
                 }
             }
@@ -545,7 +600,7 @@ impl TbaAccount {
         match sig.split_at_checked(20) {
             Some((signer, inner)) => {
                 let signer = Address::from_slice(signer);
-                self.is_signer(owner, signer) && self.erc1271_ok(signer, digest, inner)
+                self.is_signer(&ctx, owner, signer) && self.erc1271_ok(signer, digest, inner)
             }
             None => false,
         }
@@ -604,7 +659,7 @@ impl TbaAccount {
     /// unlocked account, zero otherwise.
     pub fn is_valid_signer(&self, signer: Address, _context: Bytes) -> B32 {
         let valid = match self.context() {
-            Ok(ctx) => !self.locked() && self.is_signer(self.owner_for(&ctx), signer),
+            Ok(ctx) => !self.locked() && self.is_signer(&ctx, self.owner_for(&ctx), signer),
             Err(_) => false,
         };
         if valid {
@@ -636,7 +691,7 @@ impl TbaAccount {
         let ctx = self.context()?;
         Self::validate_operation(value, &data, operation)?;
         let owner = self.owner_for(&ctx);
-        self.authorize(owner, self.vm().msg_sender(), to, value, &data, operation)?;
+        self.authorize(&ctx, owner, self.vm().msg_sender(), to, value, &data, operation)?;
         self.require_unlocked()?;
         self.bump_state();
         Ok(self.perform(to, value, &data, operation)?.into())
@@ -654,7 +709,7 @@ impl TbaAccount {
         let caller = self.vm().msg_sender();
         for (((t, v), d), op) in to.iter().zip(&value).zip(&data).zip(&operation) {
             Self::validate_operation(*v, d, *op)?;
-            self.authorize(owner, caller, *t, *v, d, *op)?;
+            self.authorize(&ctx, owner, caller, *t, *v, d, *op)?;
         }
         self.require_unlocked()?;
         self.bump_state();
@@ -705,9 +760,10 @@ impl TbaAccount {
 
     /// Grants `delegate` the right to CALL each `targets[i]` with `selectors[i]` until
     /// `expiry`, and to sign if `can_sign`; replaces its previous grant. Owner only,
-    /// unlocked. Returns the grant id.
+    /// unlocked. The grant lives in the token's current ownership epoch only: any transfer
+    /// of the NFT voids it (crate docs). Returns the grant id.
     pub fn grant_delegate(&mut self, delegate: Address, expiry: u64, can_sign: bool, targets: Vec<Address>, selectors: Vec<B32>) -> Result<u64, Error> {
-        let owner = self.require_owner_unlocked()?;
+        let (ctx, owner) = self.require_owner_unlocked()?;
         if delegate.is_zero() || delegate == owner {
             return Err(Error::InvalidDelegate(InvalidDelegate { delegate }));
         }
@@ -722,12 +778,14 @@ impl TbaAccount {
                 max: U256::from(MAX_SCOPES),
             }));
         }
+        let epoch = self.epoch(&ctx)?;
         let id = self.grant_count.get().to::<u64>().wrapping_add(1);
         self.grant_count.set(U64::from(id));
         let mut grant = self.grants.setter(key2(owner, delegate));
         grant.expiry.set(U64::from(expiry));
         grant.id.set(U64::from(id));
         grant.can_sign.set(can_sign);
+        grant.epoch.set(epoch);
         for (target, selector) in targets.iter().zip(&selectors) {
             self.scopes.setter(scope_key(id, *target, *selector)).set(true);
             log(self.vm(), DelegateScope { delegate, grantId: id, target: *target, selector: *selector });
@@ -739,20 +797,26 @@ impl TbaAccount {
 
     /// Voids `delegate`'s grant. Owner only, unlocked.
     pub fn revoke_delegate(&mut self, delegate: Address) -> Result<(), Error> {
-        let owner = self.require_owner_unlocked()?;
+        let (_, owner) = self.require_owner_unlocked()?;
         let mut grant = self.grants.setter(key2(owner, delegate));
         grant.expiry.set(U64::ZERO);
         grant.id.set(U64::ZERO);
         grant.can_sign.set(false);
+        grant.epoch.set(U256::ZERO);
         self.bump_state();
         log(self.vm(), DelegateRevoked { owner, delegate });
         Ok(())
     }
 
-    /// `delegate`'s grant by the current owner: (expiry, canSign, grantId); zeros if none.
+    /// `delegate`'s grant by the current owner in the current ownership epoch: (expiry,
+    /// canSign, grantId); zeros if none (a grant from before the NFT's last transfer is
+    /// none).
     pub fn delegate_grant(&self, delegate: Address) -> Result<(u64, bool, u64), Error> {
         let ctx = self.context()?;
         let grant = self.grants.getter(key2(self.owner_for(&ctx), delegate));
+        if grant.expiry.get().is_zero() || grant.epoch.get() != self.epoch(&ctx)? {
+            return Ok((0, false, 0));
+        }
         Ok((grant.expiry.get().to::<u64>(), grant.can_sign.get(), grant.id.get().to::<u64>()))
     }
 
@@ -760,7 +824,7 @@ impl TbaAccount {
     pub fn is_permitted(&self, delegate: Address, target: Address, selector: B32) -> Result<bool, Error> {
         let ctx = self.context()?;
         let owner = self.owner_for(&ctx);
-        Ok(self.authorize(owner, delegate, target, U256::ZERO, selector.as_slice(), OP_CALL).is_ok() && delegate != owner)
+        Ok(self.authorize(&ctx, owner, delegate, target, U256::ZERO, selector.as_slice(), OP_CALL).is_ok() && delegate != owner)
     }
 
     /// ERC-165.

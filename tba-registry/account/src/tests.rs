@@ -13,7 +13,7 @@ use motsu::prelude::*;
 use openzeppelin_stylus::token::erc721::{Erc721, IErc721};
 use proptest::prelude::*;
 use std::{cell::RefCell, collections::HashMap};
-use stylus_sdk::storage::StorageU256;
+use stylus_sdk::storage::{StorageMap, StorageU256};
 
 std::thread_local! {
     static CODE: RefCell<HashMap<Address, Vec<u8>>> = RefCell::new(HashMap::new());
@@ -39,11 +39,14 @@ sol! {
     struct TbaMessage { bytes32 hash; }
 }
 
-/// An ERC-721 to own accounts.
+/// An ERC-721 to own accounts. By default a foreign collection without epochs (its
+/// `transferCount` reverts); `set_epochs(true)` makes it count transfers like membership.
 #[entrypoint]
 #[storage]
 pub struct TestNft {
     erc721: Erc721,
+    epochs: StorageBool,
+    transfers: StorageMap<U256, StorageU256>,
 }
 
 #[public]
@@ -55,10 +58,58 @@ impl TestNft {
         self.erc721.owner_of(id).map_err(Into::into)
     }
     pub fn transfer_from(&mut self, from: Address, to: Address, id: U256) -> Result<(), Vec<u8>> {
+        self.count(id);
         self.erc721.transfer_from(from, to, id).map_err(Into::into)
     }
     pub fn safe_transfer_from(&mut self, from: Address, to: Address, id: U256) -> Result<(), Vec<u8>> {
+        self.count(id);
         self.erc721.safe_transfer_from(from, to, id).map_err(Into::into)
+    }
+    pub fn set_epochs(&mut self, on: bool) {
+        self.epochs.set(on);
+    }
+    pub fn transfer_count(&self, id: U256) -> Result<U256, Vec<u8>> {
+        if !self.epochs.get() {
+            return Err(b"no such function".to_vec());
+        }
+        Ok(self.transfers.get(id))
+    }
+}
+
+impl TestNft {
+    fn count(&mut self, id: U256) {
+        let next = self.transfers.get(id) + U256::from(1);
+        self.transfers.setter(id).set(next);
+    }
+}
+
+/// An ERC-721 whose unknown functions (so `transferCount`) answer the first `len` bytes of
+/// the word `answer` (which may be fewer than 32).
+#[storage]
+pub struct OddNft {
+    erc721: Erc721,
+    answer: StorageU256,
+    len: StorageU256,
+}
+unsafe impl stylus_sdk::stylus_core::storage::TopLevelStorage for OddNft {}
+
+#[public]
+impl OddNft {
+    pub fn mint(&mut self, to: Address, id: U256) -> Result<(), Vec<u8>> {
+        self.erc721._mint(to, id).map_err(Into::into)
+    }
+    pub fn owner_of(&self, id: U256) -> Result<Address, Vec<u8>> {
+        self.erc721.owner_of(id).map_err(Into::into)
+    }
+    pub fn set_answer(&mut self, answer: U256, len: U256) {
+        self.answer.set(answer);
+        self.len.set(len);
+    }
+    #[fallback]
+    fn fallback(&self, _calldata: &[u8]) -> Result<Vec<u8>, Vec<u8>> {
+        let mut out = self.answer.get().to_be_bytes::<32>().to_vec();
+        out.resize(self.len.get().to::<usize>(), 0xee);
+        Ok(out)
     }
 }
 
@@ -394,6 +445,101 @@ fn revocation_regrant_and_transfer_void_grants(nft: Contract<TestNft>, account: 
     assert_eq!(account.sender(alice).execute(t, U256::ZERO, ping_data(1), OP_CALL).unwrap_err(), err_bytes(NotAuthorized { caller: alice }));
 }
 
+#[motsu::test]
+fn a_transfer_voids_grants_for_good_when_the_collection_counts_transfers(nft: Contract<TestNft>, account: Contract<TbaAccount>, target: Contract<Target>, alice: Address, bob: Address) {
+    setup(&nft, &account, alice, 1);
+    nft.sender(alice).set_epochs(true);
+    let agent = Account::from_seed("agent");
+    let a = agent.address();
+    let (t, one) = (target.address(), U256::from(1));
+    let hash = B256::repeat_byte(0x42);
+    let digest = account.sender(a).replay_safe_hash(hash);
+    let signs = || account.sender(a).is_valid_signature(hash, sign(&agent, digest).into());
+    account.sender(alice).grant_delegate(a, NOW + 100, true, vec![t], vec![ping_sel()]).unwrap();
+    assert_eq!(account.sender(a).delegate_grant(a).unwrap(), (NOW + 100, true, 1));
+    account.sender(a).execute(t, U256::ZERO, ping_data(1), OP_CALL).unwrap();
+    assert_eq!(signs(), MAGIC_1271);
+    // Sold and bought back: alice owns the NFT again, in a later epoch.
+    nft.sender(alice).transfer_from(alice, bob, one).unwrap();
+    nft.sender(bob).transfer_from(bob, alice, one).unwrap();
+    assert_eq!(nft.sender(alice).transfer_count(one).unwrap(), U256::from(2));
+    assert_eq!(account.sender(alice).owner().unwrap(), alice);
+    let denied = err_bytes(NotAuthorized { caller: a });
+    assert_eq!(account.sender(a).execute(t, U256::ZERO, ping_data(1), OP_CALL).unwrap_err(), denied);
+    assert_eq!(account.sender(a).execute_batch(vec![t], vec![U256::ZERO], vec![ping_data(1)], vec![0]).unwrap_err(), denied);
+    assert!(!account.sender(a).is_permitted(a, t, ping_sel()).unwrap());
+    assert_eq!(account.sender(a).is_valid_signer(a, Bytes::from(Vec::new())), B32::ZERO);
+    assert_eq!(signs(), INVALID_1271);
+    assert_eq!(account.sender(alice).delegate_grant(a).unwrap(), (0, false, 0));
+    // The owner's own rights do not depend on epochs.
+    assert_eq!(account.sender(alice).is_valid_signer(alice, Bytes::from(Vec::new())), MAGIC_SIGNER);
+    account.sender(alice).execute(t, U256::ZERO, ping_data(1), OP_CALL).unwrap();
+    // Granting again works: a fresh id, in this epoch.
+    assert_eq!(account.sender(alice).grant_delegate(a, NOW + 50, true, vec![t], vec![ping_sel()]).unwrap(), 2);
+    account.assert_emitted(&DelegateGranted { owner: alice, delegate: a, expiry: NOW + 50, canSign: true, grantId: 2 });
+    account.assert_emitted(&DelegateScope { delegate: a, grantId: 2, target: t, selector: ping_sel() });
+    assert_eq!(account.sender(a).delegate_grant(a).unwrap(), (NOW + 50, true, 2));
+    account.sender(a).execute(t, U256::ZERO, ping_data(1), OP_CALL).unwrap();
+    assert_eq!(signs(), MAGIC_1271);
+    assert_eq!(target.sender(alice).total(), U256::from(3));
+    // Revoking in this epoch works as before.
+    account.sender(alice).revoke_delegate(a).unwrap();
+    account.assert_emitted(&DelegateRevoked { owner: alice, delegate: a });
+    assert!(!account.sender(a).is_permitted(a, t, ping_sel()).unwrap());
+    // Any transfer moves the epoch, even one back to the same owner.
+    account.sender(alice).grant_delegate(a, NOW + 50, false, vec![t], vec![ping_sel()]).unwrap();
+    assert!(account.sender(a).is_permitted(a, t, ping_sel()).unwrap());
+    nft.sender(alice).transfer_from(alice, alice, one).unwrap();
+    assert!(!account.sender(a).is_permitted(a, t, ping_sel()).unwrap());
+}
+
+#[motsu::test]
+fn grants_revive_on_a_buy_back_when_the_collection_has_no_epochs(nft: Contract<TestNft>, account: Contract<TbaAccount>, target: Contract<Target>, alice: Address, bob: Address, agent: Address) {
+    // The documented limit for foreign collections (no `transferCount`): epoch 0 always.
+    setup(&nft, &account, alice, 1);
+    let (t, one) = (target.address(), U256::from(1));
+    account.sender(alice).grant_delegate(agent, NOW + 100, false, vec![t], vec![ping_sel()]).unwrap();
+    nft.sender(alice).transfer_from(alice, bob, one).unwrap();
+    assert!(!account.sender(agent).is_permitted(agent, t, ping_sel()).unwrap(), "void while bob owns it");
+    nft.sender(bob).transfer_from(bob, alice, one).unwrap();
+    assert!(account.sender(agent).is_permitted(agent, t, ping_sel()).unwrap(), "alive again on the buy-back");
+    // What the docs tell owners: revoke before selling.
+    account.sender(alice).revoke_delegate(agent).unwrap();
+    nft.sender(alice).transfer_from(alice, bob, one).unwrap();
+    nft.sender(bob).transfer_from(bob, alice, one).unwrap();
+    assert!(!account.sender(agent).is_permitted(agent, t, ping_sel()).unwrap());
+}
+
+#[motsu::test]
+fn an_epoch_answer_shorter_than_a_word_reads_as_zero(nft: Contract<OddNft>, account: Contract<TbaAccount>, target: Contract<Target>, alice: Address, agent: Address) {
+    VM::context().set_chain_id(CHAIN);
+    set_code(account.address(), proxy_runtime(&ctx_for(nft.address(), 1)).to_vec());
+    nft.sender(alice).mint(alice, U256::from(1)).unwrap();
+    let t = target.address();
+    let answer = |word: u64, len: u64| nft.sender(alice).set_answer(U256::from(word), U256::from(len));
+    let permitted = || account.sender(agent).is_permitted(agent, t, ping_sel()).unwrap();
+    // Granted in epoch 7.
+    answer(7, 32);
+    account.sender(alice).grant_delegate(agent, NOW + 100, false, vec![t], vec![ping_sel()]).unwrap();
+    assert!(permitted());
+    // 31 bytes: no epoch, 0; not the grant's.
+    answer(7, 31);
+    assert!(!permitted());
+    assert_eq!(account.sender(agent).delegate_grant(agent).unwrap(), (0, false, 0));
+    // More than a word: the first word counts.
+    answer(7, 64);
+    assert!(permitted());
+    // A grant made while the answer is short (here empty) is stored with epoch 0, which a
+    // real 0 matches too; it replaced the epoch-7 grant, which does not come back with 7.
+    answer(7, 0);
+    account.sender(alice).grant_delegate(agent, NOW + 100, false, vec![t], vec![ping_sel()]).unwrap();
+    assert!(permitted());
+    answer(0, 32);
+    assert!(permitted());
+    answer(7, 32);
+    assert!(!permitted());
+}
+
 fn sign(signer: &Account, digest: B256) -> Vec<u8> {
     signer.signer().sign_hash_sync(&digest).unwrap().as_bytes().to_vec()
 }
@@ -527,9 +673,10 @@ fn extcall_only_from_the_sandbox(nft: Contract<TestNft>, account: Contract<TbaAc
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(24))]
     /// Random grant / revoke / transfer sequences: a delegate may act exactly when the
-    /// model says (the current owner's latest unrevoked grant lists the pair).
+    /// model says (the current owner's latest unrevoked grant lists the pair; with a
+    /// collection that counts transfers, only a grant made since the NFT's last transfer).
     #[test]
-    fn permissions_follow_the_model(ops in proptest::collection::vec((0u8..4, 0usize..3, 0usize..3, 0usize..2), 1..12)) {
+    fn permissions_follow_the_model(ops in proptest::collection::vec((0u8..4, 0usize..3, 0usize..3, 0usize..2), 1..12), epochs in any::<bool>()) {
         let nft = Contract::<TestNft>::new();
         let account = Contract::<TbaAccount>::new();
         let owners = [Address::repeat_byte(0xa1), Address::repeat_byte(0xa2)];
@@ -537,6 +684,7 @@ proptest! {
         let targets = [Address::repeat_byte(0x71), Address::repeat_byte(0x72), Address::repeat_byte(0x73)];
         let sels = [B32::repeat_byte(1), B32::repeat_byte(2)];
         setup(&nft, &account, owners[0], 1);
+        nft.sender(owners[0]).set_epochs(epochs);
         let mut owner = 0usize;
         // model: (owner, delegate) -> set of (target, selector)
         let mut model: HashMap<(usize, usize), Vec<(usize, usize)>> = HashMap::new();
@@ -554,6 +702,10 @@ proptest! {
                     let next = 1 - owner;
                     nft.sender(owners[owner]).transfer_from(owners[owner], owners[next], U256::from(1)).unwrap();
                     owner = next;
+                    if epochs {
+                        // A new epoch: every earlier grant, of any owner, is dead for good.
+                        model.clear();
+                    }
                 }
             }
             #[allow(clippy::needless_range_loop)]
