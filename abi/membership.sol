@@ -27,6 +27,8 @@ interface IMembership  {
 
     function nextTokenId() external view returns (uint256);
 
+    function transferCount(uint256 token_id) external view returns (uint256);
+
     error AlreadyInitialized();
 
     error NotInitialized();

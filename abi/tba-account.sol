@@ -74,6 +74,8 @@ interface ITbaAccount  {
     error OwnershipCycle(address, uint256);
 
     error OwnershipUnverifiable(address, uint256);
+
+    error InsufficientGas(uint64, uint64);
 }
 
 interface ITbaAccountExtra {
