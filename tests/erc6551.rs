@@ -433,3 +433,96 @@ fn erc1271_signatures_by_owner_and_delegates_with_real_ecrecover() {
     w.chain.send(owner, w.membership, &transferFromCall { from: owner, to: BOB, id }).unwrap();
     assert_eq!(check(&mut w, owner_sign(digest))[..], invalid[..]);
 }
+
+sol! {
+    function transferCount(uint256 tokenId) external view returns (uint256);
+    function delegateGrant(address delegate) external view returns (uint64, bool, uint64);
+    function isPermitted(address delegate, address target, bytes4 selector) external view returns (bool);
+    function revokeDelegate(address delegate) external;
+    error InsufficientGas(uint64 gasLeft, uint64 needed);
+}
+
+/// Issue 6 (FINDING 3 in `findings.rs`): a grant dies with a sale and stays dead when the
+/// NFT is bought back (membership's `transferCount` is the grants' ownership epoch); the
+/// owner grants again after the buy-back and that grant works.
+#[test]
+fn a_grant_stays_dead_after_a_buy_back_and_a_new_grant_works() {
+    let mut w = world();
+    let (agent, agent_sign) = key(0x33);
+    let (id, account) = w.join(BOB);
+    w.chain.send(ALICE, w.weth, &mintCall { to: account, amount: U256::from(50) }).unwrap();
+    let count = |w: &mut World| w.chain.read(w.membership, &transferCountCall { tokenId: id }).unwrap();
+    assert_eq!(count(&mut w), U256::ZERO, "minted: epoch 0");
+    let sel: alloy_primitives::FixedBytes<4> = transferCall::SELECTOR.into();
+    let pay = transferCall { to: agent, value: U256::from(10) }.abi_encode();
+    let hash = keccak256(b"an app's EIP-712 digest");
+    let digest = w.chain.read(account, &replaySafeHashCall { hash }).unwrap();
+    let magic = hex::decode("1626ba7e").unwrap();
+    let signs = |w: &mut World| w.chain.read(account, &isValidSignatureCall { hash, signature: agent_sign(digest).into() }).unwrap().0[..] == magic[..];
+    let signer = |w: &mut World| w.chain.read(account, &isValidSignerCall { signer: agent, context: Bytes::new() }).unwrap().0 != [0u8; 4];
+    let permitted = |w: &mut World| w.chain.read(account, &isPermittedCall { delegate: agent, target: w.weth, selector: sel }).unwrap();
+    let now = w.chain.block().timestamp;
+    let grant = grantDelegateCall { delegate: agent, expiry: now + 30 * 86_400, canSign: true, targets: vec![w.weth], selectors: vec![sel] };
+    assert_eq!(w.chain.send(BOB, account, &grant).unwrap(), 1);
+    w.exec(agent, account, w.weth, U256::ZERO, pay.clone(), 0).expect("in scope");
+    assert!(signs(&mut w) && signer(&mut w) && permitted(&mut w));
+    // Sold (a safe transfer to an EOA) and bought back (a plain transfer).
+    w.chain.send(BOB, w.membership, &safeTransferFromCall { from: BOB, to: ALICE, id }).unwrap();
+    assert_eq!(count(&mut w), U256::from(1));
+    let err = w.exec(agent, account, w.weth, U256::ZERO, pay.clone(), 0).unwrap_err();
+    assert_eq!(err.revert_as::<NotAuthorized>().map(|e| e.caller), Some(agent), "dead after the sale");
+    w.chain.send(ALICE, w.membership, &transferFromCall { from: ALICE, to: BOB, id }).unwrap();
+    assert_eq!(count(&mut w), U256::from(2));
+    assert_eq!(w.chain.read(account, &ownerCall {}).unwrap(), BOB, "Bob owns it again");
+    let err = w.exec(agent, account, w.weth, U256::ZERO, pay.clone(), 0).unwrap_err();
+    assert_eq!(err.revert_as::<NotAuthorized>().map(|e| e.caller), Some(agent), "still dead after the buy-back");
+    assert!(!signs(&mut w) && !signer(&mut w) && !permitted(&mut w));
+    let g = w.chain.read(account, &delegateGrantCall { delegate: agent }).unwrap();
+    assert_eq!((g._0, g._1, g._2), (0, false, 0), "a dead grant reads as none");
+    // Bob grants again: it works, with a fresh id.
+    let now = w.chain.block().timestamp;
+    let grant = grantDelegateCall { delegate: agent, expiry: now + 86_400, canSign: true, targets: vec![w.weth], selectors: vec![sel] };
+    assert_eq!(w.chain.send(BOB, account, &grant).unwrap(), 2);
+    w.exec(agent, account, w.weth, U256::ZERO, pay.clone(), 0).expect("the new grant works");
+    assert!(signs(&mut w) && signer(&mut w) && permitted(&mut w));
+    let g = w.chain.read(account, &delegateGrantCall { delegate: agent }).unwrap();
+    assert_eq!((g._0, g._1, g._2), (now + 86_400, true, 2));
+    assert_eq!(w.chain.read(w.weth, &balanceOfCall { who: agent }).unwrap(), U256::from(20));
+    // The owner acted throughout without a grant; revoking still works.
+    w.exec(BOB, account, w.weth, U256::ZERO, transferCall { to: BOB, value: U256::from(1) }.abi_encode(), 0).expect("owner");
+    w.chain.send(BOB, account, &revokeDelegateCall { delegate: agent }).unwrap();
+    assert!(!permitted(&mut w));
+}
+
+/// The epoch is read with a fixed gas bound, and only when the call can get all of it: a
+/// delegate who sends too little gas gets `InsufficientGas`, not a grant revived by a
+/// starved `transferCount` reading as 0.
+#[test]
+fn a_delegate_with_too_little_gas_for_the_epoch_read_is_refused() {
+    let mut w = world();
+    let (id, account) = w.join(BOB);
+    w.chain.send(ALICE, w.weth, &mintCall { to: account, amount: U256::from(50) }).unwrap();
+    let sel: alloy_primitives::FixedBytes<4> = transferCall::SELECTOR.into();
+    let now = w.chain.block().timestamp;
+    w.chain
+        .send(BOB, account, &grantDelegateCall { delegate: AGENT, expiry: now + 86_400, canSign: false, targets: vec![w.weth], selectors: vec![sel] })
+        .unwrap();
+    let pay = executeCall { to: w.weth, value: U256::ZERO, data: transferCall { to: AGENT, value: U256::from(1) }.abi_encode().into(), operation: 0 };
+    let with_gas = |w: &mut World, gas_limit: u64| {
+        let mut tx = local_chain::Tx::call(AGENT, account, U256::ZERO, pay.abi_encode());
+        tx.gas_limit = gas_limit;
+        w.chain.transact(&tx)
+    };
+    let r = with_gas(&mut w, 120_000);
+    assert!(!r.success);
+    let e = r.revert_as::<InsufficientGas>().unwrap_or_else(|| panic!("not InsufficientGas: {} 0x{}", r.status, hex::encode(&r.output)));
+    assert_eq!(e.needed, 100_000 * 64 / 63 + 10_000);
+    assert!(e.gasLeft < e.needed);
+    let r = with_gas(&mut w, 400_000);
+    assert!(r.success, "{} 0x{}", r.status, hex::encode(&r.output));
+    // With a transfer in between, enough gas reads the new epoch: refused as unauthorised.
+    w.chain.send(BOB, w.membership, &transferFromCall { from: BOB, to: ALICE, id }).unwrap();
+    w.chain.send(ALICE, w.membership, &transferFromCall { from: ALICE, to: BOB, id }).unwrap();
+    let r = with_gas(&mut w, 400_000);
+    assert_eq!(r.revert_as::<NotAuthorized>().map(|e| e.caller), Some(AGENT));
+}

@@ -113,8 +113,9 @@ struct Model {
     topups: U256,
     redeemed: U256,
     paid: U256,
-    /// (account, owner who granted, key) -> expiry. Grants are the owner's: they do not
-    /// work for a later owner (FINDING 3: they do work again if the NFT returns).
+    /// (account, owner who granted, key) -> expiry. Grants are the owner's and die with any
+    /// transfer of the NFT, also when it returns to the granting owner (FINDING 3, fixed:
+    /// membership's transfer count is the grants' ownership epoch).
     grants: std::collections::HashMap<(Address, Address, Address), u64>,
 }
 
@@ -174,11 +175,12 @@ impl Run {
                 }
             }
             Op::NftTransfer(t, a) => {
-                let Some((id, _)) = token(&self.m, t) else { return Ok(()) };
+                let Some((id, account)) = token(&self.m, t) else { return Ok(()) };
                 let owner = c.owner_of(id);
                 let to = actor(a % ACTORS);
                 if to != owner {
                     ok(c.chain.call(owner, c.membership, U256::ZERO, IMembership::transferFromCall { from: owner, to, id }.abi_encode()), "nft transfer");
+                    self.m.grants.retain(|(acc, _, _), _| *acc != account);
                 }
             }
             Op::ShareTransfer(t, v, n) => {
