@@ -94,8 +94,9 @@ fn finding_2b_a_member_joining_right_after_a_harvest_can_get_less_than_the_stake
 /// owner (a sale and a buy-back, an escrow, a marketplace listing that returns it, a loan)
 /// the old grant was alive again, with its old scopes, without the owner granting anything.
 /// FIXED (issue 6): the membership NFT counts every transfer per token
-/// (`transferCount(tokenId)`, an ownership epoch) and the account keys each grant by
-/// (owner, delegate, epoch at grant time), so any transfer voids every grant for good;
+/// (`transferCount(tokenId)`, an ownership epoch) and the account stores the epoch with
+/// each grant and honours it only while the epoch is unchanged, so any transfer voids
+/// every grant for good (the owner grants again after a buy-back);
 /// collections without `transferCount` keep the old behaviour (documented in the account's
 /// crate docs: revoke before selling). This regression test checks the buy-back case.
 #[test]
