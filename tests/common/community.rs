@@ -279,21 +279,16 @@ impl Community {
         self.chain.call(from, account, U256::ZERO, IAccount::executeCall { to, value: U256::ZERO, data: Bytes::from(data), operation: 0 }.abi_encode())
     }
 
-    /// The NFT owner redeems every share of `account` to themselves through the account and
-    /// unwraps the WETH: returns the ETH received and the receipt of the redeem. (The vault has
-    /// no ETH exit since FINDING 1 in `findings.rs`.)
+    /// The NFT owner redeems every share of `account` to themselves as ETH, in one call
+    /// through the account (`redeemEth`): returns the ETH received and the receipt.
     pub fn leave(&mut self, owner: Address, account: Address) -> (U256, Receipt) {
         let shares = self.shares(account);
-        let before = self.weth_of(owner);
-        let r = self.exec(owner, account, self.vault, IVault::redeemCall { shares, receiver: owner, owner: account }.abi_encode());
+        let eth_before = self.chain.balance(owner);
+        let r = self.exec(owner, account, self.vault, IVault::redeemEthCall { shares, receiver: owner, owner: account }.abi_encode());
         if !r.success {
             return (U256::ZERO, r);
         }
-        let got = self.weth_of(owner) - before;
-        let eth_before = self.chain.balance(owner);
-        ok(self.chain.call(owner, self.weth, U256::ZERO, IWeth::withdrawCall { wad: got }.abi_encode()), "unwrap");
-        assert_eq!(self.chain.balance(owner) - eth_before, got, "WETH unwraps 1:1");
-        (got, r)
+        (self.chain.balance(owner) - eth_before, r)
     }
 
     /// Raises the source's rate: `amount` of WETH appears in it (yield).
