@@ -477,6 +477,7 @@ impl TbaAccount {
     /// Whether `caller` may run this operation: the owner anything; a delegate a CALL
     /// without value inside its scope (of a grant live in the current epoch), never to the
     /// account or its sandbox.
+    #[allow(clippy::too_many_arguments)]
     fn authorize(&self, ctx: &AccountContext, owner: Address, caller: Address, to: Address, value: U256, data: &[u8], op: u8) -> Result<(), Error> {
         if !owner.is_zero() && caller == owner {
             return Ok(());
