@@ -57,6 +57,8 @@ interface IYieldVault  {
 
     error InvalidSetup(address, address, address, uint16);
 
+    error InvalidName(bytes32, bytes32);
+
     error StakeRejected(uint256, uint256, bool);
 
     error CapExceeded(address, uint256, uint256, uint256);

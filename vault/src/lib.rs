@@ -152,6 +152,9 @@ sol! {
     /// A setup address is zero, or the loss bound is above 10,000 bps.
     #[derive(Debug)]
     error InvalidSetup(address asset, address source, address ledger, uint16 maxLossBps);
+    /// The name or symbol has a byte outside ASCII.
+    #[derive(Debug)]
+    error InvalidName(bytes32 name, bytes32 symbol);
     /// The deposit is below the minimum stake (`exact`: not exactly the stake).
     #[derive(Debug)]
     error StakeRejected(uint256 assets, uint256 stake, bool exact);
@@ -159,7 +162,7 @@ sol! {
     /// supply) above `cap`.
     #[derive(Debug)]
     error CapExceeded(address account, uint256 held, uint256 shares, uint256 cap);
-    /// The owner's shares are locked until `unlockTime` (from its latest deposit).
+    /// The owner's shares are locked until `unlockTime` (from its latest own or first deposit).
     #[derive(Debug)]
     error SharesLocked(address owner, uint64 unlockTime);
     /// The owner holds fewer shares than the exit needs.
@@ -212,6 +215,7 @@ pub enum Error {
     ExpectedPause(pausable::ExpectedPause),
     AlreadyInitialized(AlreadyInitialized),
     InvalidSetup(InvalidSetup),
+    InvalidName(InvalidName),
     StakeRejected(StakeRejected),
     CapExceeded(CapExceeded),
     SharesLocked(SharesLocked),
@@ -273,9 +277,13 @@ pub fn bps_of(amount: U256, bps: u16) -> Option<U256> {
 }
 
 /// A string stored left-aligned in a word: the bytes up to the last non-zero one.
+/// `setup` stores ASCII only, which is UTF-8.
 fn short_string(word: B256) -> String {
     let len = word.iter().rposition(|b| *b != 0).map_or(0, |i| i + 1);
-    String::from_utf8(word.get(..len).unwrap_or_default().to_vec()).unwrap_or_default()
+    let bytes = word.get(..len).unwrap_or_default().to_vec();
+    // SAFETY: `setup` refuses a name or symbol with a non-ASCII byte, and nothing else
+    // writes them; ASCII is valid UTF-8.
+    unsafe { String::from_utf8_unchecked(bytes) }
 }
 
 fn overflow() -> Error {
@@ -349,7 +357,7 @@ pub struct YieldVault {
     account_cap: StorageU256,
     min_stake: StorageU256,
     min_harvest: StorageU256,
-    /// Per account: timestamp of its latest deposit (the lock runs from it).
+    /// Per account: timestamp of its latest own (or first) deposit: the lock runs from it.
     last_deposit: StorageMap<Address, StorageU64>,
 }
 
@@ -391,7 +399,7 @@ pub fn print_from_args() {
 #[public]
 #[implements(IErc4626<Error = Error>, IErc20<Error = Error>, IErc20Metadata, IErc165)]
 impl YieldVault {
-    /// Direct deployment: see `initialize`. `name` and `symbol` are UTF-8, left-aligned
+    /// Direct deployment: see `initialize`. `name` and `symbol` are ASCII, left-aligned
     /// and zero-padded in a bytes32 each (a short string: 32 bytes at most), which keeps
     /// string decoding out of the artifact.
     #[constructor]
@@ -643,6 +651,11 @@ impl YieldVault {
         }
         if asset.is_zero() || source.is_zero() || ledger.is_zero() || admin.is_zero() {
             return Err(Error::InvalidSetup(InvalidSetup { asset, source, ledger, maxLossBps: 0 }));
+        }
+        // ASCII only: `name()` and `symbol()` then return the stored bytes as they are,
+        // without a UTF-8 validator in the artifact (~400 B brotli).
+        if !name.is_ascii() || !symbol.is_ascii() {
+            return Err(Error::InvalidName(InvalidName { name, symbol }));
         }
         self.set_flag(INITIALIZED, true);
         self.set_flag(NATIVE, native);
@@ -997,10 +1010,8 @@ impl YieldVault {
         if receiver.is_zero() {
             return Err(Error::InvalidReceiver(erc20::ERC20InvalidReceiver { receiver }));
         }
-        for (account, held, cap) in [
-            (Address::ZERO, books.supply, self.total_cap.get()),
-            (receiver, self.erc20.balance_of(receiver), self.account_cap.get()),
-        ] {
+        let holding = self.erc20.balance_of(receiver);
+        for (account, held, cap) in [(Address::ZERO, books.supply, self.total_cap.get()), (receiver, holding, self.account_cap.get())] {
             if held.checked_add(shares).is_none_or(|after| after > cap) {
                 return Err(Error::CapExceeded(CapExceeded { account, held, shares, cap }));
             }
@@ -1018,8 +1029,13 @@ impl YieldVault {
             self.call_out(asset, &IWeth::depositCall {}.abi_encode(), assets, assets)?;
         }
         self.erc20._mint(receiver, shares)?;
-        let now = self.vm().block_timestamp();
-        self.last_deposit.setter(receiver).set(U64::from(now));
+        // The lock restarts on the receiver's own deposits and on a first holding. Someone
+        // else's deposit into an existing holding leaves it as it is (the shares join it),
+        // or anyone could keep a holder locked for ever with tiny deposits.
+        if caller == receiver || holding.is_zero() {
+            let now = self.vm().block_timestamp();
+            self.last_deposit.setter(receiver).set(U64::from(now));
+        }
         if !self.flag(IDLE_ONLY) {
             self.invest(assets)?;
         }

@@ -109,6 +109,26 @@ fn setup_refuses_zero_addresses(vault: V, token: T, admin: Address, other: Addre
     }
 }
 
+#[motsu::test]
+fn setup_refuses_a_non_ascii_name_or_symbol(vault: V, token: T, source: S, ledger: L, admin: Address) {
+    token.sender(admin).constructor("A".into(), "A".into(), U8::from(6));
+    let utf8 = b32("Stake \u{1F680}");
+    for (name, symbol) in [(utf8, b32("S")), (b32("Stake"), utf8), (B256::repeat_byte(0x80), b32("S"))] {
+        let err = vault
+            .sender(admin)
+            .initialize(token.address(), source.address(), ledger.address(), admin, name, symbol, false, 0, U256::ZERO, false)
+            .motsu_unwrap_err();
+        assert_err(err, InvalidName { name, symbol });
+    }
+    // ASCII with its zero padding is taken, and read back as it was given.
+    vault
+        .sender(admin)
+        .initialize(token.address(), source.address(), ledger.address(), admin, b32("Community Stake"), b32("cSTAKE"), false, 0, U256::ZERO, false)
+        .motsu_unwrap();
+    assert_eq!(vault.sender(admin).name(), "Community Stake");
+    assert_eq!(vault.sender(admin).symbol(), "cSTAKE");
+}
+
 // ---------------------------------------------------------------- deposit / mint
 
 #[motsu::test]

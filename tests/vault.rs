@@ -1,7 +1,8 @@
-//! The vault's native-ETH exit, `redeemEth`, on the local chain with the built artifacts
-//! (motsu can neither pay ETH to an account without code nor refuse reentrant calls).
-//! WETH pays the unwrapped ETH back to the vault while `redeemEth` runs: a reentrant call
-//! the vault's entrypoint admits only with empty calldata, and only from WETH.
+//! The vault on the local chain with the built artifacts, where motsu cannot go: its
+//! native-ETH exit `redeemEth` (motsu can neither pay ETH to an account without code nor
+//! refuse reentrant calls: WETH pays the unwrapped ETH back to the vault while `redeemEth`
+//! runs, a reentrant call the vault's entrypoint admits only with empty calldata, and only
+//! from WETH) and its time lock (motsu's clock stands still).
 mod common;
 
 use alloy_sol_types::{sol, SolCall, SolError};
@@ -14,6 +15,7 @@ sol! {
         function redeemEth(uint256 shares, address receiver, address owner) external returns (uint256);
         function depositEth(address receiver) external payable returns (uint256);
         function harvest() external returns (uint256);
+        function unlockTime(address owner) external view returns (uint64);
         error UnexpectedEth(address from, uint256 amount);
         error CallFailed(address target, uint256 amount);
         error SharesLocked(address owner, uint64 unlockTime);
@@ -135,4 +137,47 @@ fn a_receiver_refusing_eth_reverts_the_whole_redeem() {
     assert_eq!(IVaultEth::CallFailed::abi_decode(&r.output).unwrap(), IVaultEth::CallFailed { target: receiver, amount: u(STAKE) });
     assert_eq!(c.shares(bob), u(STAKE), "shares intact");
     assert_eq!(c.chain.balance(c.vault), U256::ZERO);
+}
+
+#[test]
+fn someone_elses_deposit_does_not_extend_a_holders_lock() {
+    let (mut c, alice, account) = joined();
+    let t0 = c.now();
+    assert_eq!(c.chain.read(c.vault, &IVaultEth::unlockTimeCall { owner: account }).unwrap(), t0 + LOCK);
+    c.warp_by(20 * DAY);
+    // A griefer adds a stake to the member's account: the shares join the holding, the
+    // lock stays where it was.
+    ok(c.chain.call(OUTSIDER, c.vault, u(STAKE), IVaultEth::depositEthCall { receiver: account }.abi_encode()), "third-party deposit");
+    assert_eq!(c.shares(account), u(2 * STAKE));
+    assert_eq!(c.chain.read(c.vault, &IVaultEth::unlockTimeCall { owner: account }).unwrap(), t0 + LOCK);
+    c.warp_by(LOCK - 20 * DAY);
+    let (got, r) = c.leave(alice, account);
+    ok(r, "leave at the original unlock time");
+    assert_eq!(got, u(2 * STAKE));
+}
+
+#[test]
+fn a_first_holding_and_the_holders_own_deposits_start_the_lock() {
+    let (mut c, alice, account) = joined();
+    // A first holding starts the lock whoever pays for it.
+    let carol = member(7);
+    ok(c.chain.call(OUTSIDER, c.vault, u(STAKE), IVaultEth::depositEthCall { receiver: carol }.abi_encode()), "deposit for a new holder");
+    let now = c.now();
+    assert_eq!(c.chain.read(c.vault, &IVaultEth::unlockTimeCall { owner: carol }).unwrap(), now + LOCK);
+    // The holder's own deposit (the member's account, through execute) restarts it.
+    c.warp_by(20 * DAY);
+    c.chain.set_balance(account, u(STAKE));
+    let call = IAccount::executeCall {
+        to: c.vault,
+        value: u(STAKE),
+        data: Bytes::from(IVaultEth::depositEthCall { receiver: account }.abi_encode()),
+        operation: 0,
+    };
+    ok(c.chain.call(alice, account, U256::ZERO, call.abi_encode()), "own deposit through the account");
+    let now = c.now();
+    assert_eq!(c.chain.read(c.vault, &IVaultEth::unlockTimeCall { owner: account }).unwrap(), now + LOCK);
+    c.warp_by(LOCK - 1);
+    assert!(!c.leave(alice, account).1.success, "locked until the new unlock time");
+    c.warp_by(1);
+    assert_eq!(c.leave(alice, account).0, u(2 * STAKE));
 }
