@@ -3,6 +3,7 @@
 //!
 //! - [`abi`]: Solidity text of the standard interfaces our contracts implement, printed
 //!   by each contract's ABI export after the part stylus-sdk generates.
+//! - [`entrypoint`]: the Stylus entrypoint with a chosen reentrancy rule.
 //! - [`interface_ids`]: ERC-165 ids of the standard interfaces, as constants.
 //! - [`interfaces`]: the ABIs contracts call each other through.
 //! - [`math`]: checked fixed-point arithmetic with explicit rounding direction.
@@ -10,6 +11,7 @@
 extern crate alloc;
 
 pub mod abi;
+pub mod entrypoint;
 pub mod interface_ids;
 pub mod interfaces;
 pub mod math;

@@ -374,20 +374,7 @@ unsafe impl stylus_sdk::stylus_core::storage::TopLevelStorage for YieldVault {}
 #[cfg(all(target_arch = "wasm32", not(any(test, feature = "export-abi"))))]
 #[no_mangle]
 pub extern "C" fn user_entrypoint(len: usize) -> usize {
-    let host = stylus_sdk::host::VM(stylus_sdk::host::WasmVM {});
-    if len != 0 && host.msg_reentrant() {
-        return 1;
-    }
-    // Referencing pay_for_memory_grow is required for activation (see the SDK's macro).
-    host.pay_for_memory_grow(0);
-    let input = host.read_args(len);
-    let (data, status) = match stylus_sdk::abi::router_entrypoint::<YieldVault, YieldVault>(input, host.clone()) {
-        Ok(data) => (data, 0),
-        Err(data) => (data, 1),
-    };
-    host.flush_cache(false);
-    host.write_result(&data);
-    status
+    compute_fi_contracts::entrypoint::run::<YieldVault>(len, compute_fi_contracts::entrypoint::Reentrancy::EmptyCalldataOnly)
 }
 
 /// Prints the Solidity interface (what `#[entrypoint]` would generate).

@@ -99,7 +99,8 @@
 //! invocation (`scripts/cf build` builds all contracts together), which would silently
 //! drop the reentrancy guard of every other contract (and change their call APIs). So
 //! this crate keeps the feature off and defines its own `user_entrypoint`: the SDK's,
-//! minus the `msg_reentrant` check. It is safe here because every state change happens
+//! minus the `msg_reentrant` check (`compute_fi_contracts::entrypoint::run` with
+//! `Reentrancy::Admit`; the vault uses the same function with a narrower rule). It is safe here because every state change happens
 //! before the external call it guards (checks-effects-interactions), storage values are
 //! never cached across calls (the SDK flushes and clears the host cache before each call
 //! and we flush before CREATE), and nothing is written after an external call returns.
@@ -289,17 +290,7 @@ unsafe impl stylus_sdk::stylus_core::storage::TopLevelStorage for TbaAccount {}
 #[cfg(all(target_arch = "wasm32", not(any(test, feature = "export-abi"))))]
 #[no_mangle]
 pub extern "C" fn user_entrypoint(len: usize) -> usize {
-    let host = stylus_sdk::host::VM(stylus_sdk::host::WasmVM {});
-    // Referencing pay_for_memory_grow is required for activation (see the SDK's macro).
-    host.pay_for_memory_grow(0);
-    let input = host.read_args(len);
-    let (data, status) = match stylus_sdk::abi::router_entrypoint::<TbaAccount, TbaAccount>(input, host.clone()) {
-        Ok(data) => (data, 0),
-        Err(data) => (data, 1),
-    };
-    host.flush_cache(false);
-    host.write_result(&data);
-    status
+    compute_fi_contracts::entrypoint::run::<TbaAccount>(len, compute_fi_contracts::entrypoint::Reentrancy::Admit)
 }
 
 /// Prints the Solidity interface (what `#[entrypoint]` would generate).
