@@ -100,10 +100,11 @@
 //! drop the reentrancy guard of every other contract (and change their call APIs). So
 //! this crate keeps the feature off and defines its own `user_entrypoint`: the SDK's,
 //! minus the `msg_reentrant` check (`compute_fi_contracts::entrypoint::run` with
-//! `Reentrancy::Admit`; the vault uses the same function with a narrower rule). It is safe here because every state change happens
-//! before the external call it guards (checks-effects-interactions), storage values are
-//! never cached across calls (the SDK flushes and clears the host cache before each call
-//! and we flush before CREATE), and nothing is written after an external call returns.
+//! `Reentrancy::Admit`; the vault uses the same function with a narrower rule). It is
+//! safe here because every state change happens before the external call it guards
+//! (checks-effects-interactions), storage values are never cached across calls (the SDK
+//! flushes and clears the host cache before each call and we flush before CREATE), and
+//! nothing is written after an external call returns.
 #![cfg_attr(not(any(test, feature = "export-abi")), no_main)]
 extern crate alloc;
 
