@@ -1,5 +1,6 @@
 //! Findings of the lifecycle work (issue 7) in other people's contracts, each as a minimal
-//! test on the local chain that FAILS until the contract is fixed. See the report.
+//! test on the local chain that failed until the contract was fixed. All are fixed now;
+//! they stay as regression tests.
 mod common;
 
 use alloy_sol_types::SolCall;
