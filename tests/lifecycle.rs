@@ -418,8 +418,9 @@ fn run_market_jobs(c: &mut Community, m: &Market, book: &mut Book, accounts: &[A
     book.spent += cost;
     book.refunded += max - cost;
 
-    // 3. Disputed by the member, resolved by the arbiter: half refunded, the provider slashed
-    // (the slash tops up the member's credits).
+    // 3. Disputed by the member, resolved by the arbiter: half refunded, and the provider
+    // slashed as much again (capped at SLASH_BPS of its bond; the slash tops up the
+    // member's credits).
     let s2 = c.spendable(accounts[2]);
     let (job, _) = request(c, member(2), accounts[2], ids[2], 0);
     fulfil(c, job, 0, 80_000);
@@ -430,7 +431,8 @@ fn run_market_jobs(c: &mut Community, m: &Market, book: &mut Book, accounts: &[A
     book.gas("dispute-resolve", &r);
     let settled = r.events::<IMarket::JobSettled>();
     let cost = U256::from(80_000u64) * u(PRICES[0]);
-    let slashed = u(BOND) * U256::from(SLASH_BPS) / U256::from(10_000);
+    let slashed = (cost / U256::from(2)).min(u(BOND) * U256::from(SLASH_BPS) / U256::from(10_000));
+    assert_eq!(slashed, cost / U256::from(2), "a small job's dispute slashes its refund, not a tenth of the bond");
     assert_eq!((settled[0].paid, settled[0].refund, settled[0].slashed), (cost / U256::from(2), cost / U256::from(2), slashed));
     assert_eq!(c.spendable(accounts[2]), s2 - cost / U256::from(2) + slashed);
     earned[0] += cost / U256::from(2);

@@ -9,8 +9,9 @@
 //! reservation, and releases the rest → the charge becomes final by `accept` (requester),
 //! `acceptBySig` (the requester's EIP-712 signature, submitted by anyone), or `claim`
 //! after the challenge window; `dispute` within the window freezes it until the arbiter
-//! `resolve`s with a refund share (an upheld dispute slashes the provider's bond into the
-//! requester's credits). Unfulfilled at the deadline: `cancel` refunds in full. Final
+//! `resolve`s with a refund share (an upheld dispute also slashes the provider's bond into
+//! the requester's credits: as much again as the refund, at most `slashBps` of the bond).
+//! Unfulfilled at the deadline: `cancel` refunds in full. Final
 //! charges accrue to the provider's earnings, paid by `withdraw`.
 //!
 //! Times: `fulfil` needs `now < deadline`, `cancel` needs `now >= deadline`, and
@@ -272,7 +273,8 @@ impl JobMarket {
     // ------------------------------------------------------------------ admin
 
     /// Admin: minimum bond, unbonding delay, challenge window, minimum provider window
-    /// before a cancel, gas for consumer callbacks, bond share slashed on an upheld dispute.
+    /// before a cancel, gas for consumer callbacks, and the most of a bond one upheld
+    /// dispute slashes (the slash itself equals the refund: see `resolve`).
     #[selector(name = "setParams")]
     pub fn set_params(
         &mut self,
@@ -549,9 +551,10 @@ impl JobMarket {
         Ok(())
     }
 
-    /// Arbiter: resolves a dispute, refunding `refund_bps` of the charge; a refund above
-    /// zero upholds the dispute and slashes the configured share of the provider's bond
-    /// into the requester's credits.
+    /// Arbiter: resolves a dispute, refunding `refund_bps` of the charge. A refund above
+    /// zero upholds the dispute and slashes as much again from the provider's bond into
+    /// the requester's credits, at most `slashBps` of the bond: the penalty scales with
+    /// what was disputed, so disputing a tiny job cannot win a share of a large bond.
     pub fn resolve(&mut self, job: U256, refund_bps: u16) -> Result<(), Error> {
         self.only(self.arbiter.get())?;
         if u64::from(refund_bps) > BPS {
@@ -561,12 +564,8 @@ impl JobMarket {
         let j = self.jobs.getter(job);
         let (requester, provider, charge) = (j.requester.get(), j.provider.get(), j.charge.get());
         let refund = bps(charge, refund_bps)?;
-        let slashed = if refund_bps > 0 {
-            let bond = self.providers.getter(provider).bond.get();
-            bps(bond, self.slash_bps.get().to::<u16>())?
-        } else {
-            U256::ZERO
-        };
+        let bond = self.providers.getter(provider).bond.get();
+        let slashed = refund.min(bps(bond, self.slash_bps.get().to::<u16>())?);
         let paid = charge.checked_sub(refund).ok_or_else(overflow)?;
         self.finish(job, requester, provider, paid, refund, slashed)
     }

@@ -278,13 +278,27 @@ fn dispute_and_resolution_with_slash() {
     assert!(matches!(h.market.sender(h.r()).dispute(job).motsu_unwrap_err(), Error::WrongStatus(_)));
     assert!(matches!(h.market.sender(h.r()).resolve(job, 1).motsu_unwrap_err(), Error::NotAllowed(_)));
     assert!(matches!(h.market.sender(h.arbiter).resolve(job, 10_001).motsu_unwrap_err(), Error::InvalidArgument(_)));
-    // Upheld: 2/3 refunded, half the bond slashed into the requester's credits.
+    // Upheld: 2/3 refunded, and as much again slashed from the bond (under the cap of half
+    // the bond) into the requester's credits.
     h.market.sender(h.arbiter).resolve(job, 6_667).motsu_unwrap();
-    h.market.assert_emitted(&JobSettled { id: job, paid: u(100), refund: u(200), slashed: u(500) });
-    assert_eq!((h.spendable(h.r()), h.reserved(h.r())), (u(700 + 200 + 500), U256::ZERO));
-    assert_eq!(h.market.sender(h.admin).provider(h.provider, U256::ZERO), (u(500), 0, 0, u(100), u(3)));
-    assert_eq!(h.market_tokens(), u(500));
+    h.market.assert_emitted(&JobSettled { id: job, paid: u(100), refund: u(200), slashed: u(200) });
+    assert_eq!((h.spendable(h.r()), h.reserved(h.r())), (u(700 + 200 + 200), U256::ZERO));
+    assert_eq!(h.market.sender(h.admin).provider(h.provider, U256::ZERO), (u(800), 0, 0, u(100), u(3)));
+    assert_eq!(h.market_tokens(), u(800));
     assert!(matches!(h.market.sender(h.arbiter).resolve(job, 0).motsu_unwrap_err(), Error::WrongStatus(_)));
+}
+
+#[motsu::test]
+fn upheld_dispute_slash_is_capped_by_the_bond_share() {
+    let h = H::new();
+    let job = h.request(u(900), NOW + 50);
+    h.fulfil(job, u(300)).motsu_unwrap(); // charge 900
+    h.market.sender(h.r()).dispute(job).motsu_unwrap();
+    h.market.sender(h.arbiter).resolve(job, 10_000).motsu_unwrap();
+    // A full refund of 900 would slash 900 again: capped at 50% of the 1,000 bond.
+    h.market.assert_emitted(&JobSettled { id: job, paid: U256::ZERO, refund: u(900), slashed: u(500) });
+    assert_eq!(h.spendable(h.r()), u(1_000 + 500));
+    assert_eq!(h.market.sender(h.admin).provider(h.provider, U256::ZERO).0, u(500));
 }
 
 #[motsu::test]
