@@ -526,3 +526,32 @@ fn a_delegate_with_too_little_gas_for_the_epoch_read_is_refused() {
     let r = with_gas(&mut w, 400_000);
     assert_eq!(r.revert_as::<NotAuthorized>().map(|e| e.caller), Some(AGENT));
 }
+
+#[test]
+fn a_delegate_batch_runs_in_scope_and_fails_whole_when_one_call_is_out_of_scope() {
+    let mut w = world();
+    let (agent, _) = key(0x44);
+    let (id, account) = w.join(BOB);
+    w.chain.send(ALICE, w.weth, &mintCall { to: account, amount: U256::from(50) }).unwrap();
+    let sel: alloy_primitives::FixedBytes<4> = transferCall::SELECTOR.into();
+    let now = w.chain.block().timestamp;
+    let grant = grantDelegateCall { delegate: agent, expiry: now + 86_400, canSign: false, targets: vec![w.weth], selectors: vec![sel] };
+    w.chain.send(BOB, account, &grant).unwrap();
+    let pay = |n: u64| Bytes::from(transferCall { to: agent, value: U256::from(n) }.abi_encode());
+    // Three in-scope calls: one grant (and one epoch read) serves all of them.
+    let batch = executeBatchCall { to: vec![w.weth; 3], value: vec![U256::ZERO; 3], data: vec![pay(1), pay(2), pay(3)], operation: vec![0; 3] };
+    let r = w.chain.call(agent, account, U256::ZERO, batch.abi_encode());
+    assert!(r.success, "in-scope batch");
+    assert_eq!(w.chain.read(w.weth, &balanceOfCall { who: agent }).unwrap(), U256::from(6));
+    // One call out of scope (the vault) fails the whole batch, nothing moves.
+    let out = Bytes::from(transferCall { to: agent, value: U256::from(1) }.abi_encode());
+    let batch = executeBatchCall { to: vec![w.weth, w.vault], value: vec![U256::ZERO; 2], data: vec![pay(1), out], operation: vec![0; 2] };
+    let r = w.chain.call(agent, account, U256::ZERO, batch.abi_encode());
+    assert_eq!(NotAuthorized::abi_decode(&r.output).map(|e| e.caller).ok(), Some(agent));
+    assert_eq!(w.chain.read(w.weth, &balanceOfCall { who: agent }).unwrap(), U256::from(6));
+    // After a sale the same batch is refused.
+    w.chain.send(BOB, w.membership, &transferFromCall { from: BOB, to: ALICE, id }).unwrap();
+    let batch = executeBatchCall { to: vec![w.weth; 2], value: vec![U256::ZERO; 2], data: vec![pay(1), pay(1)], operation: vec![0; 2] };
+    let r = w.chain.call(agent, account, U256::ZERO, batch.abi_encode());
+    assert_eq!(NotAuthorized::abi_decode(&r.output).map(|e| e.caller).ok(), Some(agent));
+}

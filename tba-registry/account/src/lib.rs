@@ -469,8 +469,21 @@ impl TbaAccount {
     /// Whether `caller` may run this operation: the owner anything; a delegate a CALL
     /// without value inside its scope (of a grant live in the current epoch), never to the
     /// account or its sandbox.
+    /// `grant` memoises the caller's live grant id across the operations of one call: a
+    /// batch reads the grant and the token's epoch (an external call) once, not per
+    /// operation.
     #[allow(clippy::too_many_arguments)]
-    fn authorize(&self, ctx: &AccountContext, owner: Address, caller: Address, to: Address, value: U256, data: &[u8], op: u8) -> Result<(), Error> {
+    fn authorize(
+        &self,
+        ctx: &AccountContext,
+        owner: Address,
+        caller: Address,
+        grant: &mut Option<Option<u64>>,
+        to: Address,
+        value: U256,
+        data: &[u8],
+        op: u8,
+    ) -> Result<(), Error> {
         if !owner.is_zero() && caller == owner {
             return Ok(());
         }
@@ -480,14 +493,24 @@ impl TbaAccount {
             && value.is_zero()
             && to != this
             && to != sandbox_address(this)
-            && match (self.live_grant(ctx, owner, caller)?, selector_of(data)) {
-                (Some((id, _)), Some(selector)) => self.scopes.get(scope_key(id, to, selector)),
+            && match (self.memo_grant(ctx, owner, caller, grant)?, selector_of(data)) {
+                (Some(id), Some(selector)) => self.scopes.get(scope_key(id, to, selector)),
                 _ => false,
             };
         if !allowed {
             return Err(Error::NotAuthorized(NotAuthorized { caller }));
         }
         Ok(())
+    }
+
+    /// The live grant id of `delegate`, looked up once per `memo`.
+    fn memo_grant(&self, ctx: &AccountContext, owner: Address, delegate: Address, memo: &mut Option<Option<u64>>) -> Result<Option<u64>, Error> {
+        if let Some(known) = *memo {
+            return Ok(known);
+        }
+        let id = self.live_grant(ctx, owner, delegate)?.map(|(id, _)| id);
+        *memo = Some(id);
+        Ok(id)
     }
 
     fn validate_operation(value: U256, data: &[u8], op: u8) -> Result<(), Error> {
@@ -684,7 +707,7 @@ impl TbaAccount {
         let ctx = self.context()?;
         Self::validate_operation(value, &data, operation)?;
         let owner = self.owner_for(&ctx);
-        self.authorize(&ctx, owner, self.vm().msg_sender(), to, value, &data, operation)?;
+        self.authorize(&ctx, owner, self.vm().msg_sender(), &mut None, to, value, &data, operation)?;
         self.require_unlocked()?;
         self.bump_state();
         Ok(self.perform(to, value, &data, operation)?.into())
@@ -700,9 +723,10 @@ impl TbaAccount {
         let ctx = self.context()?;
         let owner = self.owner_for(&ctx);
         let caller = self.vm().msg_sender();
+        let mut grant = None;
         for (((t, v), d), op) in to.iter().zip(&value).zip(&data).zip(&operation) {
             Self::validate_operation(*v, d, *op)?;
-            self.authorize(&ctx, owner, caller, *t, *v, d, *op)?;
+            self.authorize(&ctx, owner, caller, &mut grant, *t, *v, d, *op)?;
         }
         self.require_unlocked()?;
         self.bump_state();
@@ -817,7 +841,7 @@ impl TbaAccount {
     pub fn is_permitted(&self, delegate: Address, target: Address, selector: B32) -> Result<bool, Error> {
         let ctx = self.context()?;
         let owner = self.owner_for(&ctx);
-        Ok(self.authorize(&ctx, owner, delegate, target, U256::ZERO, selector.as_slice(), OP_CALL).is_ok() && delegate != owner)
+        Ok(self.authorize(&ctx, owner, delegate, &mut None, target, U256::ZERO, selector.as_slice(), OP_CALL).is_ok() && delegate != owner)
     }
 
     /// ERC-165.
