@@ -50,6 +50,16 @@ fn joined() -> (Community, Address, Address) {
     (c, alice, account)
 }
 
+/// An account without code that deposited a stake with `depositEth` for itself, the lock
+/// since passed.
+fn unlocked_eoa_holder(c: &mut Community) -> Address {
+    let bob = member(1);
+    c.chain.set_balance(bob, u(ETH));
+    ok(c.chain.call(bob, c.vault, u(STAKE), IVaultEth::depositEthCall { receiver: bob }.abi_encode()), "depositEth");
+    c.warp_by(LOCK);
+    bob
+}
+
 #[test]
 fn a_member_leaves_with_exactly_the_stake_in_eth_in_one_call() {
     let (mut c, alice, account) = joined();
@@ -71,11 +81,7 @@ fn a_member_leaves_with_exactly_the_stake_in_eth_in_one_call() {
 #[test]
 fn an_eoa_depositor_redeems_eth_to_a_contract_account() {
     let (mut c, _, account) = joined();
-    let bob = member(1);
-    c.chain.set_balance(bob, u(ETH));
-    let r = c.chain.call(bob, c.vault, u(STAKE), IVaultEth::depositEthCall { receiver: bob }.abi_encode());
-    ok(r, "depositEth");
-    c.warp_by(LOCK);
+    let bob = unlocked_eoa_holder(&mut c);
     // The receiver is a token-bound account (a proxy running the Stylus account): it needs
     // more than a stipend to take ETH, and gets all the gas left.
     let before = c.chain.balance(account);
@@ -106,10 +112,7 @@ fn plain_eth_to_the_vault_is_refused() {
 #[test]
 fn a_receiver_cannot_call_back_into_the_vault() {
     let (mut c, _, _) = joined();
-    let bob = member(1);
-    c.chain.set_balance(bob, u(ETH));
-    ok(c.chain.call(bob, c.vault, u(STAKE), IVaultEth::depositEthCall { receiver: bob }.abi_encode()), "depositEth");
-    c.warp_by(LOCK);
+    let bob = unlocked_eoa_holder(&mut c);
     let receiver = Address::new([0xCB; 20]);
     c.chain.set_code(receiver, Bytes::from(calling_back_receiver(c.vault)));
     ok(c.chain.call(bob, c.vault, U256::ZERO, IVaultEth::redeemEthCall { shares: u(STAKE), receiver, owner: bob }.abi_encode()), "redeemEth");
@@ -126,10 +129,7 @@ fn a_receiver_cannot_call_back_into_the_vault() {
 #[test]
 fn a_receiver_refusing_eth_reverts_the_whole_redeem() {
     let (mut c, _, _) = joined();
-    let bob = member(1);
-    c.chain.set_balance(bob, u(ETH));
-    ok(c.chain.call(bob, c.vault, u(STAKE), IVaultEth::depositEthCall { receiver: bob }.abi_encode()), "depositEth");
-    c.warp_by(LOCK);
+    let bob = unlocked_eoa_holder(&mut c);
     let receiver = Address::new([0xDE; 20]);
     c.chain.set_code(receiver, Bytes::from(REFUSING.to_vec()));
     let r = c.chain.call(bob, c.vault, U256::ZERO, IVaultEth::redeemEthCall { shares: u(STAKE), receiver, owner: bob }.abi_encode());
