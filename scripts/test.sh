@@ -13,4 +13,4 @@ echo "== contracts (motsu unit and property tests)"
 cargo test --locked --workspace
 
 echo "== host: build tool, ABI freshness, local chain, scenarios"
-cargo test --locked --manifest-path host/Cargo.toml --workspace
+cargo test --locked --manifest-path scripts/Cargo.toml --workspace

@@ -38,19 +38,22 @@ use alloc::{vec, vec::Vec};
 
 use compute_fi_contracts::{
     interfaces::ledger::{
-        IComputeJobConsumer, IComputeLedgerMarket, IErc1271, IErc165View, IErc20Calls, IModelRegistryAccess,
-        ERC1271_MAGIC, JOB_CONSUMER_INTERFACE_ID,
+        IComputeJobConsumer, IComputeLedgerMarket, IErc1271, IErc165View, IErc20Calls,
+        IModelRegistryAccess, ERC1271_MAGIC, JOB_CONSUMER_INTERFACE_ID,
     },
     math::BPS,
 };
 use stylus_sdk::{
+    abi::Bytes,
     alloy_primitives::{Address, FixedBytes, B256, U256},
     alloy_sol_types::{sol, SolValue},
-    abi::Bytes,
-    keccak_const,
     crypto::keccak,
+    keccak_const,
     prelude::*,
-    storage::{StorageAddress, StorageB256, StorageBool, StorageMap, StorageU16, StorageU256, StorageU64, StorageU8},
+    storage::{
+        StorageAddress, StorageB256, StorageBool, StorageMap, StorageU16, StorageU256, StorageU64,
+        StorageU8,
+    },
 };
 
 #[cfg(test)]
@@ -62,13 +65,17 @@ pub const ACCEPT_TYPEHASH: [u8; 32] =
 const DOMAIN_TYPEHASH: [u8; 32] = keccak_const::Keccak256::new()
     .update(b"EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)")
     .finalize();
-const NAME_HASH: [u8; 32] = keccak_const::Keccak256::new().update(b"Compute-Fi JobMarket").finalize();
+const NAME_HASH: [u8; 32] =
+    keccak_const::Keccak256::new().update(b"Compute-Fi JobMarket").finalize();
 const VERSION_HASH: [u8; 32] = keccak_const::Keccak256::new().update(b"1").finalize();
 
 /// The ecrecover precompile.
-const ECRECOVER: Address = Address::new([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]);
+const ECRECOVER: Address =
+    Address::new([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]);
 /// secp256k1 order / 2: larger `s` values are the malleable twins (EIP-2).
-const HALF_ORDER: U256 = stylus_sdk::alloy_primitives::uint!(0x7FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF5D576E7357A4501DDFE92F46681B20A0_U256);
+const HALF_ORDER: U256 = stylus_sdk::alloy_primitives::uint!(
+    0x7FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF5D576E7357A4501DDFE92F46681B20A0_U256
+);
 const EMPTY_CODE_HASH: B256 = B256::new(keccak_const::Keccak256::new().finalize());
 
 /// Job states.
@@ -251,12 +258,24 @@ pub struct JobMarket {
 #[public]
 impl JobMarket {
     #[constructor]
-    pub fn constructor(&mut self, admin: Address, ledger: Address, token: Address, models: Address) -> Result<(), Error> {
+    pub fn constructor(
+        &mut self,
+        admin: Address,
+        ledger: Address,
+        token: Address,
+        models: Address,
+    ) -> Result<(), Error> {
         self.initialize(admin, ledger, token, models)
     }
 
     /// One-time setup (for a clone, in the transaction that creates it).
-    pub fn initialize(&mut self, admin: Address, ledger: Address, token: Address, models: Address) -> Result<(), Error> {
+    pub fn initialize(
+        &mut self,
+        admin: Address,
+        ledger: Address,
+        token: Address,
+        models: Address,
+    ) -> Result<(), Error> {
         if !self.ledger.get().is_zero() {
             return Err(Error::AlreadyInitialized(AlreadyInitialized {}));
         }
@@ -297,7 +316,14 @@ impl JobMarket {
         self.slash_bps.set(U16::from(slash_bps));
         log(
             self.vm(),
-            ParamsSet { minBond: min_bond, unbondDelay: unbond_delay, challengeWindow: challenge_window, minWindow: min_window, callbackGas: callback_gas, slashBps: slash_bps },
+            ParamsSet {
+                minBond: min_bond,
+                unbondDelay: unbond_delay,
+                challengeWindow: challenge_window,
+                minWindow: min_window,
+                callbackGas: callback_gas,
+                slashBps: slash_bps,
+            },
         );
         Ok(())
     }
@@ -312,12 +338,16 @@ impl JobMarket {
         Ok(())
     }
 
-
     // ------------------------------------------------------------------ roles
 
     /// Admin: sets the admin (community governance), the arbiter and the guardian.
     #[selector(name = "setRoles")]
-    pub fn set_roles(&mut self, admin: Address, arbiter: Address, guardian: Address) -> Result<(), Error> {
+    pub fn set_roles(
+        &mut self,
+        admin: Address,
+        arbiter: Address,
+        guardian: Address,
+    ) -> Result<(), Error> {
         self.only(self.admin.get())?;
         if admin.is_zero() {
             return Err(Error::InvalidArgument(InvalidArgument {}));
@@ -333,10 +363,16 @@ impl JobMarket {
     #[selector(name = "joinProvider")]
     pub fn join_provider(&mut self, endpoint: Bytes, bond: U256) -> Result<(), Error> {
         let provider = self.vm().msg_sender();
-        let total = self.providers.getter(provider).bond.get().checked_add(bond).ok_or_else(overflow)?;
+        let total =
+            self.providers.getter(provider).bond.get().checked_add(bond).ok_or_else(overflow)?;
         let minimum = self.min_bond.get();
         if total < minimum || total.is_zero() {
-            return Err(Error::BondRefused(BondRefused { bond: total, minimum, availableAt: 0, openJobs: 0 }));
+            return Err(Error::BondRefused(BondRefused {
+                bond: total,
+                minimum,
+                availableAt: 0,
+                openJobs: 0,
+            }));
         }
         let mut p = self.providers.setter(provider);
         p.bond.set(total);
@@ -377,9 +413,15 @@ impl JobMarket {
     pub fn withdraw_bond(&mut self) -> Result<(), Error> {
         let provider = self.vm().msg_sender();
         let p = self.providers.getter(provider);
-        let (at, open, amount) = (p.unbond_at.get().to::<u64>(), p.open.get().to::<u64>(), p.bond.get());
+        let (at, open, amount) =
+            (p.unbond_at.get().to::<u64>(), p.open.get().to::<u64>(), p.bond.get());
         if at == 0 || self.now() < at || open > 0 || amount.is_zero() {
-            return Err(Error::BondRefused(BondRefused { bond: amount, minimum: U256::ZERO, availableAt: at, openJobs: open }));
+            return Err(Error::BondRefused(BondRefused {
+                bond: amount,
+                minimum: U256::ZERO,
+                availableAt: at,
+                openJobs: open,
+            }));
         }
         self.providers.setter(provider).bond.set(U256::ZERO);
         log(self.vm(), BondWithdrawn { provider, amount });
@@ -404,7 +446,13 @@ impl JobMarket {
     /// (bond, unbond time or 0, open jobs, final earnings, price for `model`).
     pub fn provider(&self, provider: Address, model: U256) -> (U256, u64, u64, U256, U256) {
         let p = self.providers.getter(provider);
-        (p.bond.get(), p.unbond_at.get().to::<u64>(), p.open.get().to::<u64>(), p.earnings.get(), p.prices.get(model))
+        (
+            p.bond.get(),
+            p.unbond_at.get().to::<u64>(),
+            p.open.get().to::<u64>(),
+            p.earnings.get(),
+            p.prices.get(model),
+        )
     }
 
     // ------------------------------------------------------------------ jobs
@@ -428,7 +476,8 @@ impl JobMarket {
             return Err(Error::Paused(Paused {}));
         }
         let requester = self.vm().msg_sender();
-        let answer = IModelRegistryAccess::new(self.models.get()).access(&*self, model, requester, token_id, salt);
+        let answer = IModelRegistryAccess::new(self.models.get())
+            .access(&*self, model, requester, token_id, salt);
         match answer {
             Ok(0) => {}
             Ok(a) => return Err(Error::NoAccess(NoAccess { requester, model, answer: a })),
@@ -457,7 +506,17 @@ impl JobMarket {
         self.bump_open(provider, true);
         log(
             self.vm(),
-            JobRequested { id, requester, provider, model, maxCredits: max_credits, price, inputHash: input_hash, inputURI: input_uri.0.into(), deadline },
+            JobRequested {
+                id,
+                requester,
+                provider,
+                model,
+                maxCredits: max_credits,
+                price,
+                inputHash: input_hash,
+                inputURI: input_uri.0.into(),
+                deadline,
+            },
         );
         let ledger = IComputeLedgerMarket::new(self.ledger.get());
         ledger.reserve(&mut *self, requester, max_credits).map_err(ledger_err)?;
@@ -466,9 +525,16 @@ impl JobMarket {
 
     /// Provider: delivers the result before the deadline. The charge is `units` × the
     /// price at request, capped at the reservation; the rest is released at once.
-    pub fn fulfil(&mut self, job: U256, output_hash: B256, output_uri: Bytes, units: U256) -> Result<(), Error> {
+    pub fn fulfil(
+        &mut self,
+        job: U256,
+        output_hash: B256,
+        output_uri: Bytes,
+        units: U256,
+    ) -> Result<(), Error> {
         let j = self.jobs.getter(job);
-        let (requester, provider, deadline) = (j.requester.get(), j.provider.get(), j.deadline.get().to::<u64>());
+        let (requester, provider, deadline) =
+            (j.requester.get(), j.provider.get(), j.deadline.get().to::<u64>());
         let (max, price) = (j.max.get(), j.price.get());
         self.expect(job, status::REQUESTED)?;
         let caller = self.vm().msg_sender();
@@ -486,7 +552,16 @@ impl JobMarket {
         j.output_hash.set(output_hash);
         j.fulfilled_at.set(U64::from(now));
         j.status.set(U8::from(status::FULFILLED));
-        log(self.vm(), JobFulfilled { id: job, outputHash: output_hash, outputURI: output_uri.0.into(), units, charge });
+        log(
+            self.vm(),
+            JobFulfilled {
+                id: job,
+                outputHash: output_hash,
+                outputURI: output_uri.0.into(),
+                units,
+                charge,
+            },
+        );
         if !refund.is_zero() {
             let ledger = IComputeLedgerMarket::new(self.ledger.get());
             ledger.release(&mut *self, requester, refund).map_err(ledger_err)?;
@@ -573,7 +648,8 @@ impl JobMarket {
     /// Requester, at or after the deadline of an unfulfilled job: full refund.
     pub fn cancel(&mut self, job: U256) -> Result<(), Error> {
         let j = self.jobs.getter(job);
-        let (requester, provider, deadline, max) = (j.requester.get(), j.provider.get(), j.deadline.get().to::<u64>(), j.max.get());
+        let (requester, provider, deadline, max) =
+            (j.requester.get(), j.provider.get(), j.deadline.get().to::<u64>(), j.max.get());
         self.expect(job, status::REQUESTED)?;
         let caller = self.vm().msg_sender();
         if caller != requester {
@@ -603,7 +679,6 @@ impl JobMarket {
             j.charge.get(),
         )
     }
-
 }
 
 impl JobMarket {
@@ -697,7 +772,11 @@ impl JobMarket {
     fn bump_open(&mut self, provider: Address, up: bool) {
         let mut p = self.providers.setter(provider);
         let open = p.open.get();
-        p.open.set(if up { open.saturating_add(U64::from(1u8)) } else { open.saturating_sub(U64::from(1u8)) });
+        p.open.set(if up {
+            open.saturating_add(U64::from(1u8))
+        } else {
+            open.saturating_sub(U64::from(1u8))
+        });
     }
 
     fn expect(&self, job: U256, want: u8) -> Result<(), Error> {
@@ -709,7 +788,12 @@ impl JobMarket {
     }
 
     fn window_end(&self, job: U256) -> u64 {
-        self.jobs.getter(job).fulfilled_at.get().to::<u64>().saturating_add(self.window.get().to::<u64>())
+        self.jobs
+            .getter(job)
+            .fulfilled_at
+            .get()
+            .to::<u64>()
+            .saturating_add(self.window.get().to::<u64>())
     }
 
     fn settle_fulfilled(&mut self, job: U256) -> Result<(), Error> {
@@ -721,7 +805,15 @@ impl JobMarket {
 
     /// Final settlement: `paid` charged to the provider's earnings, `refund` released,
     /// `slashed` bond turned into the requester's credits. Effects first, then the ledger.
-    fn finish(&mut self, job: U256, requester: Address, provider: Address, paid: U256, refund: U256, slashed: U256) -> Result<(), Error> {
+    fn finish(
+        &mut self,
+        job: U256,
+        requester: Address,
+        provider: Address,
+        paid: U256,
+        refund: U256,
+        slashed: U256,
+    ) -> Result<(), Error> {
         self.jobs.setter(job).status.set(U8::from(status::SETTLED));
         self.bump_open(provider, false);
         let mut p = self.providers.setter(provider);
@@ -749,21 +841,38 @@ impl JobMarket {
 
     /// Calls the requester's consumer hook with capped gas when it declares the interface
     /// through ERC-165. Never fails the caller.
-    fn callback(&mut self, job: U256, requester: Address, output_hash: B256, units: U256, charge: U256) {
+    fn callback(
+        &mut self,
+        job: U256,
+        requester: Address,
+        output_hash: B256,
+        units: U256,
+        charge: U256,
+    ) {
         if !self.has_code(requester) {
             return;
         }
         let gas = self.callback_gas.get().to::<u64>();
         // sol_interface! in stylus-sdk 0.9 only takes the (deprecated) call contexts.
         #[allow(deprecated)]
-        let declared = IErc165View::new(requester)
-            .supports_interface(stylus_sdk::call::Call::new().gas(gas), FixedBytes::<4>::from(JOB_CONSUMER_INTERFACE_ID));
+        let declared = IErc165View::new(requester).supports_interface(
+            stylus_sdk::call::Call::new().gas(gas),
+            FixedBytes::<4>::from(JOB_CONSUMER_INTERFACE_ID),
+        );
         if !matches!(declared, Ok(true)) {
             return;
         }
         let consumer = IComputeJobConsumer::new(requester);
         #[allow(deprecated)]
-        let ok = consumer.on_job_fulfilled(stylus_sdk::call::Call::new_in(self).gas(gas), job, output_hash, units, charge).is_ok();
+        let ok = consumer
+            .on_job_fulfilled(
+                stylus_sdk::call::Call::new_in(self).gas(gas),
+                job,
+                output_hash,
+                units,
+                charge,
+            )
+            .is_ok();
         if !ok {
             log(self.vm(), CallbackFailed { id: job });
         }

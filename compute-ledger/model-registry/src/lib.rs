@@ -136,7 +136,16 @@ impl ModelRegistry {
         m.weights_hash.set(weights_hash);
         log(
             self.vm(),
-            ModelRegistered { id, owner, weightsHash: weights_hash, unitKind: unit_kind, collection, registry, implementation, metadataURI: metadata_uri.0.into() },
+            ModelRegistered {
+                id,
+                owner,
+                weightsHash: weights_hash,
+                unitKind: unit_kind,
+                collection,
+                registry,
+                implementation,
+                metadataURI: metadata_uri.0.into(),
+            },
         );
         Ok(id)
     }
@@ -187,8 +196,17 @@ impl ModelRegistry {
             return access::OK;
         }
         let chain = U256::from(self.vm().chain_id());
-        let tba = IErc6551RegistryView::new(m.registry.get()).account(self, m.implementation.get(), salt, chain, collection, token_id);
-        if matches!(tba, Ok(a) if a == requester) && matches!(nft.owner_of(self, token_id), Ok(o) if !o.is_zero()) {
+        let tba = IErc6551RegistryView::new(m.registry.get()).account(
+            self,
+            m.implementation.get(),
+            salt,
+            chain,
+            collection,
+            token_id,
+        );
+        if matches!(tba, Ok(a) if a == requester)
+            && matches!(nft.owner_of(self, token_id), Ok(o) if !o.is_zero())
+        {
             return access::OK;
         }
         access::DENIED
@@ -220,8 +238,9 @@ interface IModelRegistryEvents {
 /// (implementation, salt, chain, collection, token) and zero otherwise.
 #[cfg(test)]
 pub mod test_registry {
-    use super::*;
     use stylus_sdk::storage::StorageB256;
+
+    use super::*;
 
     #[storage]
     pub struct TestRegistry {
@@ -233,13 +252,30 @@ pub mod test_registry {
 
     #[public]
     impl TestRegistry {
-        pub fn set(&mut self, implementation: Address, salt: B256, chain_id: U256, token_contract: Address, token_id: U256, account: Address) {
+        pub fn set(
+            &mut self,
+            implementation: Address,
+            salt: B256,
+            chain_id: U256,
+            token_contract: Address,
+            token_id: U256,
+            account: Address,
+        ) {
             self.key.set(Self::key_of(implementation, salt, chain_id, token_contract, token_id));
             self.account.set(account);
         }
 
-        pub fn account(&self, implementation: Address, salt: B256, chain_id: U256, token_contract: Address, token_id: U256) -> Address {
-            if self.key.get() == Self::key_of(implementation, salt, chain_id, token_contract, token_id) {
+        pub fn account(
+            &self,
+            implementation: Address,
+            salt: B256,
+            chain_id: U256,
+            token_contract: Address,
+            token_id: U256,
+        ) -> Address {
+            if self.key.get()
+                == Self::key_of(implementation, salt, chain_id, token_contract, token_id)
+            {
                 self.account.get()
             } else {
                 Address::ZERO
@@ -257,9 +293,10 @@ pub mod test_registry {
 
 #[cfg(test)]
 mod tests {
-    use super::{test_registry::TestRegistry, *};
     use mock_erc721::MockErc721;
     use motsu::prelude::*;
+
+    use super::{test_registry::TestRegistry, *};
 
     fn setup(reg: &Contract<ModelRegistry>, admin: Address) {
         reg.sender(admin).constructor(admin).motsu_unwrap();
@@ -270,47 +307,122 @@ mod tests {
         setup(&reg, admin);
         reg.assert_emitted(&AdminChanged { previous: Address::ZERO, admin });
         assert_eq!(reg.sender(bob).admin(), admin);
-        assert!(matches!(reg.sender(bob).initialize(bob).motsu_unwrap_err(), Error::AlreadyInitialized(_)));
-        assert!(matches!(reg.sender(bob).set_admin(bob).motsu_unwrap_err(), Error::NotAllowed(NotAllowed { caller }) if caller == bob));
-        assert!(matches!(reg.sender(admin).set_admin(Address::ZERO).motsu_unwrap_err(), Error::InvalidArgument(_)));
+        assert!(matches!(
+            reg.sender(bob).initialize(bob).motsu_unwrap_err(),
+            Error::AlreadyInitialized(_)
+        ));
+        assert!(
+            matches!(reg.sender(bob).set_admin(bob).motsu_unwrap_err(), Error::NotAllowed(NotAllowed { caller }) if caller == bob)
+        );
+        assert!(matches!(
+            reg.sender(admin).set_admin(Address::ZERO).motsu_unwrap_err(),
+            Error::InvalidArgument(_)
+        ));
         reg.sender(admin).set_admin(bob).motsu_unwrap();
         reg.assert_emitted(&AdminChanged { previous: admin, admin: bob });
     }
 
     #[motsu::test]
     fn constructor_refuses_zero_admin(reg: Contract<ModelRegistry>, admin: Address) {
-        assert!(matches!(reg.sender(admin).constructor(Address::ZERO).motsu_unwrap_err(), Error::InvalidArgument(_)));
+        assert!(matches!(
+            reg.sender(admin).constructor(Address::ZERO).motsu_unwrap_err(),
+            Error::InvalidArgument(_)
+        ));
     }
 
     #[motsu::test]
-    fn register_enable_and_public_access(reg: Contract<ModelRegistry>, admin: Address, alice: Address, bob: Address) {
+    fn register_enable_and_public_access(
+        reg: Contract<ModelRegistry>,
+        admin: Address,
+        alice: Address,
+        bob: Address,
+    ) {
         setup(&reg, admin);
         let w = B256::repeat_byte(7);
-        let id = reg.sender(alice).register_model(Bytes(b"ipfs://llama".to_vec().into()), w, 0, Address::ZERO, Address::ZERO, Address::ZERO).motsu_unwrap();
+        let id = reg
+            .sender(alice)
+            .register_model(
+                Bytes(b"ipfs://llama".to_vec().into()),
+                w,
+                0,
+                Address::ZERO,
+                Address::ZERO,
+                Address::ZERO,
+            )
+            .motsu_unwrap();
         assert_eq!(id, U256::ZERO);
-        reg.assert_emitted(&ModelRegistered { id, owner: alice, weightsHash: w, unitKind: 0, collection: Address::ZERO, registry: Address::ZERO, implementation: Address::ZERO, metadataURI: b"ipfs://llama".to_vec().into() });
-        assert_eq!(reg.sender(bob).model(id), (alice, true, 0, Address::ZERO, Address::ZERO, Address::ZERO, w));
+        reg.assert_emitted(&ModelRegistered {
+            id,
+            owner: alice,
+            weightsHash: w,
+            unitKind: 0,
+            collection: Address::ZERO,
+            registry: Address::ZERO,
+            implementation: Address::ZERO,
+            metadataURI: b"ipfs://llama".to_vec().into(),
+        });
+        assert_eq!(
+            reg.sender(bob).model(id),
+            (alice, true, 0, Address::ZERO, Address::ZERO, Address::ZERO, w)
+        );
         assert_eq!(reg.sender(bob).access(id, bob, U256::ZERO, B256::ZERO), access::OK);
         // Only the owner or the admin toggles it.
-        assert!(matches!(reg.sender(bob).set_model_enabled(id, false).motsu_unwrap_err(), Error::NotAllowed(NotAllowed { caller }) if caller == bob));
+        assert!(
+            matches!(reg.sender(bob).set_model_enabled(id, false).motsu_unwrap_err(), Error::NotAllowed(NotAllowed { caller }) if caller == bob)
+        );
         reg.sender(alice).set_model_enabled(id, false).motsu_unwrap();
         reg.assert_emitted(&ModelEnabled { id, enabled: false });
         assert_eq!(reg.sender(bob).access(id, bob, U256::ZERO, B256::ZERO), access::UNAVAILABLE);
         reg.sender(admin).set_model_enabled(id, true).motsu_unwrap();
         assert_eq!(reg.sender(bob).access(id, bob, U256::ZERO, B256::ZERO), access::OK);
-        assert!(matches!(reg.sender(admin).set_model_enabled(U256::from(9), true).motsu_unwrap_err(), Error::UnknownModel(UnknownModel { id }) if id == U256::from(9)));
-        assert_eq!(reg.sender(bob).access(U256::from(9), bob, U256::ZERO, B256::ZERO), access::UNAVAILABLE);
+        assert!(
+            matches!(reg.sender(admin).set_model_enabled(U256::from(9), true).motsu_unwrap_err(), Error::UnknownModel(UnknownModel { id }) if id == U256::from(9))
+        );
+        assert_eq!(
+            reg.sender(bob).access(U256::from(9), bob, U256::ZERO, B256::ZERO),
+            access::UNAVAILABLE
+        );
         // Second registration gets the next id.
-        let id2 = reg.sender(bob).register_model(Bytes(Vec::new().into()), w, 1, Address::ZERO, Address::ZERO, Address::ZERO).motsu_unwrap();
+        let id2 = reg
+            .sender(bob)
+            .register_model(
+                Bytes(Vec::new().into()),
+                w,
+                1,
+                Address::ZERO,
+                Address::ZERO,
+                Address::ZERO,
+            )
+            .motsu_unwrap();
         assert_eq!(id2, U256::from(1));
     }
 
     #[motsu::test]
     fn register_refuses_bad_policy(reg: Contract<ModelRegistry>, admin: Address, alice: Address) {
         setup(&reg, admin);
-        let e = reg.sender(alice).register_model(Bytes(Vec::new().into()), B256::ZERO, 2, Address::ZERO, Address::ZERO, Address::ZERO).motsu_unwrap_err();
+        let e = reg
+            .sender(alice)
+            .register_model(
+                Bytes(Vec::new().into()),
+                B256::ZERO,
+                2,
+                Address::ZERO,
+                Address::ZERO,
+                Address::ZERO,
+            )
+            .motsu_unwrap_err();
         assert!(matches!(e, Error::InvalidArgument(_)));
-        let e = reg.sender(alice).register_model(Bytes(Vec::new().into()), B256::ZERO, 0, alice, Address::ZERO, Address::ZERO).motsu_unwrap_err();
+        let e = reg
+            .sender(alice)
+            .register_model(
+                Bytes(Vec::new().into()),
+                B256::ZERO,
+                0,
+                alice,
+                Address::ZERO,
+                Address::ZERO,
+            )
+            .motsu_unwrap_err();
         assert!(matches!(e, Error::InvalidArgument(_)));
     }
 
@@ -330,7 +442,17 @@ mod tests {
         let imp = Address::repeat_byte(0x1A);
         let salt = B256::repeat_byte(3);
         tbas.sender(admin).set(imp, salt, U256::from(42161u64), nft.address(), U256::from(5), tba);
-        let id = reg.sender(admin).register_model(Bytes(Vec::new().into()), B256::ZERO, 1, nft.address(), tbas.address(), imp).motsu_unwrap();
+        let id = reg
+            .sender(admin)
+            .register_model(
+                Bytes(Vec::new().into()),
+                B256::ZERO,
+                1,
+                nft.address(),
+                tbas.address(),
+                imp,
+            )
+            .motsu_unwrap();
         // Direct holder.
         assert_eq!(reg.sender(stranger).access(id, holder, U256::ZERO, B256::ZERO), access::OK);
         // The token-bound account of token 5, with the right token and salt.

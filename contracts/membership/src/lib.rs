@@ -32,18 +32,20 @@ extern crate alloc;
 
 use alloc::string::String;
 
-#[allow(deprecated)]
-use stylus_sdk::call::Call;
 use compute_fi_contracts::interfaces::tba::{IERC4626Deposit, IERC6551Registry, IWETH};
 use openzeppelin_stylus::{
-    token::erc20::utils::{safe_erc20 as safe, ISafeErc20, SafeErc20},
-    token::erc721::{
-        self,
-        extensions::{Erc721Metadata, IErc721Metadata},
-        Erc721, IErc721,
+    token::{
+        erc20::utils::{safe_erc20 as safe, ISafeErc20, SafeErc20},
+        erc721::{
+            self,
+            extensions::{Erc721Metadata, IErc721Metadata},
+            Erc721, IErc721,
+        },
     },
     utils::introspection::erc165::IErc165,
 };
+#[allow(deprecated)]
+use stylus_sdk::call::Call;
 use stylus_sdk::{
     abi::Bytes,
     alloy_primitives::{aliases::B32, Address, B256, U256},
@@ -102,8 +104,12 @@ pub enum Error {
 /// SafeErc20 failures: the token call failed or returned false.
 fn from_safe(e: safe::Error) -> Error {
     match e {
-        safe::Error::SafeErc20FailedOperation(x) => Error::TokenCallFailed(TokenCallFailed { token: x.token }),
-        safe::Error::SafeErc20FailedDecreaseAllowance(_) => Error::TokenCallFailed(TokenCallFailed { token: Address::ZERO }),
+        safe::Error::SafeErc20FailedOperation(x) => {
+            Error::TokenCallFailed(TokenCallFailed { token: x.token })
+        }
+        safe::Error::SafeErc20FailedDecreaseAllowance(_) => {
+            Error::TokenCallFailed(TokenCallFailed { token: Address::ZERO })
+        }
     }
 }
 
@@ -166,7 +172,9 @@ impl Membership {
         if self.initialized.get() {
             return Err(Error::AlreadyInitialized(AlreadyInitialized {}));
         }
-        if [admin, asset, vault, registry, implementation].iter().any(|a| a.is_zero()) || stake.is_zero() {
+        if [admin, asset, vault, registry, implementation].iter().any(|a| a.is_zero())
+            || stake.is_zero()
+        {
             return Err(Error::InvalidConfig(InvalidConfig {}));
         }
         self.initialized.set(true);
@@ -182,7 +190,10 @@ impl Membership {
         // Token 0: the community pool.
         self.erc721._mint(admin, U256::ZERO).map_err(from_721)?;
         let pool_account = self.create_account(U256::ZERO)?;
-        log(self.vm(), CommunityCreated { admin, poolTokenId: U256::ZERO, poolAccount: pool_account });
+        log(
+            self.vm(),
+            CommunityCreated { admin, poolTokenId: U256::ZERO, poolAccount: pool_account },
+        );
         Ok(())
     }
 
@@ -195,7 +206,10 @@ impl Membership {
             .create_account(&mut *self, implementation, B256::ZERO, chain_id, this, token_id)
             .ok()
             .filter(|a| !a.is_zero())
-            .ok_or(Error::AccountCreationFailed(AccountCreationFailed { registry, tokenId: token_id }))
+            .ok_or(Error::AccountCreationFailed(AccountCreationFailed {
+                registry,
+                tokenId: token_id,
+            }))
     }
 
     /// Counts one transfer of `token_id` (its epoch; saturates, which 2^256 transfers
@@ -294,7 +308,9 @@ impl Membership {
                 self.vm().contract_address(),
                 token_id,
             )
-            .map_err(|_| Error::AccountCreationFailed(AccountCreationFailed { registry, tokenId: token_id }))
+            .map_err(|_| {
+                Error::AccountCreationFailed(AccountCreationFailed { registry, tokenId: token_id })
+            })
     }
 
     pub fn admin(&self) -> Address {
@@ -335,15 +351,31 @@ impl IErc721 for Membership {
     fn owner_of(&self, token_id: U256) -> Result<Address, Self::Error> {
         self.erc721.owner_of(token_id)
     }
-    fn safe_transfer_from(&mut self, from: Address, to: Address, token_id: U256) -> Result<(), Self::Error> {
+    fn safe_transfer_from(
+        &mut self,
+        from: Address,
+        to: Address,
+        token_id: U256,
+    ) -> Result<(), Self::Error> {
         self.count_transfer(token_id);
         self.erc721.safe_transfer_from(from, to, token_id)
     }
-    fn safe_transfer_from_with_data(&mut self, from: Address, to: Address, token_id: U256, data: Bytes) -> Result<(), Self::Error> {
+    fn safe_transfer_from_with_data(
+        &mut self,
+        from: Address,
+        to: Address,
+        token_id: U256,
+        data: Bytes,
+    ) -> Result<(), Self::Error> {
         self.count_transfer(token_id);
         self.erc721.safe_transfer_from_with_data(from, to, token_id, data)
     }
-    fn transfer_from(&mut self, from: Address, to: Address, token_id: U256) -> Result<(), Self::Error> {
+    fn transfer_from(
+        &mut self,
+        from: Address,
+        to: Address,
+        token_id: U256,
+    ) -> Result<(), Self::Error> {
         self.count_transfer(token_id);
         self.erc721.transfer_from(from, to, token_id)
     }

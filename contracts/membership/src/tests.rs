@@ -3,14 +3,16 @@
 //! (no CREATE2), so `MockRegistry` answers the reference address without deploying;
 //! join end to end with the real registry, account proxy and vault runs on the local
 //! chain.
-use super::*;
 use alloc::{string::ToString, vec::Vec};
+
 use alloy_primitives::U8;
 use compute_fi_contracts::interfaces::tba::{account_address, AccountContext};
 use mock_erc20::MockErc20;
 use motsu::prelude::*;
 use openzeppelin_stylus::token::erc20::IErc20;
 use stylus_sdk::storage::{StorageMap, StorageU256};
+
+use super::*;
 
 /// Registry stand-in: returns the reference address (optionally fails), never deploys.
 #[storage]
@@ -28,14 +30,28 @@ impl MockRegistry {
     pub fn created(&self) -> U256 {
         self.created.get()
     }
-    pub fn create_account(&mut self, implementation: Address, salt: B256, chain_id: U256, token_contract: Address, token_id: U256) -> Result<Address, Vec<u8>> {
+    pub fn create_account(
+        &mut self,
+        implementation: Address,
+        salt: B256,
+        chain_id: U256,
+        token_contract: Address,
+        token_id: U256,
+    ) -> Result<Address, Vec<u8>> {
         if self.fail.get() {
             return Err(b"no".to_vec());
         }
         self.created.set(self.created.get() + U256::from(1));
         Ok(self.account(implementation, salt, chain_id, token_contract, token_id))
     }
-    pub fn account(&self, implementation: Address, salt: B256, chain_id: U256, token_contract: Address, token_id: U256) -> Address {
+    pub fn account(
+        &self,
+        implementation: Address,
+        salt: B256,
+        chain_id: U256,
+        token_contract: Address,
+        token_id: U256,
+    ) -> Address {
         account_address(
             self.vm().contract_address(),
             &AccountContext { implementation, salt, chain_id, token_contract, token_id },
@@ -77,7 +93,11 @@ impl MockVault {
         let to = self.vm().contract_address();
         let data = IERC20Pull::transferFromCall { from, to, value: assets }.abi_encode();
         #[allow(deprecated)]
-        let ok = self.vm().call(&stylus_sdk::stylus_core::calls::context::Call::new(), self.asset.get(), &data);
+        let ok = self.vm().call(
+            &stylus_sdk::stylus_core::calls::context::Call::new(),
+            self.asset.get(),
+            &data,
+        );
         ok.map_err(|_| b"pull failed".to_vec())?;
         let s = self.shares.get(receiver) + assets;
         self.shares.setter(receiver).set(s);
@@ -147,7 +167,11 @@ fn setup_mints_the_pool_nft_and_its_account() {
     let w = world();
     w.setup().unwrap();
     assert_eq!(w.m.sender(w.admin).owner_of(U256::ZERO).unwrap(), w.admin);
-    w.m.assert_emitted(&CommunityCreated { admin: w.admin, poolTokenId: U256::ZERO, poolAccount: w.account(0) });
+    w.m.assert_emitted(&CommunityCreated {
+        admin: w.admin,
+        poolTokenId: U256::ZERO,
+        poolAccount: w.account(0),
+    });
     assert_eq!(w.registry.sender(w.admin).created(), U256::from(1));
     assert_eq!(w.m.sender(w.admin).admin(), w.admin);
     assert_eq!(w.m.sender(w.admin).asset(), w.token.address());
@@ -167,38 +191,82 @@ fn setup_runs_once_by_either_path() {
     let w = world();
     w.setup().unwrap();
     assert!(matches!(w.setup(), Err(Error::AlreadyInitialized(_))));
-    let err = w
-        .m
-        .sender(w.admin)
-        .initialize("X".into(), "X".into(), "".into(), w.admin, w.token.address(), w.vault.address(), w.registry.address(), w.implementation, U256::from(1))
-        .unwrap_err();
+    let err =
+        w.m.sender(w.admin)
+            .initialize(
+                "X".into(),
+                "X".into(),
+                "".into(),
+                w.admin,
+                w.token.address(),
+                w.vault.address(),
+                w.registry.address(),
+                w.implementation,
+                U256::from(1),
+            )
+            .unwrap_err();
     assert!(matches!(err, Error::AlreadyInitialized(_)));
     // A clone initialised by `initialize`, then neither path runs again.
     let clone = Contract::<Membership>::new();
     clone
         .sender(w.admin)
-        .initialize("C".into(), "C".into(), "".into(), w.admin, w.token.address(), w.vault.address(), w.registry.address(), w.implementation, U256::from(1))
+        .initialize(
+            "C".into(),
+            "C".into(),
+            "".into(),
+            w.admin,
+            w.token.address(),
+            w.vault.address(),
+            w.registry.address(),
+            w.implementation,
+            U256::from(1),
+        )
         .unwrap();
     assert_eq!(clone.sender(w.admin).owner_of(U256::ZERO).unwrap(), w.admin);
-    let again = clone
-        .sender(w.admin)
-        .initialize("C".into(), "C".into(), "".into(), w.admin, w.token.address(), w.vault.address(), w.registry.address(), w.implementation, U256::from(1));
+    let again = clone.sender(w.admin).initialize(
+        "C".into(),
+        "C".into(),
+        "".into(),
+        w.admin,
+        w.token.address(),
+        w.vault.address(),
+        w.registry.address(),
+        w.implementation,
+        U256::from(1),
+    );
     assert!(matches!(again, Err(Error::AlreadyInitialized(_))));
 }
 
 #[motsu::test]
 fn setup_rejects_zero_config() {
     let w = world();
-    let ok = [w.admin, w.token.address(), w.vault.address(), w.registry.address(), w.implementation];
+    let ok =
+        [w.admin, w.token.address(), w.vault.address(), w.registry.address(), w.implementation];
     for i in 0..ok.len() {
         let mut a = ok;
         a[i] = Address::ZERO;
         let m = Contract::<Membership>::new();
-        let err = m.sender(w.admin).initialize("".into(), "".into(), "".into(), a[0], a[1], a[2], a[3], a[4], U256::from(1)).unwrap_err();
+        let err = m
+            .sender(w.admin)
+            .initialize(
+                "".into(),
+                "".into(),
+                "".into(),
+                a[0],
+                a[1],
+                a[2],
+                a[3],
+                a[4],
+                U256::from(1),
+            )
+            .unwrap_err();
         assert!(matches!(err, Error::InvalidConfig(_)), "zero at {i}");
     }
     let m = Contract::<Membership>::new();
-    let err = m.sender(w.admin).initialize("".into(), "".into(), "".into(), ok[0], ok[1], ok[2], ok[3], ok[4], U256::ZERO).unwrap_err();
+    let err = m
+        .sender(w.admin)
+        .initialize("".into(), "".into(), "".into(), ok[0], ok[1], ok[2], ok[3], ok[4], U256::ZERO)
+        .unwrap_err();
     assert!(matches!(err, Error::InvalidConfig(_)));
 }
 
@@ -207,7 +275,9 @@ fn setup_fails_when_the_registry_fails() {
     let w = world();
     w.registry.sender(w.admin).set_fail(true);
     let err = w.setup().unwrap_err();
-    assert!(matches!(err, Error::AccountCreationFailed(AccountCreationFailed { registry, tokenId }) if registry == w.registry.address() && tokenId.is_zero()));
+    assert!(
+        matches!(err, Error::AccountCreationFailed(AccountCreationFailed { registry, tokenId }) if registry == w.registry.address() && tokenId.is_zero())
+    );
 }
 
 #[motsu::test]
@@ -226,7 +296,13 @@ fn join_with_erc20_leaves_shares_in_the_account() {
     assert_eq!(w.token.sender(alice).balance_of(w.vault.address()), U256::from(STAKE));
     assert_eq!(w.token.sender(alice).balance_of(w.m.address()), U256::ZERO);
     assert_eq!(w.token.sender(alice).allowance(w.m.address(), w.vault.address()), U256::ZERO);
-    w.m.assert_emitted(&Joined { member: alice, tokenId: id, account, assets: U256::from(STAKE), shares: U256::from(STAKE) });
+    w.m.assert_emitted(&Joined {
+        member: alice,
+        tokenId: id,
+        account,
+        assets: U256::from(STAKE),
+        shares: U256::from(STAKE),
+    });
     assert_eq!(w.m.sender(alice).next_token_id(), U256::from(2));
     assert_eq!(w.m.sender(alice).token_uri(id).unwrap(), "ipfs://cm/".to_string() + "1");
 }
@@ -238,7 +314,9 @@ fn join_without_allowance_fails() {
     let bob = Address::repeat_byte(0xb0);
     w.token.sender(bob).mint(bob, U256::from(STAKE)).unwrap();
     let err = w.m.sender(bob).join().unwrap_err();
-    assert!(matches!(err, Error::TokenCallFailed(TokenCallFailed { token }) if token == w.token.address()));
+    assert!(
+        matches!(err, Error::TokenCallFailed(TokenCallFailed { token }) if token == w.token.address())
+    );
 }
 
 #[motsu::test]
@@ -248,7 +326,9 @@ fn join_with_eth_wraps_it() {
     let carol = Account::from_seed("carol");
     carol.fund(U256::from(10 * STAKE));
     let err = w.m.sender_and_value(carol.address(), U256::from(STAKE - 1)).join().unwrap_err();
-    assert!(matches!(err, Error::WrongEthAmount(WrongEthAmount { sent, stake }) if sent == U256::from(STAKE - 1) && stake == U256::from(STAKE)));
+    assert!(
+        matches!(err, Error::WrongEthAmount(WrongEthAmount { sent, stake }) if sent == U256::from(STAKE - 1) && stake == U256::from(STAKE))
+    );
     let id = w.m.sender_and_value(carol.address(), U256::from(STAKE)).join().unwrap();
     assert_eq!(w.vault.sender(carol.address()).shares_of(w.account(1)), U256::from(STAKE));
     assert_eq!(w.m.sender(carol.address()).owner_of(id).unwrap(), carol.address());
@@ -265,7 +345,9 @@ fn join_fails_when_the_vault_fails_or_before_setup() {
     w.token.sender(alice).approve(w.m.address(), U256::from(STAKE)).unwrap();
     w.vault.sender(alice).set_fail(true);
     let err = w.m.sender(alice).join().unwrap_err();
-    assert!(matches!(err, Error::DepositFailed(DepositFailed { vault, assets }) if vault == w.vault.address() && assets == U256::from(STAKE)));
+    assert!(
+        matches!(err, Error::DepositFailed(DepositFailed { vault, assets }) if vault == w.vault.address() && assets == U256::from(STAKE))
+    );
 }
 
 #[motsu::test]
@@ -277,7 +359,9 @@ fn join_fails_when_the_registry_fails() {
     w.token.sender(alice).approve(w.m.address(), U256::from(STAKE)).unwrap();
     w.registry.sender(alice).set_fail(true);
     let err = w.m.sender(alice).join().unwrap_err();
-    assert!(matches!(err, Error::AccountCreationFailed(AccountCreationFailed { tokenId, .. }) if tokenId == U256::from(1)));
+    assert!(
+        matches!(err, Error::AccountCreationFailed(AccountCreationFailed { tokenId, .. }) if tokenId == U256::from(1))
+    );
 }
 
 #[motsu::test]
@@ -302,16 +386,26 @@ fn join_erc20(w: &World, who: Address) -> U256 {
 fn transfer_count_counts_every_transfer_of_a_token() {
     let w = world();
     w.setup().unwrap();
-    let (alice, bob, carol) = (Address::repeat_byte(0xa1), Address::repeat_byte(0xb0), Address::repeat_byte(0xc0));
+    let (alice, bob, carol) =
+        (Address::repeat_byte(0xa1), Address::repeat_byte(0xb0), Address::repeat_byte(0xc0));
     let id = join_erc20(&w, alice);
     let other = join_erc20(&w, carol);
     let count = |id: U256| w.m.sender(alice).transfer_count(id);
     // Minted: 0 (so is an id never minted, and the pool NFT).
-    assert_eq!((count(id), count(U256::ZERO), count(U256::from(99))), (U256::ZERO, U256::ZERO, U256::ZERO));
+    assert_eq!(
+        (count(id), count(U256::ZERO), count(U256::from(99))),
+        (U256::ZERO, U256::ZERO, U256::ZERO)
+    );
     let transfer_events = |n: usize| {
         let events = w.m.all_events();
         let last = &events[events.len() - n..];
-        last.iter().map(|e| erc721::Transfer::decode_log_data(e, true).map(|t| (t.from, t.to, t.token_id)).unwrap()).collect::<Vec<_>>()
+        last.iter()
+            .map(|e| {
+                erc721::Transfer::decode_log_data(e, true)
+                    .map(|t| (t.from, t.to, t.token_id))
+                    .unwrap()
+            })
+            .collect::<Vec<_>>()
     };
     // Each of the three transfer functions counts one, and emits exactly its `Transfer`.
     let before = w.m.all_events().len();
@@ -323,7 +417,9 @@ fn transfer_count_counts_every_transfer_of_a_token() {
     assert_eq!(count(id), U256::from(2));
     assert_eq!(w.m.all_events().len(), before + 2);
     assert_eq!(transfer_events(1)[0], (bob, alice, id));
-    w.m.sender(alice).safe_transfer_from_with_data(alice, bob, id, Bytes::from(vec![1u8, 2, 3])).unwrap();
+    w.m.sender(alice)
+        .safe_transfer_from_with_data(alice, bob, id, Bytes::from(vec![1u8, 2, 3]))
+        .unwrap();
     assert_eq!(count(id), U256::from(3));
     assert_eq!(w.m.all_events().len(), before + 3);
     assert_eq!(transfer_events(1)[0], (alice, bob, id));
@@ -350,7 +446,10 @@ fn a_failed_transfer_counts_nothing() {
     assert!(matches!(err, erc721::Error::InsufficientApproval(_)));
     let err = w.m.sender(alice).safe_transfer_from(eve, alice, id).motsu_unwrap_err();
     assert!(matches!(err, erc721::Error::IncorrectOwner(_)));
-    let err = w.m.sender(alice).safe_transfer_from_with_data(alice, eve, U256::from(7), Bytes::from(Vec::new())).motsu_unwrap_err();
+    let err =
+        w.m.sender(alice)
+            .safe_transfer_from_with_data(alice, eve, U256::from(7), Bytes::from(Vec::new()))
+            .motsu_unwrap_err();
     assert!(matches!(err, erc721::Error::NonexistentToken(_)));
     let err = w.m.sender(alice).transfer_from(alice, Address::ZERO, id).motsu_unwrap_err();
     assert!(matches!(err, erc721::Error::InvalidReceiver(_)));

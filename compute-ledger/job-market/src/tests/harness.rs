@@ -10,7 +10,11 @@ use compute_ledger::ComputeLedger;
 use mock_erc20::MockErc20;
 use motsu::prelude::*;
 use openzeppelin_stylus::token::erc20::IErc20;
-use stylus_sdk::{abi::Bytes, prelude::*, storage::{StorageB256, StorageBool, StorageU8}};
+use stylus_sdk::{
+    abi::Bytes,
+    prelude::*,
+    storage::{StorageB256, StorageBool, StorageU8},
+};
 
 use crate::JobMarket;
 
@@ -56,11 +60,21 @@ impl TestConsumer {
 
     #[selector(name = "supportsInterface")]
     pub fn supports_interface(&self, id: alloy_primitives::FixedBytes<4>) -> bool {
-        self.declare.get() && id == alloy_primitives::FixedBytes::<4>::from(compute_fi_contracts::interfaces::ledger::JOB_CONSUMER_INTERFACE_ID)
+        self.declare.get()
+            && id
+                == alloy_primitives::FixedBytes::<4>::from(
+                    compute_fi_contracts::interfaces::ledger::JOB_CONSUMER_INTERFACE_ID,
+                )
     }
 
     #[selector(name = "onJobFulfilled")]
-    pub fn on_job_fulfilled(&mut self, _job: U256, _out: B256, _units: U256, _charge: U256) -> Result<(), ConsumerError> {
+    pub fn on_job_fulfilled(
+        &mut self,
+        _job: U256,
+        _out: B256,
+        _units: U256,
+        _charge: U256,
+    ) -> Result<(), ConsumerError> {
         if self.fail.get() {
             return Err(ConsumerError::ConsumerRefused(ConsumerRefused {}));
         }
@@ -122,10 +136,23 @@ impl H {
         let vault = Contract::<MockErc20>::new();
         vault.sender(admin).constructor("S".into(), "S".into(), U8::from(18));
         let ledger = Contract::<ComputeLedger>::new();
-        ledger.sender(admin).constructor(admin, vault.address(), pay.address(), pay.address(), Address::repeat_byte(0xB0), 0).motsu_unwrap();
+        ledger
+            .sender(admin)
+            .constructor(
+                admin,
+                vault.address(),
+                pay.address(),
+                pay.address(),
+                Address::repeat_byte(0xB0),
+                0,
+            )
+            .motsu_unwrap();
         let models = Contract::<TestModels>::new();
         let market = Contract::<JobMarket>::new();
-        market.sender(admin).constructor(admin, ledger.address(), pay.address(), models.address()).motsu_unwrap();
+        market
+            .sender(admin)
+            .constructor(admin, ledger.address(), pay.address(), models.address())
+            .motsu_unwrap();
         ledger.sender(admin).set_market(market.address()).motsu_unwrap();
         let (arbiter, guardian) = (Address::repeat_byte(0xAB), Address::repeat_byte(0x6A));
         market.sender(admin).set_roles(admin, arbiter, guardian).motsu_unwrap();
@@ -134,7 +161,8 @@ impl H {
         market.sender(admin).set_params(u(100), 0, 100, 0, 100_000, 5_000).motsu_unwrap();
         let provider = Address::repeat_byte(0x77);
         let requester = Account::from_seed("requester");
-        let h = H { ledger, pay, vault, models, market, admin, arbiter, guardian, provider, requester };
+        let h =
+            H { ledger, pay, vault, models, market, admin, arbiter, guardian, provider, requester };
         h.join(provider, u(1_000));
         h.market.sender(provider).set_price(U256::ZERO, u(3)).motsu_unwrap();
         h.credit(h.requester.address(), u(1_000));
@@ -159,7 +187,16 @@ impl H {
     }
 
     pub fn request_as(&self, who: Address, max: U256, deadline: u64) -> Result<U256, crate::Error> {
-        self.market.sender(who).request(U256::ZERO, self.provider, max, B256::repeat_byte(1), b(b"ipfs://in"), deadline, U256::ZERO, B256::ZERO)
+        self.market.sender(who).request(
+            U256::ZERO,
+            self.provider,
+            max,
+            B256::repeat_byte(1),
+            b(b"ipfs://in"),
+            deadline,
+            U256::ZERO,
+            B256::ZERO,
+        )
     }
 
     pub fn request(&self, max: U256, deadline: u64) -> U256 {

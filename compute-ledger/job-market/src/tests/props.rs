@@ -47,7 +47,13 @@ fn run(ops: Vec<Op>) -> Result<(), TestCaseError> {
     let mut topups = u(1_000);
     let initial_bond = u(1_000);
     let mut jobs: Vec<U256> = Vec::new();
-    let pick = |jobs: &Vec<U256>, j: u8| if jobs.is_empty() { U256::from(1_000_000u64) } else { jobs[j as usize % jobs.len()] };
+    let pick = |jobs: &Vec<U256>, j: u8| {
+        if jobs.is_empty() {
+            U256::from(1_000_000u64)
+        } else {
+            jobs[j as usize % jobs.len()]
+        }
+    };
     for (step, o) in ops.into_iter().enumerate() {
         match o {
             Op::Request(who, max, soon) => {
@@ -61,7 +67,8 @@ fn run(ops: Vec<Op>) -> Result<(), TestCaseError> {
             }
             Op::Accept(j, by_requester) => {
                 let id = pick(&jobs, j);
-                let who = if by_requester { h.market.sender(h.admin).job(id).0 } else { h.provider };
+                let who =
+                    if by_requester { h.market.sender(h.admin).job(id).0 } else { h.provider };
                 let _ = h.market.sender(who).accept(id);
             }
             Op::Dispute(j) => {
@@ -111,7 +118,12 @@ fn run(ops: Vec<Op>) -> Result<(), TestCaseError> {
         prop_assert_eq!(h.market_tokens(), bond, "market holds exactly the bond");
         prop_assert!(credits + owed <= accounted && accounted <= h.ledger_tokens());
         let paid_out = h.pay.sender(h.admin).balance_of(h.provider);
-        prop_assert_eq!(credits + owed + paid_out, topups + (initial_bond - bond), "conservation at step {}", step);
+        prop_assert_eq!(
+            credits + owed + paid_out,
+            topups + (initial_bond - bond),
+            "conservation at step {}",
+            step
+        );
     }
     Ok(())
 }

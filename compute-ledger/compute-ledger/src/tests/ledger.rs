@@ -1,0 +1,421 @@
+//! Unit tests of the ComputeLedger: each function's success, reverts and events.
+use alloy_primitives::{aliases::U24, Address, I256, U256};
+use motsu::prelude::*;
+use openzeppelin_stylus::token::erc20::IErc20;
+
+use super::harness::*;
+use crate::*;
+
+fn alice() -> Address {
+    Address::repeat_byte(0xA1)
+}
+fn bob() -> Address {
+    Address::repeat_byte(0xB2)
+}
+
+#[motsu::test]
+fn constructor_sets_up_and_initialize_is_one_time() {
+    let h = H::new(false, 1000);
+    let (v, a, p, pool, m) = h.ledger.sender(h.admin).addresses();
+    assert_eq!(
+        (v, a, p, pool, m),
+        (h.vault.address(), h.asset.address(), h.pay.address(), h.pool, h.market)
+    );
+    assert_eq!(h.ledger.sender(h.admin).admin(), h.admin);
+    h.ledger.assert_emitted(&AdminChanged { previous: Address::ZERO, admin: h.admin });
+    h.ledger.assert_emitted(&PoolConfigured { pool: h.pool, poolBps: 1000 });
+    let err = h
+        .ledger
+        .sender(h.admin)
+        .initialize(h.admin, h.vault.address(), h.asset.address(), h.pay.address(), h.pool, 0)
+        .motsu_unwrap_err();
+    assert!(matches!(err, Error::AlreadyInitialized(_)));
+}
+
+#[motsu::test]
+fn setup_refuses_zero_addresses_and_bad_bps() {
+    let l = Contract::<ComputeLedger>::new();
+    let a = alice();
+    let err = l.sender(a).initialize(Address::ZERO, a, a, a, a, 0).motsu_unwrap_err();
+    assert!(matches!(err, Error::InvalidArgument(_)));
+    let err = l.sender(a).initialize(a, a, a, a, a, 10_001).motsu_unwrap_err();
+    assert!(matches!(err, Error::InvalidArgument(_)));
+    let err = l.sender(a).initialize(a, a, a, a, Address::ZERO, 0).motsu_unwrap_err();
+    assert!(matches!(err, Error::InvalidArgument(_)));
+    l.sender(a).initialize(a, a, a, a, a, 10_000).motsu_unwrap();
+}
+
+#[motsu::test]
+fn hooks_only_from_the_vault() {
+    let h = H::new(false, 0);
+    let err = h
+        .ledger
+        .sender(alice())
+        .on_shares_changed(Address::ZERO, U256::ZERO, alice(), U256::ZERO, U256::ZERO, U256::ZERO)
+        .motsu_unwrap_err();
+    assert!(matches!(err, Error::NotAllowed(NotAllowed { caller }) if caller == alice()));
+    let err =
+        h.ledger.sender(alice()).on_harvest(U256::ZERO, U256::ZERO, U256::ZERO).motsu_unwrap_err();
+    assert!(matches!(err, Error::NotAllowed(_)));
+}
+
+#[motsu::test]
+fn harvest_credits_pro_rata_with_pool_share() {
+    let h = H::new(false, 1000); // 10% to the pool
+    h.deposit(alice(), e18(1), U256::ZERO);
+    h.deposit(bob(), e18(3), U256::ZERO);
+    // 400 wei of yield accrues, harvested.
+    h.harvest(u(400), u(400));
+    h.ledger.assert_emitted(&YieldAttributed { amount: u(400), totalSupply: e18(4) });
+    h.ledger.assert_emitted(&Harvested { epoch: U256::ZERO, assets: u(400) });
+    h.ledger.assert_emitted(&EpochClosed {
+        epoch: U256::ZERO,
+        assets: u(400),
+        output: u(400),
+        members: u(360),
+        pool: u(40),
+    });
+    assert_eq!(h.spendable(alice()), u(90));
+    assert_eq!(h.spendable(bob()), u(270));
+    assert_eq!(h.spendable(h.pool), u(40));
+    assert_eq!(h.ledger.sender(h.admin).epoch(), 1);
+    // Settling writes the credits and emits Accrued.
+    h.ledger.sender(bob()).settle(alice()).motsu_unwrap();
+    h.ledger.assert_emitted(&Accrued { account: alice(), amount: u(90) });
+    assert_eq!(h.spendable(alice()), u(90));
+}
+
+#[motsu::test]
+fn late_depositor_gets_nothing_of_earlier_yield() {
+    let h = H::new(false, 0);
+    h.deposit(alice(), e18(1), U256::ZERO);
+    // 100 accrued to alice before bob deposits.
+    h.deposit(bob(), e18(1), u(100));
+    h.harvest(u(50), u(150));
+    assert_eq!(h.spendable(alice()), u(125));
+    assert_eq!(h.spendable(bob()), u(25));
+}
+
+#[motsu::test]
+fn yield_with_no_shares_goes_to_the_pool() {
+    let h = H::new(false, 0);
+    h.harvest(u(77), u(77));
+    assert_eq!(h.spendable(h.pool), u(77));
+}
+
+#[motsu::test]
+fn pending_until_harvest_then_spendable() {
+    let h = H::new(false, 0);
+    h.deposit(alice(), e18(2), U256::ZERO);
+    h.deposit(bob(), e18(2), u(1000));
+    assert_eq!(h.ledger.sender(alice()).pending(alice()).motsu_unwrap(), u(1000));
+    assert_eq!(h.spendable(alice()), U256::ZERO);
+    h.harvest(U256::ZERO, u(1000));
+    assert_eq!(h.ledger.sender(alice()).pending(alice()).motsu_unwrap(), U256::ZERO);
+    assert_eq!(h.spendable(alice()), u(1000));
+}
+
+#[motsu::test]
+fn share_transfer_settles_both_sides() {
+    let h = H::new(false, 0);
+    h.deposit(alice(), e18(1), U256::ZERO);
+    h.transfer_shares(alice(), bob(), e18(1), u(60));
+    h.harvest(u(30), u(90));
+    assert_eq!(h.spendable(alice()), u(60));
+    assert_eq!(h.spendable(bob()), u(30));
+}
+
+#[motsu::test]
+fn harvest_refuses_assets_that_did_not_arrive() {
+    let h = H::new(false, 0);
+    let err = h
+        .ledger
+        .sender(h.vault.address())
+        .on_harvest(U256::ZERO, U256::ZERO, u(5))
+        .motsu_unwrap_err();
+    assert!(
+        matches!(err, Error::AssetsNotReceived(AssetsNotReceived { expected, balance, .. }) if expected == u(5) && balance == U256::ZERO)
+    );
+}
+
+#[motsu::test]
+fn swap_converts_at_the_router_rate() {
+    let h = H::new(true, 0);
+    h.deposit(alice(), e18(1), U256::ZERO);
+    h.harvest(e18(1), e18(1));
+    // 1 WETH -> 3000 USDC (6 decimals).
+    h.ledger.assert_emitted(&EpochClosed {
+        epoch: U256::ZERO,
+        assets: e18(1),
+        output: u(3000_000_000),
+        members: u(3000_000_000),
+        pool: U256::ZERO,
+    });
+    assert_eq!(h.spendable(alice()), u(3000_000_000));
+    assert_eq!(h.pay_balance(), u(3000_000_000));
+    assert_eq!(h.asset.sender(h.admin).balance_of(h.ledger.address()), U256::ZERO);
+    assert_eq!(
+        h.asset.sender(h.admin).allowance(h.ledger.address(), h.router.address()),
+        U256::ZERO
+    );
+}
+
+fn refused_then_retried(h: &H, fix: impl Fn(&H), reason: u8) {
+    h.deposit(alice(), e18(1), U256::ZERO);
+    h.harvest(e18(1), e18(1));
+    h.ledger.assert_emitted(&ConversionDeferred { epoch: U256::ZERO, assets: e18(1), reason });
+    assert_eq!(h.spendable(alice()), U256::ZERO);
+    assert_eq!(h.ledger.sender(h.admin).totals().2, e18(1));
+    assert_eq!(h.ledger.sender(h.admin).epoch(), 0);
+    let err = h.ledger.sender(bob()).convert().motsu_unwrap_err();
+    assert!(
+        matches!(err, Error::ConversionRefused(ConversionRefused { reason: r, .. }) if r == reason)
+    );
+    fix(h);
+    h.ledger.sender(bob()).convert().motsu_unwrap();
+    assert_eq!(h.spendable(alice()), u(3000_000_000));
+    let err = h.ledger.sender(bob()).convert().motsu_unwrap_err();
+    assert!(matches!(err, Error::NothingToConvert(_)));
+}
+
+fn good_price(h: &H) {
+    h.feed.sender(bob()).set_answer(I256::try_from(3000_0000_0000i64).unwrap(), U256::from(NOW));
+}
+
+#[motsu::test]
+fn stale_price_defers_the_conversion() {
+    let h = H::new(true, 0);
+    h.feed
+        .sender(bob())
+        .set_answer(I256::try_from(3000_0000_0000i64).unwrap(), U256::from(NOW - 3601));
+    refused_then_retried(&h, good_price, reason::STALE_PRICE);
+}
+
+#[motsu::test]
+fn zero_price_defers_the_conversion() {
+    let h = H::new(true, 0);
+    h.feed.sender(bob()).set_answer(I256::ZERO, U256::from(NOW));
+    refused_then_retried(&h, good_price, reason::ZERO_PRICE);
+}
+
+#[motsu::test]
+fn manipulated_price_out_of_bounds_defers_the_conversion() {
+    let h = H::new(true, 0);
+    h.feed.sender(bob()).set_answer(I256::try_from(20000_0000_0000i64).unwrap(), U256::from(NOW));
+    refused_then_retried(&h, good_price, reason::OUT_OF_BOUNDS);
+}
+
+#[motsu::test]
+fn router_paying_below_the_minimum_defers_the_conversion() {
+    let h = H::new(true, 0);
+    // The pool pays 2% under the feed: beyond the 1% slippage.
+    h.router.sender(bob()).set_rate(U256::from(2940_000_000u64));
+    refused_then_retried(
+        &h,
+        |h| {
+            h.router.sender(bob()).set_rate(U256::from(3000_000_000u64));
+        },
+        reason::SWAP_FAILED,
+    );
+    assert_eq!(
+        h.asset.sender(h.admin).allowance(h.ledger.address(), h.router.address()),
+        U256::ZERO
+    );
+}
+
+#[motsu::test]
+fn unconfigured_conversion_defers() {
+    let h = H::new(true, 0);
+    h.ledger
+        .sender(h.admin)
+        .set_conversion(Address::ZERO, U24::ZERO, h.feed.address(), 0, 0, U256::ZERO, U256::ZERO)
+        .motsu_unwrap();
+    h.deposit(alice(), e18(1), U256::ZERO);
+    h.harvest(e18(1), e18(1));
+    h.ledger.assert_emitted(&ConversionDeferred {
+        epoch: U256::ZERO,
+        assets: e18(1),
+        reason: reason::NOT_CONFIGURED,
+    });
+}
+
+#[motsu::test]
+fn deferred_epoch_accumulates_later_harvests() {
+    let h = H::new(true, 0);
+    h.feed.sender(bob()).set_answer(I256::ZERO, U256::from(NOW));
+    h.deposit(alice(), e18(1), U256::ZERO);
+    h.harvest(e18(1), e18(1));
+    good_price(&h);
+    h.deposit(bob(), e18(1), U256::ZERO);
+    h.harvest(e18(2), e18(2));
+    // alice: 1 + 1 WETH, bob: 1 WETH, all at the closing harvest's rate.
+    assert_eq!(h.spendable(alice()), u(6000_000_000));
+    assert_eq!(h.spendable(bob()), u(3000_000_000));
+}
+
+#[motsu::test]
+fn top_up_credits_any_account() {
+    let h = H::new(false, 0);
+    h.fund(alice(), u(500));
+    h.ledger.sender(alice()).top_up(bob(), u(500)).motsu_unwrap();
+    h.ledger.assert_emitted(&ToppedUp { from: alice(), account: bob(), amount: u(500) });
+    assert_eq!(h.spendable(bob()), u(500));
+    assert_eq!(h.pay_balance(), u(500));
+    let err = h.ledger.sender(alice()).top_up(bob(), U256::ZERO).motsu_unwrap_err();
+    assert!(matches!(err, Error::InvalidArgument(_)));
+    let err = h.ledger.sender(alice()).top_up(Address::ZERO, u(1)).motsu_unwrap_err();
+    assert!(matches!(err, Error::InvalidArgument(_)));
+    // No allowance left: the pull fails and nothing is credited.
+    let err = h.ledger.sender(alice()).top_up(bob(), u(1)).motsu_unwrap_err();
+    assert!(matches!(err, Error::TokenFailed(_)));
+    assert_eq!(h.spendable(bob()), u(500));
+}
+
+#[motsu::test]
+fn credits_transfer_between_accounts() {
+    let h = H::new(false, 0);
+    h.deposit(alice(), e18(1), U256::ZERO);
+    h.harvest(u(100), u(100));
+    h.ledger.sender(alice()).transfer_credits(bob(), u(40)).motsu_unwrap();
+    h.ledger.assert_emitted(&CreditsTransferred { from: alice(), to: bob(), amount: u(40) });
+    assert_eq!(h.spendable(alice()), u(60));
+    assert_eq!(h.spendable(bob()), u(40));
+    let err = h.ledger.sender(alice()).transfer_credits(bob(), u(61)).motsu_unwrap_err();
+    assert!(
+        matches!(err, Error::InsufficientCredits(InsufficientCredits { available, needed, .. }) if available == u(60) && needed == u(61))
+    );
+    let err = h.ledger.sender(alice()).transfer_credits(bob(), U256::ZERO).motsu_unwrap_err();
+    assert!(matches!(err, Error::InvalidArgument(_)));
+    let err = h.ledger.sender(alice()).transfer_credits(Address::ZERO, u(1)).motsu_unwrap_err();
+    assert!(matches!(err, Error::InvalidArgument(_)));
+}
+
+#[motsu::test]
+fn market_reserves_releases_charges_and_pays() {
+    let h = H::new(false, 0);
+    h.fund(alice(), u(100));
+    h.ledger.sender(alice()).top_up(alice(), u(100)).motsu_unwrap();
+    let m = h.market;
+    h.ledger.sender(m).reserve(alice(), u(70)).motsu_unwrap();
+    h.ledger.assert_emitted(&MarketMoved { kind: kind::RESERVE, account: alice(), amount: u(70) });
+    assert_eq!((h.spendable(alice()), h.ledger.sender(m).reserved(alice())), (u(30), u(70)));
+    h.ledger.sender(m).release(alice(), u(20)).motsu_unwrap();
+    h.ledger.assert_emitted(&MarketMoved { kind: kind::RELEASE, account: alice(), amount: u(20) });
+    h.ledger.sender(m).charge(alice(), u(50)).motsu_unwrap();
+    h.ledger.assert_emitted(&MarketMoved { kind: kind::CHARGE, account: alice(), amount: u(50) });
+    assert_eq!((h.spendable(alice()), h.ledger.sender(m).reserved(alice())), (u(50), U256::ZERO));
+    assert_eq!(h.ledger.sender(m).totals(), (u(100), u(50), U256::ZERO));
+    h.ledger.sender(m).pay(bob(), u(50)).motsu_unwrap();
+    h.ledger.assert_emitted(&MarketMoved { kind: kind::PAY, account: bob(), amount: u(50) });
+    assert_eq!(h.pay.sender(bob()).balance_of(bob()), u(50));
+    assert_eq!(h.ledger.sender(m).totals(), (u(50), U256::ZERO, U256::ZERO));
+    // Reverts.
+    let err = h.ledger.sender(m).pay(bob(), u(1)).motsu_unwrap_err();
+    assert!(
+        matches!(err, Error::InsufficientOwed(InsufficientOwed { owed, needed }) if owed.is_zero() && needed == u(1))
+    );
+    let err = h.ledger.sender(m).charge(alice(), u(1)).motsu_unwrap_err();
+    assert!(matches!(err, Error::InsufficientReserved(_)));
+    let err = h.ledger.sender(m).release(alice(), u(1)).motsu_unwrap_err();
+    assert!(matches!(err, Error::InsufficientReserved(_)));
+    let err = h.ledger.sender(m).reserve(alice(), u(51)).motsu_unwrap_err();
+    assert!(matches!(err, Error::InsufficientCredits(_)));
+    let err = h.ledger.sender(m).reserve(alice(), U256::ZERO).motsu_unwrap_err();
+    assert!(matches!(err, Error::InvalidArgument(_)));
+    for f in [0u8, 1, 2, 3] {
+        let mut l = h.ledger.sender(alice());
+        let err = match f {
+            0 => l.reserve(alice(), u(1)),
+            1 => l.release(alice(), u(1)),
+            2 => l.charge(alice(), u(1)),
+            _ => l.pay(alice(), u(1)),
+        }
+        .motsu_unwrap_err();
+        assert!(matches!(err, Error::NotAllowed(NotAllowed { caller }) if caller == alice()));
+    }
+}
+
+#[motsu::test]
+fn admin_setters_are_guarded_and_logged() {
+    let h = H::new(true, 0);
+    let err = h.ledger.sender(alice()).set_market(bob()).motsu_unwrap_err();
+    assert!(matches!(err, Error::Unauthorized(_)));
+    let err = h.ledger.sender(alice()).set_pool(bob(), 1).motsu_unwrap_err();
+    assert!(matches!(err, Error::Unauthorized(_)));
+    let one = U256::from(1u8);
+    let err = h
+        .ledger
+        .sender(alice())
+        .set_conversion(bob(), U24::ZERO, h.feed.address(), 1, 1, one, one)
+        .motsu_unwrap_err();
+    assert!(matches!(err, Error::Unauthorized(_)));
+    let err = h
+        .ledger
+        .sender(h.admin)
+        .set_conversion(bob(), U24::ZERO, h.feed.address(), 1, 10_001, one, one)
+        .motsu_unwrap_err();
+    assert!(matches!(err, Error::InvalidArgument(_)));
+    let err = h
+        .ledger
+        .sender(h.admin)
+        .set_conversion(bob(), U24::ZERO, h.feed.address(), 1, 1, one, U256::ZERO)
+        .motsu_unwrap_err();
+    assert!(matches!(err, Error::InvalidArgument(_)));
+    // A feed that is not a contract (ReadFailed) needs the local chain: motsu aborts on
+    // calls to addresses without a contract.
+    h.ledger
+        .sender(h.admin)
+        .set_conversion(bob(), U24::from(3000), h.feed.address(), 60, 50, one, one)
+        .motsu_unwrap();
+    h.ledger.assert_emitted(&ConversionConfigured {
+        router: bob(),
+        fee: U24::from(3000),
+        feed: h.feed.address(),
+        maxAge: 60,
+        slippageBps: 50,
+        minAnswer: one,
+        maxAnswer: one,
+    });
+    h.ledger.sender(h.admin).set_pool(bob(), 250).motsu_unwrap();
+    h.ledger.assert_emitted(&PoolConfigured { pool: bob(), poolBps: 250 });
+    let err = h.ledger.sender(h.admin).set_pool(bob(), 10_001).motsu_unwrap_err();
+    assert!(matches!(err, Error::InvalidArgument(_)));
+    h.ledger.sender(h.admin).set_market(bob()).motsu_unwrap();
+    h.ledger.assert_emitted(&MarketConfigured { market: bob() });
+    let err = h.ledger.sender(alice()).set_admin(bob()).motsu_unwrap_err();
+    assert!(matches!(err, Error::Unauthorized(Unauthorized { caller }) if caller == alice()));
+    let err = h.ledger.sender(h.admin).set_admin(Address::ZERO).motsu_unwrap_err();
+    assert!(matches!(err, Error::InvalidArgument(_)));
+    h.ledger.sender(h.admin).set_admin(bob()).motsu_unwrap();
+    h.ledger.assert_emitted(&AdminChanged { previous: h.admin, admin: bob() });
+    assert_eq!(h.ledger.sender(bob()).admin(), bob());
+    let err = h.ledger.sender(h.admin).set_market(bob()).motsu_unwrap_err();
+    assert!(matches!(err, Error::Unauthorized(_)));
+}
+
+#[motsu::test]
+fn harvest_surplus_goes_to_the_pool_and_shortfall_is_shared() {
+    let h = H::new(false, 0);
+    h.deposit(alice(), e18(1), U256::ZERO);
+    // 100 attributed, 150 arrive (50 donated): members get their 100, the pool 50.
+    h.harvest(u(100), u(150));
+    h.ledger.assert_emitted(&EpochClosed {
+        epoch: U256::ZERO,
+        assets: u(150),
+        output: u(150),
+        members: u(100),
+        pool: u(50),
+    });
+    // 100 attributed (plus 20 with no shares, the pool's), only 60 arrive: shared pro rata.
+    h.withdraw(alice(), e18(1), u(100));
+    h.harvest(u(20), u(60));
+    h.ledger.assert_emitted(&EpochClosed {
+        epoch: U256::from(1),
+        assets: u(60),
+        output: u(60),
+        members: u(50),
+        pool: u(10),
+    });
+    assert_eq!(h.spendable(alice()), u(150));
+    assert_eq!(h.spendable(h.pool), u(60));
+}

@@ -1,0 +1,195 @@
+//! Who may do what, in one vocabulary for every contract.
+//!
+//! Roles follow OpenZeppelin's AccessControl names, ids and events (`hasRole`,
+//! `grantRole`, `revokeRole`, `RoleGranted`, `RoleRevoked`,
+//! `AccessControlUnauthorizedAccount(account, neededRole)`), so wallets and indexers
+//! read them as they read any OpenZeppelin contract. A contract lists the roles it knows
+//! (at most eight) and [`Roles`] keeps one byte per account, a bit per role: one storage
+//! slot read answers any check, and the role-admin tree of AccessControl (every role
+//! administered by the admin role) is all these contracts need.
+//!
+//! A check that a call comes from one fixed party (the vault, the market, a job's
+//! requester) is a role check too: the party's role id names what was needed in the
+//! same error, so every refusal of a caller decodes the same way.
+//!
+//! Pausing follows OpenZeppelin's Pausable (`Paused`, `Unpaused`, `EnforcedPause`,
+//! `ExpectedPause`); each contract stores the flag where it is cheapest and decides what
+//! a pause stops.
+
+use alloc::{vec, vec::Vec};
+
+use alloy_primitives::{Address, B256, U8};
+pub use openzeppelin_stylus::{
+    access::control::{AccessControlUnauthorizedAccount, RoleGranted, RoleRevoked},
+    utils::pausable::{EnforcedPause, ExpectedPause, Paused, Unpaused},
+};
+use stylus_sdk::{
+    prelude::*,
+    storage::{StorageMap, StorageU8},
+};
+
+use crate::signatures::keccak_const;
+
+/// OpenZeppelin's `DEFAULT_ADMIN_ROLE`: grants and revokes every role.
+pub const ADMIN_ROLE: B256 = B256::ZERO;
+/// `keccak256("KEEPER_ROLE")`: runs the periodic work (harvest) when it is keeper-only.
+pub const KEEPER_ROLE: B256 = B256::new(keccak_const(b"KEEPER_ROLE"));
+/// `keccak256("GUARDIAN_ROLE")`: pauses and unpauses.
+pub const GUARDIAN_ROLE: B256 = B256::new(keccak_const(b"GUARDIAN_ROLE"));
+/// `keccak256("ARBITER_ROLE")`: resolves disputes.
+pub const ARBITER_ROLE: B256 = B256::new(keccak_const(b"ARBITER_ROLE"));
+
+/// `keccak256("VAULT_ROLE")`: the party id of the community's vault (ledger hooks).
+pub const VAULT_ROLE: B256 = B256::new(keccak_const(b"VAULT_ROLE"));
+/// `keccak256("MARKET_ROLE")`: the party id of the community's job market (ledger
+/// reservations and settlements).
+pub const MARKET_ROLE: B256 = B256::new(keccak_const(b"MARKET_ROLE"));
+/// `keccak256("OWNER_ROLE")`: the party id of whoever owns the thing acted on (a token's
+/// owner for its account, a model's owner, a provider for its own record).
+pub const OWNER_ROLE: B256 = B256::new(keccak_const(b"OWNER_ROLE"));
+/// `keccak256("REQUESTER_ROLE")`: the party id of a job's requester.
+pub const REQUESTER_ROLE: B256 = B256::new(keccak_const(b"REQUESTER_ROLE"));
+
+alloy_sol_types::sol! {
+    /// `role` is not one of the roles this contract knows.
+    #[derive(Debug)]
+    error UnknownRole(bytes32 role);
+}
+
+/// The refusal of `account` for want of `role`.
+pub fn unauthorized(account: Address, role: B256) -> AccessControlUnauthorizedAccount {
+    AccessControlUnauthorizedAccount { account, needed_role: role }
+}
+
+/// The bit of `role` among `known` (bit `i` for `known[i]`), zero for an unknown role.
+pub fn role_bit(known: &[B256], role: B256) -> u8 {
+    known.iter().position(|r| *r == role).map_or(0, |i| 1u8.wrapping_shl(i as u32))
+}
+
+/// Role bits per account.
+#[storage]
+pub struct Roles {
+    bits: StorageMap<Address, StorageU8>,
+}
+
+impl Roles {
+    /// Whether `account` holds `role` (one of `known`).
+    pub fn has(&self, known: &[B256], role: B256, account: Address) -> bool {
+        self.bits.get(account).to::<u8>() & role_bit(known, role) != 0
+    }
+
+    /// `Ok` when `account` holds `role`, else the OpenZeppelin refusal naming both.
+    pub fn check(
+        &self,
+        known: &[B256],
+        role: B256,
+        account: Address,
+    ) -> Result<(), AccessControlUnauthorizedAccount> {
+        if self.has(known, role, account) {
+            Ok(())
+        } else {
+            Err(unauthorized(account, role))
+        }
+    }
+
+    /// Gives (`on`) or takes `role` from `account`, emitting `RoleGranted` or
+    /// `RoleRevoked` with `sender` only when something changed. The caller checks that
+    /// `sender` may do it.
+    pub fn set(
+        &mut self,
+        known: &[B256],
+        role: B256,
+        account: Address,
+        on: bool,
+        sender: Address,
+    ) -> Result<(), UnknownRole> {
+        let bit = role_bit(known, role);
+        if bit == 0 {
+            return Err(UnknownRole { role });
+        }
+        let bits = self.bits.get(account).to::<u8>();
+        if (bits & bit != 0) == on {
+            return Ok(());
+        }
+        self.bits.setter(account).set(U8::from(if on { bits | bit } else { bits & !bit }));
+        if on {
+            log(self.vm(), RoleGranted { role, account, sender });
+        } else {
+            log(self.vm(), RoleRevoked { role, account, sender });
+        }
+        Ok(())
+    }
+}
+
+/// A pause state change from `paused` to `on`: refused when nothing would change, with
+/// OpenZeppelin's errors. On success the caller stores the flag and emits [`Paused`] or
+/// [`Unpaused`] (see [`pause_event`]).
+pub fn check_pause_change(paused: bool, on: bool) -> Result<(), PauseError> {
+    match (paused, on) {
+        (true, true) => Err(PauseError::Enforced(EnforcedPause {})),
+        (false, false) => Err(PauseError::Expected(ExpectedPause {})),
+        _ => Ok(()),
+    }
+}
+
+/// `Ok` while not paused, else `EnforcedPause`.
+pub fn when_not_paused(paused: bool) -> Result<(), EnforcedPause> {
+    if paused {
+        Err(EnforcedPause {})
+    } else {
+        Ok(())
+    }
+}
+
+/// Emits `Paused(account)` or `Unpaused(account)`.
+pub fn pause_event(vm: &dyn stylus_sdk::stylus_core::Host, on: bool, account: Address) {
+    if on {
+        log(vm, Paused { account });
+    } else {
+        log(vm, Unpaused { account });
+    }
+}
+
+/// A refused pause change.
+#[derive(Debug)]
+pub enum PauseError {
+    /// Already paused.
+    Enforced(EnforcedPause),
+    /// Not paused.
+    Expected(ExpectedPause),
+}
+
+#[cfg(test)]
+mod tests {
+    use alloy_primitives::keccak256;
+
+    use super::*;
+
+    #[test]
+    fn role_ids_are_openzeppelin_style() {
+        assert_eq!(KEEPER_ROLE, keccak256("KEEPER_ROLE"));
+        assert_eq!(GUARDIAN_ROLE, keccak256("GUARDIAN_ROLE"));
+        assert_eq!(ARBITER_ROLE, keccak256("ARBITER_ROLE"));
+        assert_eq!(VAULT_ROLE, keccak256("VAULT_ROLE"));
+        assert_eq!(MARKET_ROLE, keccak256("MARKET_ROLE"));
+        assert_eq!(OWNER_ROLE, keccak256("OWNER_ROLE"));
+        assert_eq!(REQUESTER_ROLE, keccak256("REQUESTER_ROLE"));
+    }
+
+    #[test]
+    fn bits_follow_the_known_list() {
+        let known = [ADMIN_ROLE, KEEPER_ROLE, GUARDIAN_ROLE];
+        assert_eq!(role_bit(&known, ADMIN_ROLE), 1);
+        assert_eq!(role_bit(&known, GUARDIAN_ROLE), 4);
+        assert_eq!(role_bit(&known, ARBITER_ROLE), 0);
+    }
+
+    #[test]
+    fn pause_changes() {
+        assert!(check_pause_change(false, true).is_ok());
+        assert!(check_pause_change(true, false).is_ok());
+        assert!(matches!(check_pause_change(true, true), Err(PauseError::Enforced(_))));
+        assert!(matches!(check_pause_change(false, false), Err(PauseError::Expected(_))));
+        assert!(when_not_paused(true).is_err() && when_not_paused(false).is_ok());
+    }
+}

@@ -1,0 +1,233 @@
+//! # local-chain: an in-process Stylus chain
+//!
+//! Runs the deployable Stylus artifacts (`0xEFF000` + brotli WASM, exactly what
+//! `cargo stylus` deploys and `scripts/cf build` writes to `target/stylus/<crate>.code`) next
+//! to real EVM bytecode, over one journaled world state, inside a test process. No Nitro node,
+//! no Docker.
+//!
+//! ## Usage
+//!
+//! ```no_run
+//! use local_chain::{address, Chain, U256};
+//! alloy_sol_types::sol! {
+//!     function ctor(string name, string symbol, uint8 decimals);
+//!     function balanceOf(address) external view returns (uint256);
+//!     function mint(address to, uint256 amount) external;
+//!     event Transfer(address indexed from, address indexed to, uint256 value);
+//! }
+//! use alloy_sol_types::SolCall;
+//!
+//! let mut chain = Chain::new();
+//! let alice = address!("00000000000000000000000000000000000A11CE");
+//! chain.set_balance(alice, U256::from(10u64.pow(18)));
+//!
+//! // Deploy an artifact with its #[constructor] arguments (ABI-encoded, no selector), the
+//! // way cargo-stylus does it (StylusDeployer: create, activate, construct, atomically).
+//! let args = ctorCall { name: "W".into(), symbol: "W".into(), decimals: 18 }.abi_encode();
+//! let token = chain.deploy_artifact(alice, "mock-erc20", Some(&args[4..])).unwrap();
+//!
+//! // Typed calls (committed) and reads (discarded); any `from` (every account is impersonable).
+//! chain.send(alice, token, &mintCall { to: alice, amount: U256::from(5) }).unwrap();
+//! assert_eq!(chain.read(token, &balanceOfCall(alice)).unwrap(), U256::from(5));
+//!
+//! // Raw calls give the receipt: success, output / revert data, logs, gas used.
+//! let r = chain.call(
+//!     alice,
+//!     token,
+//!     U256::ZERO,
+//!     mintCall { to: alice, amount: U256::from(1) }.abi_encode(),
+//! );
+//! assert_eq!(r.events::<Transfer>().len(), 1);
+//!
+//! // EVM code lives beside it: deploy runtime bytes (an ERC-1167 clone, say) or init code.
+//! let clone = chain.deploy_code(alice, &[0x00]).created.unwrap();
+//!
+//! // Time travel, snapshots.
+//! chain.warp(chain.block().timestamp + 86_400);
+//! chain.mine(10);
+//! let snap = chain.snapshot();
+//! chain.set_balance(clone, U256::from(1));
+//! chain.revert_to(snap);
+//! ```
+//!
+//! Errors decode with `Receipt::revert_as::<E>()` / `CallError::revert_as::<E>()` for any
+//! `sol!` error `E`.
+//!
+//! ## Architecture
+//!
+//! - **World** ([`World`], serde-serialisable): revm's `CacheDB<EmptyDB>` (accounts: balance,
+//!   nonce, code, storage), the block fields ([`BlockInfo`]: number, timestamp, chain id 42161 by
+//!   default, base fee, coinbase, gas limit) and the activated programs by code hash.
+//! - **Transactions** run on revm's `Journal` (the world moves into a revm `Context` for the
+//!   transaction and back out, committed or discarded). The journal gives nested
+//!   checkpoints: a frame that does not succeed reverts storage, balances, nonces, logs,
+//!   created accounts and transient storage; transient storage is cleared per transaction.
+//! - **Our own dispatcher** (`exec.rs`): every call (transaction, EVM `CALL`-family opcode or
+//!   Stylus `*call_contract` hostio) goes through one function that takes a checkpoint, moves
+//!   the value, then runs the code of the bytecode address: an Ethereum precompile (Prague
+//!   set), a Stylus program (code starting `0xEFF000`, activated) in **wasmi**, or EVM bytecode
+//!   in **revm's interpreter**. The interpreter stops at `CALL`/`CREATE` opcodes; the request
+//!   comes back to the dispatcher, runs to completion (recursively) and its outcome is pushed
+//!   into the suspended interpreter (return data, memory, gas, exactly as revm's own handler
+//!   does). EVM and Stylus frames therefore nest in any order to the EVM's depth (1024); the
+//!   native stack grows on demand (`stacker`).
+//! - **Stylus frames** (`stylus.rs`): code is brotli-decompressed and compiled once per code
+//!   hash (at activation; a world loaded from disk recompiles lazily), then each call
+//!   instantiates the module in a fresh store (fresh linear memory, as on chain) whose host
+//!   functions are every `vm_hooks` import of stylus-sdk 0.9 and Nitro (see
+//!   [`HOSTIO_NAMES`]), bound to the frame. The execution state moves into the store for the
+//!   frame's lifetime so hostios can run nested frames.
+//!
+//! ## Stylus semantics implemented
+//!
+//! - `read_args`, `write_result`, `exit_early` (status 0 returns, other reverts, with the
+//!   result written so far), entrypoint status 0 = return, non-zero = revert with the result.
+//!   A trap (panic, `unreachable`, bad memory access) reverts with no data and returns the
+//!   unused gas (Nitro's "failure"); running out of ink is `OutOfGas` with all gas used.
+//! - Storage cache: `storage_load_bytes32` reads through the frame's cache (a miss loads from
+//!   the world at EVM `SLOAD` cost and caches the clean value); `storage_cache_bytes32` only
+//!   writes the cache (refused below the 2,300 gas sentry); `storage_flush_cache` writes the
+//!   dirty slots to the world at EVM `SSTORE` cost and with `clear` empties the cache. Writes
+//!   never flushed are lost, as on chain. The cache is flushed (not cleared) before every call
+//!   and create hostio, as Nitro does; the SDK itself flushes and clears around its calls.
+//! - `transient_load_bytes32` / `transient_store_bytes32` (EIP-1153, per transaction).
+//! - `msg_sender`, `msg_value` (the caller's value under `DELEGATECALL`), `msg_reentrant`:
+//!   Nitro's rule: the acting address (the storage context) has more than one open
+//!   non-delegate frame. So a self-call or a call back into a contract that is executing is
+//!   reentrant (the SDK's default denial reverts it, tested on the real mock-erc20), while a
+//!   program reached by `DELEGATECALL` from its EVM proxy is not.
+//! - `tx_origin`, `tx_gas_price`, `tx_ink_price` (10,000), `block_basefee`, `chainid`,
+//!   `block_coinbase`, `block_gas_limit`, `block_number`, `block_timestamp`,
+//!   `contract_address`, `native_keccak256`, `evm_gas_left`, `evm_ink_left`.
+//! - `account_balance`, `account_code` (Stylus accounts return their `0xEFF000...` bytes),
+//!   `account_code_size`, `account_codehash` (0 for absent accounts, keccak of empty code
+//!   for EOAs), with EIP-2929 warm/cold costs.
+//! - `emit_log` (0-4 topics, refused in static frames), `call_contract`,
+//!   `delegate_call_contract`, `static_call_contract` (63/64 rule, value stipend, status 0 =
+//!   success, return data through `read_return_data` / `return_data_size`), `create1`,
+//!   `create2` (EVM init code; the deployed code may be Stylus code; address 0 and the revert
+//!   data length on failure). Static frames refuse storage flushes, transient stores, logs,
+//!   value transfers and creations.
+//! - `pay_for_memory_grow`, and the debug `console` module (`log_txt` prints when
+//!   `LOCAL_CHAIN_CONSOLE` is set; the rest are no-ops).
+//!
+//! ## Activation and deployment
+//!
+//! Both ways: an **explicit step** ([`Chain::activate`]) for tests, and a minimal
+//! **`ArbWasm` precompile at `0x71`** ([`ARB_WASM`]) for code that activates inside a
+//! transaction: `activateProgram(address)` (returns `(version, 0)`, refunds any value: no data
+//! fee; reverts `ProgramUpToDate()` / `ProgramNotWasm()`), `stylusVersion()`,
+//! `programVersion(address)`, `codehashVersion(bytes32)` (`ProgramNotActivated()`).
+//! Activation decompresses the code, validates the module (imports only from
+//! `vm_hooks`/`console` with known names, exports `user_entrypoint` and `memory`) and
+//! compiles it. A call into Stylus code that is not activated reverts, as on chain. Known
+//! difference: an activation inside a frame that later reverts stays recorded for the rest
+//! of that transaction (it is dropped if the whole transaction fails).
+//!
+//! [`Chain::deploy_stylus`] (and [`Chain::deploy_artifact`], [`Chain::deploy_file`]) end in
+//! the state `cargo stylus deploy` leaves:
+//! - without constructor arguments: a creation transaction from `from` whose init code
+//!   returns the code, then activation;
+//! - with constructor arguments (a stylus-sdk 0.9 `#[constructor]`): the `StylusDeployer`
+//!   flow, atomically: the deployer account ([`STYLUS_DEPLOYER`], the address cargo-stylus
+//!   uses) creates the contract at its own CREATE address, activates it and calls
+//!   `stylus_constructor()` ([`constructor_selector`]) + the arguments, with the value; the
+//!   constructor sees `msg.sender == STYLUS_DEPLOYER` and `tx.origin == from`. A reverting
+//!   constructor leaves nothing behind (only `from`'s nonce moves). The real deployer also
+//!   emits `ContractDeployed(address)`; this emulation does not.
+//!
+//! ## Gas
+//!
+//! - **EVM frames: exact.** revm's interpreter charges every opcode, memory expansion, access
+//!   list (EIP-2929), SSTORE (EIP-2200/3529 refunds), CALL/CREATE costs; the dispatcher settles
+//!   child gas the way revm's handler does; transactions add the intrinsic gas (21,000,
+//!   calldata, creation), cap refunds at 1/5 and apply the EIP-7623 floor. A test runs the
+//!   same transactions through revm's own mainnet handler and compares `gas_used` exactly.
+//! - **Stylus frames: an estimate** from Nitro's published pricing: 10,000 ink per gas;
+//!   computation is wasmi fuel (about one unit per executed instruction) at [`INK_PER_FUEL`]
+//!   ink each (an average of Nitro's per-opcode ink table, which ranges from 1 to a few
+//!   thousand ink); each hostio costs [`HOSTIO_INK`] plus a per-32-byte copy cost; storage,
+//!   transient storage, logs, keccak, account access, calls and creations cost what the EVM
+//!   charges (warm/cold, SSTORE rules and EIP-3529 refunds at flush, 63/64 forwarding,
+//!   stipend); entering a program
+//!   costs [`INIT_GAS_BASE`] + 1 gas per 32 bytes of WASM; `pay_for_memory_grow` costs
+//!   [`PAGE_GAS`] per page.
+//! - **Known differences**: Nitro prices each WASM opcode individually (its published table:
+//!   `local.get` 75 ink, `i32.add` 70, `i32.load` 670, `br` 765, `call` 3,800...); ours is flat
+//!   per wasmi instruction, and wasmi's register instructions fuse several WASM opcodes, so
+//!   compute is probably underestimated (up to ~3x; compute is a small part of typical
+//!   contract gas next to storage and init); Nitro's init cost comes from the
+//!   activation's measurement of the machine code and is lower for cached programs; Nitro's
+//!   memory pricing is exponential beyond free pages and applies to `memory.grow` itself;
+//!   Arbitrum's L1 data (poster) cost
+//!   is not charged; gas is not paid in ETH (balances only move by value transfers; the gas
+//!   price only shows through `tx_gas_price`). Typical figures on the mock ERC-20 artifact:
+//!   `transfer` to a new holder ~62k gas, to an existing holder ~45k, `balanceOf` ~34k.
+//!
+//! ## Speed
+//!
+//! Compiled modules are cached by code hash. Measured here (2 cores, `tests/timing.rs`):
+//! a call into a minimal Stylus program takes about 5 µs and a plain EVM/EOA call about 2 µs
+//! (release); `balanceOf` on the 51 KB mock ERC-20 artifact (which runs a few thousand WASM
+//! instructions: ABI routing, keccak-based storage keys) takes about 170 µs in release and
+//! about 220 µs in test builds (the host workspace optimises wasmi and this crate even in
+//! test builds); a `transfer` transaction about 300 µs.
+//!
+//! ## Artifacts in tests
+//!
+//! Tests load `target/stylus/<crate>.code` with [`artifact`] (or `$CF_ARTIFACTS_DIR`).
+//! `bash scripts/test.sh` builds every artifact (`scripts/cf build`) before the host tests,
+//! so `cargo test` itself never builds WASM and is not order-dependent; a missing artifact is
+//! a test failure whose message says to run `scripts/cf build -p <crate>` (never a skip).
+//!
+//! ## Not implemented (yet)
+//!
+//! ArbSys and the other Arbitrum precompiles (0x64...; only ArbWasm's activation surface is
+//! there), ArbWasm's data fee, keepalive and expiry, the `ContractDeployed` event of
+//! the deployer, signatures and fee payment (every `from` is accepted), EIP-7702 delegations,
+//! real block hashes (`BLOCKHASH` gives revm `EmptyDB`'s synthetic `keccak256(decimal number)`),
+//! Stylus program caching/versions/expiry, Arbitrum's `NUMBER` = L1 block number nuance (both
+//! EVM and Stylus see [`BlockInfo::number`]).
+#![warn(missing_debug_implementations)]
+
+mod arbwasm;
+mod chain;
+mod exec;
+mod stylus;
+
+use std::path::PathBuf;
+
+pub use alloy_primitives::{address, b256, bytes, hex, keccak256, Address, Bytes, B256, U256};
+pub use arbwasm::ARB_WASM;
+pub use chain::{
+    constructor_selector, deployer_initcode, is_stylus, BlockInfo, CallError, Chain, DeployError,
+    Receipt, SnapshotId, Tx, World, ARB_COINBASE, BLOCK_TIME, DEFAULT_CHAIN_ID, DEFAULT_GAS_LIMIT,
+    DEFAULT_TIMESTAMP, STYLUS_DEPLOYER,
+};
+pub use exec::{CALL_STACK_LIMIT, MAX_CODE_SIZE, STYLUS_PREFIX};
+pub use revm::primitives::Log;
+pub use stylus::{
+    decompress, ActivationError, ProgramInfo, FUEL_PER_GAS, HOSTIO_INK, HOSTIO_NAMES,
+    INIT_GAS_BASE, INK_PER_FUEL, INK_PER_GAS, PAGE_GAS,
+};
+
+/// Directory of the Stylus artifacts built by `scripts/cf build` (`target/stylus` at the
+/// repository root), or `$CF_ARTIFACTS_DIR` when set.
+pub fn artifacts_dir() -> PathBuf {
+    match std::env::var_os("CF_ARTIFACTS_DIR") {
+        Some(d) => PathBuf::from(d),
+        None => PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../target/stylus")),
+    }
+}
+
+/// The deployable bytes (`<crate>.code`) of a contract crate's artifact. Errors with a message
+/// telling to run `scripts/cf build` when it is missing (tests must fail, never skip).
+pub fn artifact(crate_name: &str) -> Result<Vec<u8>, String> {
+    let path = artifacts_dir().join(format!("{crate_name}.code"));
+    std::fs::read(&path).map_err(|e| {
+        format!(
+            "artifact {} not found ({e}): run `scripts/cf build -p {crate_name}` (or `bash scripts/test.sh`) first",
+            path.display()
+        )
+    })
+}

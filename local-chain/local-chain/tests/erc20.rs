@@ -1,0 +1,168 @@
+//! Differential test: the mock-erc20 artifact (OpenZeppelin Erc20 + metadata + WETH) on the
+//! local chain behaves as its motsu tests say (contracts/mocks/erc20/src/lib.rs `tests`):
+//! same return values, same revert data, same events.
+mod common;
+
+use alloy_sol_types::{sol, SolCall};
+use common::*;
+use local_chain::{Address, Chain, U256};
+
+sol! {
+    #![sol(all_derives)]
+    function ctor(string name, string symbol, uint8 decimals);
+    function name() external view returns (string);
+    function symbol() external view returns (string);
+    function decimals() external view returns (uint8);
+    function totalSupply() external view returns (uint256);
+    function balanceOf(address account) external view returns (uint256);
+    function transfer(address to, uint256 value) external returns (bool);
+    function allowance(address owner, address spender) external view returns (uint256);
+    function approve(address spender, uint256 value) external returns (bool);
+    function transferFrom(address from, address to, uint256 value) external returns (bool);
+    function supportsInterface(bytes4 interfaceId) external view returns (bool);
+    function mint(address to, uint256 amount) external;
+    function burn(address from, uint256 amount) external;
+    function deposit() external payable;
+    function withdraw(uint256 wad) external;
+    event Transfer(address indexed from, address indexed to, uint256 value);
+    event Approval(address indexed owner, address indexed spender, uint256 value);
+    event Deposit(address indexed dst, uint256 wad);
+    event Withdrawal(address indexed src, uint256 wad);
+    error ERC20InsufficientBalance(address sender, uint256 balance, uint256 needed);
+    error ERC20InvalidReceiver(address receiver);
+    error ERC20InsufficientAllowance(address spender, uint256 allowance, uint256 needed);
+    error ERC20InvalidSpender(address spender);
+}
+
+fn deploy(chain: &mut Chain) -> Address {
+    let args = ctorCall { name: "Wrapped Ether".into(), symbol: "WETH".into(), decimals: 18 }
+        .abi_encode()[4..]
+        .to_vec();
+    chain
+        .deploy_artifact(ALICE, "mock-erc20", Some(&args))
+        .unwrap_or_else(|e| panic!("deploy mock-erc20: {e}"))
+}
+
+#[test]
+fn constructor_runs_through_the_stylus_deployer_flow() {
+    let mut chain = chain();
+    let t = deploy(&mut chain);
+    assert_eq!(t, local_chain::STYLUS_DEPLOYER.create(0));
+    assert_eq!(chain.nonce(local_chain::STYLUS_DEPLOYER), 1, "one CREATE per deployment");
+    assert_eq!(chain.nonce(ALICE), 1, "one transaction of the deployer's caller");
+    assert_eq!(chain.read(t, &nameCall {}).unwrap(), "Wrapped Ether");
+    assert_eq!(chain.read(t, &symbolCall {}).unwrap(), "WETH");
+    assert_eq!(chain.read(t, &decimalsCall {}).unwrap(), 18);
+    // The constructor cannot run twice (the SDK's constructor slot).
+    let mut data = local_chain::constructor_selector().to_vec();
+    data.extend_from_slice(
+        &ctorCall { name: "X".into(), symbol: "Y".into(), decimals: 6 }.abi_encode()[4..],
+    );
+    let r = chain.call(ALICE, t, U256::ZERO, data);
+    assert!(!r.success);
+    assert_eq!(chain.read(t, &symbolCall {}).unwrap(), "WETH");
+}
+
+#[test]
+fn mint_transfer_approve_transfer_from_and_their_events() {
+    let mut chain = chain();
+    let t = deploy(&mut chain);
+    let r = chain.call(
+        ALICE,
+        t,
+        U256::ZERO,
+        SolCall::abi_encode(&mintCall { to: ALICE, amount: U256::from(100) }),
+    );
+    r.assert_success();
+    assert_eq!(
+        r.events::<Transfer>(),
+        vec![Transfer { from: Address::ZERO, to: ALICE, value: U256::from(100) }]
+    );
+    assert_eq!(chain.read(t, &totalSupplyCall {}).unwrap(), U256::from(100));
+
+    assert!(chain.send(ALICE, t, &transferCall { to: BOB, value: U256::from(30) }).unwrap());
+    assert_eq!(chain.read(t, &balanceOfCall { account: ALICE }).unwrap(), U256::from(70));
+    assert_eq!(chain.read(t, &balanceOfCall { account: BOB }).unwrap(), U256::from(30));
+
+    assert!(chain.send(ALICE, t, &approveCall { spender: BOB, value: U256::from(50) }).unwrap());
+    assert_eq!(
+        chain.read(t, &allowanceCall { owner: ALICE, spender: BOB }).unwrap(),
+        U256::from(50)
+    );
+    let carol = Address::repeat_byte(0xCC);
+    let r = chain.call(
+        BOB,
+        t,
+        U256::ZERO,
+        SolCall::abi_encode(&transferFromCall { from: ALICE, to: carol, value: U256::from(20) }),
+    );
+    r.assert_success();
+    assert_eq!(
+        r.events::<Transfer>(),
+        vec![Transfer { from: ALICE, to: carol, value: U256::from(20) }]
+    );
+    assert_eq!(
+        chain.read(t, &allowanceCall { owner: ALICE, spender: BOB }).unwrap(),
+        U256::from(30)
+    );
+}
+
+#[test]
+fn reverts_carry_the_openzeppelin_errors() {
+    let mut chain = chain();
+    let t = deploy(&mut chain);
+    chain.send(ALICE, t, &mintCall { to: ALICE, amount: U256::from(10) }).unwrap();
+    let e = chain.send(ALICE, t, &transferCall { to: BOB, value: U256::from(11) }).unwrap_err();
+    assert_eq!(
+        e.revert_as::<ERC20InsufficientBalance>(),
+        Some(ERC20InsufficientBalance {
+            sender: ALICE,
+            balance: U256::from(10),
+            needed: U256::from(11)
+        })
+    );
+    let e = chain
+        .send(ALICE, t, &transferCall { to: Address::ZERO, value: U256::from(1) })
+        .unwrap_err();
+    assert_eq!(
+        e.revert_as::<ERC20InvalidReceiver>(),
+        Some(ERC20InvalidReceiver { receiver: Address::ZERO })
+    );
+    let e = chain
+        .send(BOB, t, &transferFromCall { from: ALICE, to: BOB, value: U256::from(1) })
+        .unwrap_err();
+    assert_eq!(
+        e.revert_as::<ERC20InsufficientAllowance>(),
+        Some(ERC20InsufficientAllowance {
+            spender: BOB,
+            allowance: U256::ZERO,
+            needed: U256::from(1)
+        })
+    );
+    // State unchanged by the reverts.
+    assert_eq!(chain.read(t, &balanceOfCall { account: ALICE }).unwrap(), U256::from(10));
+}
+
+#[test]
+fn weth_deposit_and_withdraw_move_eth() {
+    let mut chain = chain();
+    let t = deploy(&mut chain);
+    let before = chain.balance(ALICE);
+    let r = chain.call(ALICE, t, U256::from(1_000), SolCall::abi_encode(&depositCall {}));
+    r.assert_success();
+    assert_eq!(r.events::<Deposit>(), vec![Deposit { dst: ALICE, wad: U256::from(1_000) }]);
+    assert_eq!(chain.balance(t), U256::from(1_000));
+    assert_eq!(chain.balance(ALICE), before - U256::from(1_000));
+    chain.send(ALICE, t, &withdrawCall { wad: U256::from(400) }).unwrap();
+    assert_eq!(chain.balance(t), U256::from(600));
+    assert_eq!(chain.balance(ALICE), before - U256::from(600));
+    assert_eq!(chain.read(t, &balanceOfCall { account: ALICE }).unwrap(), U256::from(600));
+    // Non-payable functions refuse value.
+    let r = chain.call(
+        ALICE,
+        t,
+        U256::from(1),
+        SolCall::abi_encode(&mintCall { to: ALICE, amount: U256::from(1) }),
+    );
+    assert!(!r.success);
+}

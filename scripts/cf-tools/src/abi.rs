@@ -1,0 +1,133 @@
+//! ABI export: every production contract's Solidity interface and JSON ABI under
+//! `abi/`, and the test-only contracts' under `tests/mocks/abi/`.
+//!
+//! Each contract crate has an `export-abi` feature and a `main.rs` whose binary prints
+//! its Solidity interface (`<bin> abi`) and constructor (`<bin> constructor`). The
+//! stylus-sdk 0.9 export lists only a contract's own functions and errors; the
+//! standard interfaces a contract implements through `#[implements]` and its events
+//! are printed after it by the contract's `main.rs` from the shared library
+//! (`compute_fi_contracts::abi`). The JSON ABI is derived from that Solidity text.
+
+use std::{fs, path::Path, process::Command};
+
+use alloy_json_abi::JsonAbi;
+
+use crate::workspace::{self, Contract, Workspace};
+
+pub fn run(check: bool) -> Result<(), String> {
+    let ws = workspace::load()?;
+    build_exporters(&ws)?;
+    let mut stale = Vec::new();
+    for c in &ws.contracts {
+        let abi_dir = abi_dir(&ws, c);
+        let sol = export_solidity(&ws, c)?;
+        let json = json_abi(&sol).map_err(|e| format!("{}: {e}", c.package))?;
+        for (ext, text) in [("sol", sol), ("json", json)] {
+            let path = abi_dir.join(format!("{}.{ext}", c.package));
+            if check {
+                if fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
+                    stale.push(path.display().to_string());
+                }
+            } else {
+                fs::create_dir_all(&abi_dir).map_err(|e| e.to_string())?;
+                fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))?;
+            }
+        }
+    }
+    if !stale.is_empty() {
+        return Err(format!(
+            "committed ABI is stale (run `scripts/cf abi`):\n  {}",
+            stale.join("\n  ")
+        ));
+    }
+    println!("abi: {} contracts {}", ws.contracts.len(), if check { "current" } else { "written" });
+    Ok(())
+}
+
+/// Where a contract's committed ABI lives: production ABIs in `abi/`, test-only ones
+/// beside the test contracts.
+pub fn abi_dir(ws: &Workspace, c: &Contract) -> std::path::PathBuf {
+    if c.test_only {
+        ws.root.join("tests").join("mocks").join("abi")
+    } else {
+        ws.root.join("abi")
+    }
+}
+
+/// Builds every contract's export binary in one cargo invocation.
+fn build_exporters(ws: &Workspace) -> Result<(), String> {
+    let mut cmd = workspace::cargo();
+    cmd.args(["build", "--locked", "-q"]);
+    let features: Vec<String> =
+        ws.contracts.iter().map(|c| format!("{}/export-abi", c.package)).collect();
+    for c in &ws.contracts {
+        cmd.args(["-p", &c.package, "--bin", &c.package]);
+    }
+    cmd.args(["--features", &features.join(",")]);
+    let status = cmd.status().map_err(|e| format!("cannot run cargo: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("building ABI exporters failed: {status}"))
+    }
+}
+
+/// The Solidity text for one contract: its interface, then its constructor.
+fn export_solidity(ws: &Workspace, c: &Contract) -> Result<String, String> {
+    let bin = ws.target_dir.join("debug").join(&c.package);
+    let interface = run_exporter(&bin, "abi")?;
+    let constructor = run_exporter(&bin, "constructor")?;
+    let mut text = interface.trim_end().to_string();
+    text.push_str(&format!("\n\n// {}: {}\n", c.package, constructor.trim()));
+    Ok(text)
+}
+
+fn run_exporter(bin: &Path, arg: &str) -> Result<String, String> {
+    let out = Command::new(bin).arg(arg).output().map_err(|e| format!("{}: {e}", bin.display()))?;
+    if !out.status.success() {
+        return Err(format!("{} {arg}: {}", bin.display(), String::from_utf8_lossy(&out.stderr)));
+    }
+    String::from_utf8(out.stdout).map_err(|e| e.to_string())
+}
+
+/// JSON ABI (pretty, one entry per item, sorted as the Solidity lists them) from the
+/// Solidity text: each `function`, `event`, `error` and the `constructor` line is a
+/// human-readable ABI item.
+pub fn json_abi(sol: &str) -> Result<String, String> {
+    let mut items = Vec::new();
+    for line in sol.lines() {
+        let line = line.trim().trim_start_matches("// ");
+        let item = line.split_once(": constructor").map(|(_, rest)| format!("constructor{rest}"));
+        let item = match item {
+            Some(c) => c,
+            None if ["function ", "event ", "error "].iter().any(|k| line.starts_with(k)) => {
+                line.trim_end_matches(';').to_string()
+            }
+            None => continue,
+        };
+        // Solidity data locations are not part of an ABI signature.
+        items.push(item.replace(" calldata", "").replace(" memory", ""));
+    }
+    let abi = JsonAbi::parse(items.iter().map(String::as_str)).map_err(|e| e.to_string())?;
+    let mut json = serde_json::to_string_pretty(&abi).map_err(|e| e.to_string())?;
+    json.push('\n');
+    Ok(json)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_abi_reads_functions_events_errors_and_constructor() {
+        let sol = "interface IX  {\n    function f(address to, uint256 amount) external returns (bool);\n\n    function g() external view returns (uint256);\n    event E(address indexed a, uint256 b);\n    error Bad(address, uint256);\n}\n\n// x: constructor(string calldata name, uint8 d)\n";
+        let json = json_abi(sol).unwrap();
+        let abi: JsonAbi = serde_json::from_str(&json).unwrap();
+        assert_eq!(abi.functions().count(), 2);
+        assert_eq!(abi.function("f").unwrap()[0].signature(), "f(address,uint256)");
+        assert_eq!(abi.events().next().unwrap().signature(), "E(address,uint256)");
+        assert!(abi.events().next().unwrap().inputs[0].indexed);
+        assert_eq!(abi.errors().next().unwrap().signature(), "Bad(address,uint256)");
+        assert_eq!(abi.constructor.as_ref().unwrap().inputs.len(), 2);
+    }
+}

@@ -1,0 +1,265 @@
+//! The vault on the local chain with the built artifacts, where motsu cannot go: its
+//! native-ETH exit `redeemEth` (motsu can neither pay ETH to an account without code nor
+//! refuse reentrant calls: WETH pays the unwrapped ETH back to the vault while `redeemEth`
+//! runs, a reentrant call the vault's entrypoint admits only with empty calldata, and only
+//! from WETH) and its time lock (motsu's clock stands still).
+mod common;
+
+use alloy_sol_types::{sol, SolCall, SolError};
+use common::community::*;
+use local_chain::{Address, Bytes, U256};
+
+sol! {
+    #[derive(Debug, PartialEq)]
+    interface IVaultEth {
+        function redeemEth(uint256 shares, address receiver, address owner) external returns (uint256);
+        function depositEth(address receiver) external payable returns (uint256);
+        function harvest() external returns (uint256);
+        function unlockTime(address owner) external view returns (uint64);
+        error UnexpectedEth(address from, uint256 amount);
+        error CallFailed(address target, uint256 amount);
+        error SharesLocked(address owner, uint64 unlockTime);
+        event Withdraw(address indexed sender, address indexed receiver, address indexed owner, uint256 assets, uint256 shares);
+    }
+}
+
+/// Runtime code of a receiver that, when paid, calls back into `vault`: first `harvest()`
+/// (calldata), then with empty calldata, storing each call's success in slots 0 and 1
+/// and 1 in slot 2 (it ran); it accepts the ETH either way.
+fn calling_back_receiver(vault: Address) -> Vec<u8> {
+    let mut code = vec![0x63];
+    code.extend_from_slice(&IVaultEth::harvestCall::SELECTOR);
+    code.extend_from_slice(&[0x60, 0xe0, 0x1b, 0x60, 0x00, 0x52]); // mstore(0, selector << 224)
+    code.extend_from_slice(&[0x60, 0x00, 0x60, 0x00, 0x60, 0x04, 0x60, 0x00, 0x60, 0x00, 0x73]);
+    code.extend_from_slice(vault.as_slice());
+    code.extend_from_slice(&[0x5a, 0xf1, 0x60, 0x00, 0x55]); // sstore(0, call(gas, vault, 0, 0, 4, 0, 0))
+    code.extend_from_slice(&[0x60, 0x00, 0x60, 0x00, 0x60, 0x00, 0x60, 0x00, 0x60, 0x00, 0x73]);
+    code.extend_from_slice(vault.as_slice());
+    code.extend_from_slice(&[0x5a, 0xf1, 0x60, 0x01, 0x55]); // sstore(1, call(gas, vault, 0, 0, 0, 0, 0))
+    code.extend_from_slice(&[0x60, 0x01, 0x60, 0x02, 0x55, 0x00]); // sstore(2, 1); stop
+    code
+}
+
+/// Runtime code that refuses every call (and so any ETH).
+const REFUSING: [u8; 5] = [0x60, 0x00, 0x80, 0xfd, 0x00]; // revert(0, 0)
+
+fn joined() -> (Community, Address, Address) {
+    let mut c = Community::deploy();
+    let alice = member(0);
+    let (_, account, _) = c.join(alice);
+    (c, alice, account)
+}
+
+/// An account without code that deposited a stake with `depositEth` for itself, the lock
+/// since passed.
+fn unlocked_eoa_holder(c: &mut Community) -> Address {
+    let bob = member(1);
+    c.chain.set_balance(bob, u(ETH));
+    ok(
+        c.chain.call(
+            bob,
+            c.vault,
+            u(STAKE),
+            IVaultEth::depositEthCall { receiver: bob }.abi_encode(),
+        ),
+        "depositEth",
+    );
+    c.warp_by(LOCK);
+    bob
+}
+
+#[test]
+fn a_member_leaves_with_exactly_the_stake_in_eth_in_one_call() {
+    let (mut c, alice, account) = joined();
+    c.warp_by(LOCK);
+    let (eth_before, weth_supply_before) =
+        (c.chain.balance(alice), c.chain.read(c.weth, &IWeth::totalSupplyCall {}).unwrap());
+    let data =
+        IVaultEth::redeemEthCall { shares: u(STAKE), receiver: alice, owner: account }.abi_encode();
+    let r = ok(c.exec(alice, account, c.vault, data), "redeemEth through the account");
+    assert_eq!(c.chain.balance(alice) - eth_before, u(STAKE), "exactly the stake, in ETH");
+    assert_eq!(c.shares(account), U256::ZERO);
+    assert_eq!(c.chain.balance(c.vault), U256::ZERO, "the vault keeps no ETH");
+    let weth_supply = c.chain.read(c.weth, &IWeth::totalSupplyCall {}).unwrap();
+    assert_eq!(weth_supply_before - weth_supply, u(STAKE), "the WETH was unwrapped");
+    // The source's own ERC-4626 Withdraw (owner: the vault) comes first; then the vault's.
+    let w: Vec<_> =
+        r.events::<IVaultEth::Withdraw>().into_iter().filter(|w| w.owner == account).collect();
+    assert_eq!(w.len(), 1);
+    assert_eq!(
+        (w[0].sender, w[0].receiver, w[0].assets, w[0].shares),
+        (account, alice, u(STAKE), u(STAKE))
+    );
+}
+
+#[test]
+fn an_eoa_depositor_redeems_eth_to_a_contract_account() {
+    let (mut c, _, account) = joined();
+    let bob = unlocked_eoa_holder(&mut c);
+    // The receiver is a token-bound account (a proxy running the Stylus account): it needs
+    // more than a stipend to take ETH, and gets all the gas left.
+    let before = c.chain.balance(account);
+    ok(
+        c.chain.call(
+            bob,
+            c.vault,
+            U256::ZERO,
+            IVaultEth::redeemEthCall { shares: u(STAKE), receiver: account, owner: bob }
+                .abi_encode(),
+        ),
+        "redeemEth",
+    );
+    assert_eq!(c.chain.balance(account) - before, u(STAKE));
+    assert_eq!(c.shares(bob), U256::ZERO);
+}
+
+#[test]
+fn redeem_eth_refuses_locked_shares_and_keeps_them() {
+    let (mut c, alice, account) = joined();
+    let data =
+        IVaultEth::redeemEthCall { shares: u(STAKE), receiver: alice, owner: account }.abi_encode();
+    let r = c.exec(alice, account, c.vault, data);
+    assert!(!r.success);
+    assert_eq!(c.shares(account), u(STAKE));
+    assert_eq!(c.chain.balance(c.vault), U256::ZERO);
+}
+
+#[test]
+fn plain_eth_to_the_vault_is_refused() {
+    let (mut c, _, _) = joined();
+    let r = c.chain.call(OUTSIDER, c.vault, u(1), Vec::<u8>::new());
+    assert!(!r.success);
+    assert_eq!(
+        IVaultEth::UnexpectedEth::abi_decode(&r.output).unwrap(),
+        IVaultEth::UnexpectedEth { from: OUTSIDER, amount: u(1) }
+    );
+    assert_eq!(c.chain.balance(c.vault), U256::ZERO);
+}
+
+#[test]
+fn a_receiver_cannot_call_back_into_the_vault() {
+    let (mut c, _, _) = joined();
+    let bob = unlocked_eoa_holder(&mut c);
+    let receiver = Address::new([0xCB; 20]);
+    c.chain.set_code(receiver, Bytes::from(calling_back_receiver(c.vault)));
+    ok(
+        c.chain.call(
+            bob,
+            c.vault,
+            U256::ZERO,
+            IVaultEth::redeemEthCall { shares: u(STAKE), receiver, owner: bob }.abi_encode(),
+        ),
+        "redeemEth",
+    );
+    assert_eq!(c.chain.balance(receiver), u(STAKE));
+    assert_eq!(c.chain.storage(receiver, U256::from(2)), U256::from(1), "the receiver ran");
+    assert_eq!(
+        c.chain.storage(receiver, U256::ZERO),
+        U256::ZERO,
+        "a reentrant call with calldata is refused"
+    );
+    assert_eq!(
+        c.chain.storage(receiver, U256::from(1)),
+        U256::ZERO,
+        "a reentrant empty call is refused (not from WETH)"
+    );
+    // Outside a redeem, the same calls reach the vault (the harvest reverts for its own
+    // reason, the empty call with UnexpectedEth): the refusal above is the reentrancy rule.
+    let r = c.chain.call(bob, c.vault, U256::ZERO, IVaultEth::harvestCall {}.abi_encode());
+    assert!(!r.output.is_empty(), "harvest answers with a reason outside a reentrant call");
+}
+
+#[test]
+fn a_receiver_refusing_eth_reverts_the_whole_redeem() {
+    let (mut c, _, _) = joined();
+    let bob = unlocked_eoa_holder(&mut c);
+    let receiver = Address::new([0xDE; 20]);
+    c.chain.set_code(receiver, Bytes::from(REFUSING.to_vec()));
+    let r = c.chain.call(
+        bob,
+        c.vault,
+        U256::ZERO,
+        IVaultEth::redeemEthCall { shares: u(STAKE), receiver, owner: bob }.abi_encode(),
+    );
+    assert!(!r.success);
+    assert_eq!(
+        IVaultEth::CallFailed::abi_decode(&r.output).unwrap(),
+        IVaultEth::CallFailed { target: receiver, amount: u(STAKE) }
+    );
+    assert_eq!(c.shares(bob), u(STAKE), "shares intact");
+    assert_eq!(c.chain.balance(c.vault), U256::ZERO);
+}
+
+#[test]
+fn someone_elses_deposit_does_not_extend_a_holders_lock() {
+    let (mut c, alice, account) = joined();
+    let t0 = c.now();
+    assert_eq!(
+        c.chain.read(c.vault, &IVaultEth::unlockTimeCall { owner: account }).unwrap(),
+        t0 + LOCK
+    );
+    c.warp_by(20 * DAY);
+    // A griefer adds a stake to the member's account: the shares join the holding, the
+    // lock stays where it was.
+    ok(
+        c.chain.call(
+            OUTSIDER,
+            c.vault,
+            u(STAKE),
+            IVaultEth::depositEthCall { receiver: account }.abi_encode(),
+        ),
+        "third-party deposit",
+    );
+    assert_eq!(c.shares(account), u(2 * STAKE));
+    assert_eq!(
+        c.chain.read(c.vault, &IVaultEth::unlockTimeCall { owner: account }).unwrap(),
+        t0 + LOCK
+    );
+    c.warp_by(LOCK - 20 * DAY);
+    let (got, r) = c.leave(alice, account);
+    ok(r, "leave at the original unlock time");
+    assert_eq!(got, u(2 * STAKE));
+}
+
+#[test]
+fn a_first_holding_and_the_holders_own_deposits_start_the_lock() {
+    let (mut c, alice, account) = joined();
+    // A first holding starts the lock whoever pays for it.
+    let carol = member(7);
+    ok(
+        c.chain.call(
+            OUTSIDER,
+            c.vault,
+            u(STAKE),
+            IVaultEth::depositEthCall { receiver: carol }.abi_encode(),
+        ),
+        "deposit for a new holder",
+    );
+    let now = c.now();
+    assert_eq!(
+        c.chain.read(c.vault, &IVaultEth::unlockTimeCall { owner: carol }).unwrap(),
+        now + LOCK
+    );
+    // The holder's own deposit (the member's account, through execute) restarts it.
+    c.warp_by(20 * DAY);
+    c.chain.set_balance(account, u(STAKE));
+    let call = IAccount::executeCall {
+        to: c.vault,
+        value: u(STAKE),
+        data: Bytes::from(IVaultEth::depositEthCall { receiver: account }.abi_encode()),
+        operation: 0,
+    };
+    ok(
+        c.chain.call(alice, account, U256::ZERO, call.abi_encode()),
+        "own deposit through the account",
+    );
+    let now = c.now();
+    assert_eq!(
+        c.chain.read(c.vault, &IVaultEth::unlockTimeCall { owner: account }).unwrap(),
+        now + LOCK
+    );
+    c.warp_by(LOCK - 1);
+    assert!(!c.leave(alice, account).1.success, "locked until the new unlock time");
+    c.warp_by(1);
+    assert_eq!(c.leave(alice, account).0, u(2 * STAKE));
+}
