@@ -7,11 +7,11 @@
 pragma solidity ^0.8.23;
 
 interface IComputeLedger  {
-    function initialize(address admin, address vault, address asset, address payment, address pool, uint16 pool_bps) external;
+    function initialize(address admin, address vault, address asset, address payment, address pool, uint16 poolBps) external;
 
-    function onSharesChanged(address from, uint256 from_balance_before, address to, uint256 to_balance_before, uint256 total_supply_before, uint256 yield_attributed) external;
+    function onSharesChanged(address from, uint256 fromBalanceBefore, address to, uint256 toBalanceBefore, uint256 totalSupplyBefore, uint256 yieldAttributed) external;
 
-    function onHarvest(uint256 yield_attributed, uint256 total_supply, uint256 assets) external;
+    function onHarvest(uint256 yieldAttributed, uint256 totalSupply, uint256 assets) external;
 
     function convert() external;
 
@@ -35,15 +35,17 @@ interface IComputeLedger  {
 
     function pay(address to, uint256 amount) external;
 
-    function setConversion(address router, uint24 fee, address feed, uint64 max_age, uint16 slippage_bps, uint256 min_answer, uint256 max_answer) external;
+    function setConversion(address router, uint24 fee, address feed, uint64 maxAge, uint16 slippageBps, uint256 minAnswer, uint256 maxAnswer) external;
 
-    function setPool(address pool, uint16 pool_bps) external;
+    function setPool(address pool, uint16 poolBps) external;
 
     function setMarket(address market) external;
 
-    function admin() external view returns (address);
+    function hasRole(bytes32 role, address account) external view returns (bool);
 
-    function setAdmin(address admin) external;
+    function grantRole(bytes32 role, address account) external;
+
+    function revokeRole(bytes32 role, address account) external;
 
     function addresses() external view returns (address, address, address, address, address);
 
@@ -51,9 +53,11 @@ interface IComputeLedger  {
 
     function totals() external view returns (uint256, uint256, uint256);
 
-    error NotAllowed(address);
+    error AccessControlUnauthorizedAccount(address, bytes32);
 
-    error Overflow();
+    error UnknownRole(bytes32);
+
+    error MathOverflow();
 
     error InvalidArgument();
 
@@ -73,8 +77,6 @@ interface IComputeLedger  {
 
     error ConversionRefused(uint8, int256, uint256);
 
-    error Unauthorized(address);
-
     error TokenCallFailed(address);
 }
 
@@ -90,7 +92,11 @@ interface IComputeLedgerEvents {
     event ConversionConfigured(address router, uint24 fee, address feed, uint64 maxAge, uint16 slippageBps, uint256 minAnswer, uint256 maxAnswer);
     event PoolConfigured(address pool, uint16 poolBps);
     event MarketConfigured(address market);
-    event AdminChanged(address indexed previous, address indexed admin);
 }
 
-// compute-ledger: constructor(address admin, address vault, address asset, address payment, address pool, uint16 pool_bps)
+interface IAccessControlEvents {
+    event RoleGranted(bytes32 indexed role, address indexed account, address indexed sender);
+    event RoleRevoked(bytes32 indexed role, address indexed account, address indexed sender);
+}
+
+// compute-ledger: constructor(address admin, address vault, address asset, address payment, address pool, uint16 poolBps)

@@ -9,11 +9,19 @@ pragma solidity ^0.8.23;
 interface IJobMarket  {
     function initialize(address admin, address ledger, address token, address models) external;
 
-    function setParams(uint256 min_bond, uint64 unbond_delay, uint64 challenge_window, uint64 min_window, uint64 callback_gas, uint16 slash_bps) external;
+    function hasRole(bytes32 role, address account) external view returns (bool);
 
-    function setPaused(bool paused) external;
+    function grantRole(bytes32 role, address account) external;
 
-    function setRoles(address admin, address arbiter, address guardian) external;
+    function revokeRole(bytes32 role, address account) external;
+
+    function pause() external;
+
+    function unpause() external;
+
+    function paused() external view returns (bool);
+
+    function setParams(uint256 minBond, uint64 unbondDelay, uint64 challengeWindow, uint64 minWindow, uint64 callbackGas, uint16 slashBps) external;
 
     function joinProvider(bytes calldata endpoint, uint256 bond) external;
 
@@ -27,9 +35,9 @@ interface IJobMarket  {
 
     function provider(address provider, uint256 model) external view returns (uint256, uint64, uint64, uint256, uint256);
 
-    function request(uint256 model, address provider, uint256 max_credits, bytes32 input_hash, bytes calldata input_uri, uint64 deadline, uint256 token_id, bytes32 salt) external returns (uint256);
+    function request(uint256 model, address provider, uint256 maxCredits, bytes32 inputHash, bytes calldata inputUri, uint64 deadline, uint256 tokenId, bytes32 salt) external returns (uint256);
 
-    function fulfil(uint256 job, bytes32 output_hash, bytes calldata output_uri, uint256 units) external;
+    function fulfil(uint256 job, bytes32 outputHash, bytes calldata outputUri, uint256 units) external;
 
     function accept(uint256 job) external;
 
@@ -37,7 +45,7 @@ interface IJobMarket  {
 
     function dispute(uint256 job) external;
 
-    function resolve(uint256 job, uint16 refund_bps) external;
+    function resolve(uint256 job, uint16 refundBps) external;
 
     function cancel(uint256 job) external;
 
@@ -47,7 +55,13 @@ interface IJobMarket  {
 
     error AlreadyInitialized();
 
-    error NotAllowed(address);
+    error AccessControlUnauthorizedAccount(address, bytes32);
+
+    error UnknownRole(bytes32);
+
+    error EnforcedPause();
+
+    error ExpectedPause();
 
     error NoAccess(address, uint256, uint8);
 
@@ -67,14 +81,10 @@ interface IJobMarket  {
 
     error TokenCallFailed(address);
 
-    error Overflow();
-
-    error Paused();
+    error MathOverflow();
 }
 
 interface IJobMarketEvents {
-    event RolesSet(address admin, address arbiter, address guardian);
-    event PausedSet(address indexed guardian, bool paused);
     event ProviderJoined(address indexed provider, uint256 bond, bytes endpoint);
     event PriceSet(address indexed provider, uint256 indexed model, uint256 price);
     event UnbondStarted(address indexed provider, uint64 availableAt);
@@ -86,6 +96,16 @@ interface IJobMarketEvents {
     event JobCancelled(uint256 indexed id, uint256 refund);
     event CallbackFailed(uint256 indexed id);
     event ParamsSet(uint256 minBond, uint64 unbondDelay, uint64 challengeWindow, uint64 minWindow, uint64 callbackGas, uint16 slashBps);
+}
+
+interface IAccessControlEvents {
+    event RoleGranted(bytes32 indexed role, address indexed account, address indexed sender);
+    event RoleRevoked(bytes32 indexed role, address indexed account, address indexed sender);
+}
+
+interface IPausableEvents {
+    event Paused(address account);
+    event Unpaused(address account);
 }
 
 // job-market: constructor(address admin, address ledger, address token, address models)

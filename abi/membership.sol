@@ -7,11 +7,11 @@
 pragma solidity ^0.8.23;
 
 interface IMembership  {
-    function initialize(string calldata name, string calldata symbol, string calldata base_uri, address admin, address asset, address vault, address registry, address implementation, uint256 stake) external;
+    function initialize(string calldata name, string calldata symbol, string calldata baseUri, address admin, address asset, address vault, address registry, address implementation, uint256 stake) external;
 
     function join() external payable returns (uint256);
 
-    function accountOf(uint256 token_id) external view returns (address);
+    function accountOf(uint256 tokenId) external view returns (address);
 
     function admin() external view returns (address);
 
@@ -27,7 +27,7 @@ interface IMembership  {
 
     function nextTokenId() external view returns (uint256);
 
-    function transferCount(uint256 token_id) external view returns (uint256);
+    function transferCount(uint256 tokenId) external view returns (uint256);
 
     error AlreadyInitialized();
 
@@ -80,4 +80,4 @@ interface IMembershipEvents {
     event CommunityCreated(address indexed admin, uint256 poolTokenId, address poolAccount);
 }
 
-// membership: constructor(string calldata name, string calldata symbol, string calldata base_uri, address admin, address asset, address vault, address registry, address implementation, uint256 stake)
+// membership: constructor(string calldata name, string calldata symbol, string calldata baseUri, address admin, address asset, address vault, address registry, address implementation, uint256 stake)

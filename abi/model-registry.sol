@@ -9,23 +9,27 @@ pragma solidity ^0.8.23;
 interface IModelRegistry  {
     function initialize(address admin) external;
 
-    function setAdmin(address admin) external;
+    function hasRole(bytes32 role, address account) external view returns (bool);
 
-    function admin() external view returns (address);
+    function grantRole(bytes32 role, address account) external;
 
-    function registerModel(bytes calldata metadata_uri, bytes32 weights_hash, uint8 unit_kind, address collection, address registry, address implementation) external returns (uint256);
+    function revokeRole(bytes32 role, address account) external;
+
+    function registerModel(bytes calldata metadataUri, bytes32 weightsHash, uint8 unitKind, address collection, address registry, address implementation) external returns (uint256);
 
     function setModelEnabled(uint256 id, bool enabled) external;
 
     function model(uint256 id) external view returns (address, bool, uint8, address, address, address, bytes32);
 
-    function access(uint256 id, address requester, uint256 token_id, bytes32 salt) external view returns (uint8);
+    function access(uint256 id, address requester, uint256 tokenId, bytes32 salt) external view returns (uint8);
 
     error InvalidArgument();
 
     error AlreadyInitialized();
 
-    error NotAllowed(address);
+    error AccessControlUnauthorizedAccount(address, bytes32);
+
+    error UnknownRole(bytes32);
 
     error UnknownModel(uint256);
 }
@@ -33,7 +37,11 @@ interface IModelRegistry  {
 interface IModelRegistryEvents {
     event ModelRegistered(uint256 indexed id, address indexed owner, bytes32 weightsHash, uint8 unitKind, address collection, address registry, address implementation, bytes metadataURI);
     event ModelEnabled(uint256 indexed id, bool enabled);
-    event AdminChanged(address indexed previous, address indexed admin);
+}
+
+interface IAccessControlEvents {
+    event RoleGranted(bytes32 indexed role, address indexed account, address indexed sender);
+    event RoleRevoked(bytes32 indexed role, address indexed account, address indexed sender);
 }
 
 // model-registry: constructor(address admin)

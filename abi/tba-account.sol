@@ -13,7 +13,7 @@ interface ITbaAccount  {
 
     function owner() external view returns (address);
 
-    function isValidSigner(address signer, bytes calldata _context) external view returns (bytes4);
+    function isValidSigner(address signer, bytes calldata context) external view returns (bytes4);
 
     function isValidSignature(bytes32 hash, bytes calldata signature) external view returns (bytes4);
 
@@ -33,7 +33,7 @@ interface ITbaAccount  {
 
     function isLocked() external view returns (bool);
 
-    function grantDelegate(address delegate, uint64 expiry, bool can_sign, address[] memory targets, bytes4[] memory selectors) external returns (uint64);
+    function grantDelegate(address delegate, uint64 expiry, bool canSign, address[] memory targets, bytes4[] memory selectors) external returns (uint64);
 
     function revokeDelegate(address delegate) external;
 
@@ -41,17 +41,17 @@ interface ITbaAccount  {
 
     function isPermitted(address delegate, address target, bytes4 selector) external view returns (bool);
 
-    function supportsInterface(bytes4 interface_id) external view returns (bool);
+    function supportsInterface(bytes4 interfaceId) external view returns (bool);
 
-    function onERC721Received(address _operator, address _from, uint256 token_id, bytes calldata _data) external returns (bytes4);
+    function onERC721Received(address operator, address from, uint256 tokenId, bytes calldata data) external returns (bytes4);
 
-    function onERC1155Received(address _operator, address _from, uint256 _id, uint256 _value, bytes calldata _data) external returns (bytes4);
+    function onERC1155Received(address operator, address from, uint256 id, uint256 value, bytes calldata data) external returns (bytes4);
 
-    function onERC1155BatchReceived(address _operator, address _from, uint256[] memory _ids, uint256[] memory _values, bytes calldata _data) external returns (bytes4);
+    function onERC1155BatchReceived(address operator, address from, uint256[] memory ids, uint256[] memory values, bytes calldata data) external returns (bytes4);
 
     error NotAnAccount();
 
-    error NotAuthorized(address);
+    error AccessControlUnauthorizedAccount(address, bytes32);
 
     error AccountLocked(uint64);
 
@@ -78,8 +78,11 @@ interface ITbaAccount  {
     error InsufficientGas(uint64, uint64);
 }
 
-interface ITbaAccountExtra {
+interface ITbaAccountReceive {
     receive() external payable;
+}
+
+interface ITbaAccountEvents {
     event LockUpdated(uint64 lockedUntil);
     event DelegateGranted(address indexed owner, address indexed delegate, uint64 expiry, bool canSign, uint64 grantId);
     event DelegateScope(address indexed delegate, uint64 indexed grantId, address target, bytes4 selector);

@@ -7,7 +7,7 @@
 pragma solidity ^0.8.23;
 
 interface IYieldVault  {
-    function initialize(address asset, address source, address ledger, address admin, bytes32 name, bytes32 symbol, bool native, uint64 lock_duration, uint256 min_stake, bool exact_stake) external;
+    function initialize(address asset, address source, address ledger, address admin, bytes32 name, bytes32 symbol, bool native, uint64 lockDuration, uint256 minStake, bool exactStake) external;
 
     function depositEth(address receiver) external payable returns (uint256);
 
@@ -15,7 +15,7 @@ interface IYieldVault  {
 
     function harvest() external returns (uint256);
 
-    function configure(uint256 total_cap, uint256 account_cap, uint256 min_stake, bool exact_stake, uint64 lock_duration, uint256 min_harvest, uint64 harvest_interval, bool keeper_only, uint16 max_profit_bps, uint16 max_loss_bps) external;
+    function configure(uint256 totalCap, uint256 accountCap, uint256 minStake, bool exactStake, uint64 lockDuration, uint256 minHarvest, uint64 harvestInterval, bool keeperOnly, uint16 maxProfitBps, uint16 maxLossBps) external;
 
     function config() external view returns (uint256, uint256, uint256, bool, uint64, uint256, uint64, bool, uint16, uint16, address, address, uint256, uint64, uint8);
 
@@ -136,10 +136,16 @@ interface IYieldVaultEvents {
     event Configured(uint256 totalCap, uint256 accountCap, uint256 minStake, bool exactStake, uint64 lockDuration, uint256 minHarvest, uint64 harvestInterval, bool keeperOnly, uint16 maxProfitBps, uint16 maxLossBps);
     event LedgerSet(address indexed ledger);
     event EmergencyWithdrawn(uint256 sourceShares, uint256 assets);
-    event Paused(address account);
-    event Unpaused(address account);
+}
+
+interface IAccessControlEvents {
     event RoleGranted(bytes32 indexed role, address indexed account, address indexed sender);
     event RoleRevoked(bytes32 indexed role, address indexed account, address indexed sender);
 }
 
-// yield-vault: constructor(address asset, address source, address ledger, address admin, bytes32 name, bytes32 symbol, bool native, uint64 lock_duration, uint256 min_stake, bool exact_stake)
+interface IPausableEvents {
+    event Paused(address account);
+    event Unpaused(address account);
+}
+
+// yield-vault: constructor(address asset, address source, address ledger, address admin, bytes32 name, bytes32 symbol, bool native, uint64 lockDuration, uint256 minStake, bool exactStake)

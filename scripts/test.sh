@@ -1,16 +1,24 @@
 #!/usr/bin/env bash
-# Every test: contract unit and property tests (motsu), the host tools and the local
-# chain (with the built artifacts), the artifact gate, the README size table and the
-# committed ABI. Case counts of property tests scale with PROPTEST_CASES.
+# Every test, for both workspaces: format and lints, the artifact build and gate (with the
+# README size table), the contracts' unit and property tests (motsu), the host tools,
+# the committed ABI, the local chain and the scenarios on it. Property test case counts
+# scale with PROPTEST_CASES.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 rustup show active-toolchain >/dev/null 2>&1 || rustup toolchain install
+host=(--manifest-path scripts/Cargo.toml)
+
+echo "== format (both workspaces)"
+cargo fmt --all --check
+cargo fmt --all --check "${host[@]}"
 
 echo "== artifacts: build, gate, README size table"
 scripts/cf build --check-readme
 
-echo "== contracts (motsu unit and property tests)"
+echo "== contracts: lints, then motsu unit and property tests"
+cargo clippy --locked --workspace --all-targets -- -D warnings
 cargo test --locked --workspace
 
-echo "== host: build tool, ABI freshness, local chain, scenarios"
-cargo test --locked --manifest-path scripts/Cargo.toml --workspace
+echo "== host: lints, then build tool, ABI freshness, local chain, scenarios"
+cargo clippy --locked "${host[@]}" --workspace --all-targets -- -D warnings
+cargo test --locked "${host[@]}" --workspace

@@ -26,7 +26,7 @@ sol! {
     function supportsInterface(bytes4 id) external view returns (bool);
     error NotAnAccount();
     error CreateFailed();
-    error NotAuthorized(address caller);
+    error AccessControlUnauthorizedAccount(address account, bytes32 neededRole);
     error AccountLocked(uint64 lockedUntil);
     error OwnershipCycle(address tokenContract, uint256 tokenId);
     error OwnershipUnverifiable(address tokenContract, uint256 tokenId);
@@ -277,7 +277,7 @@ fn owner_executes_and_selling_the_nft_moves_the_stake() {
     assert_eq!(w.chain.read(w.weth, &balanceOfCall { who: BOB }).unwrap(), half);
     // A stranger cannot.
     let err = w.exec(AGENT, account, w.vault, U256::ZERO, redeem.clone(), 0).unwrap_err();
-    assert_eq!(err.revert_as::<NotAuthorized>().map(|e| e.caller), Some(AGENT));
+    assert_eq!(err.revert_as::<AccessControlUnauthorizedAccount>().map(|e| e.account), Some(AGENT));
     // Bob sells the NFT to Alice: the account, with the rest of the stake, is hers.
     w.chain.send(BOB, w.membership, &transferFromCall { from: BOB, to: ALICE, id }).unwrap();
     assert!(w.exec(BOB, account, w.vault, U256::ZERO, redeem.clone(), 0).is_err());
@@ -427,8 +427,8 @@ fn delegates_expire_and_die_with_a_sale() {
     assert_eq!(
         w.exec(AGENT, account, w.weth, U256::ZERO, pay.clone(), 0)
             .unwrap_err()
-            .revert_as::<NotAuthorized>()
-            .map(|e| e.caller),
+            .revert_as::<AccessControlUnauthorizedAccount>()
+            .map(|e| e.account),
         Some(AGENT)
     );
     // Re-granted, then the NFT is sold: void.
@@ -645,7 +645,7 @@ fn a_grant_stays_dead_after_a_buy_back_and_a_new_grant_works() {
     assert_eq!(count(&mut w), U256::from(1));
     let err = w.exec(agent, account, w.weth, U256::ZERO, pay.clone(), 0).unwrap_err();
     assert_eq!(
-        err.revert_as::<NotAuthorized>().map(|e| e.caller),
+        err.revert_as::<AccessControlUnauthorizedAccount>().map(|e| e.account),
         Some(agent),
         "dead after the sale"
     );
@@ -654,7 +654,7 @@ fn a_grant_stays_dead_after_a_buy_back_and_a_new_grant_works() {
     assert_eq!(w.chain.read(account, &ownerCall {}).unwrap(), BOB, "Bob owns it again");
     let err = w.exec(agent, account, w.weth, U256::ZERO, pay.clone(), 0).unwrap_err();
     assert_eq!(
-        err.revert_as::<NotAuthorized>().map(|e| e.caller),
+        err.revert_as::<AccessControlUnauthorizedAccount>().map(|e| e.account),
         Some(agent),
         "still dead after the buy-back"
     );
@@ -737,7 +737,7 @@ fn a_delegate_with_too_little_gas_for_the_epoch_read_is_refused() {
     w.chain.send(BOB, w.membership, &transferFromCall { from: BOB, to: ALICE, id }).unwrap();
     w.chain.send(ALICE, w.membership, &transferFromCall { from: ALICE, to: BOB, id }).unwrap();
     let r = with_gas(&mut w, 400_000);
-    assert_eq!(r.revert_as::<NotAuthorized>().map(|e| e.caller), Some(AGENT));
+    assert_eq!(r.revert_as::<AccessControlUnauthorizedAccount>().map(|e| e.account), Some(AGENT));
 }
 
 #[test]
@@ -776,7 +776,10 @@ fn a_delegate_batch_runs_in_scope_and_fails_whole_when_one_call_is_out_of_scope(
         operation: vec![0; 2],
     };
     let r = w.chain.call(agent, account, U256::ZERO, batch.abi_encode());
-    assert_eq!(NotAuthorized::abi_decode(&r.output).map(|e| e.caller).ok(), Some(agent));
+    assert_eq!(
+        AccessControlUnauthorizedAccount::abi_decode(&r.output).map(|e| e.account).ok(),
+        Some(agent)
+    );
     assert_eq!(w.chain.read(w.weth, &balanceOfCall { who: agent }).unwrap(), U256::from(6));
     // After a sale the same batch is refused.
     w.chain.send(BOB, w.membership, &transferFromCall { from: BOB, to: ALICE, id }).unwrap();
@@ -787,5 +790,8 @@ fn a_delegate_batch_runs_in_scope_and_fails_whole_when_one_call_is_out_of_scope(
         operation: vec![0; 2],
     };
     let r = w.chain.call(agent, account, U256::ZERO, batch.abi_encode());
-    assert_eq!(NotAuthorized::abi_decode(&r.output).map(|e| e.caller).ok(), Some(agent));
+    assert_eq!(
+        AccessControlUnauthorizedAccount::abi_decode(&r.output).map(|e| e.account).ok(),
+        Some(agent)
+    );
 }

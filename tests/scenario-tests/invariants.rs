@@ -534,11 +534,13 @@ impl Run {
                 );
                 if thief != owner {
                     prop_assert_eq!(
-                        revert_of::<IAccount::NotAuthorized>(&r1).map(|e| e.caller),
+                        revert_of::<IAccount::AccessControlUnauthorizedAccount>(&r1)
+                            .map(|e| e.account),
                         Some(thief)
                     );
                     prop_assert_eq!(
-                        revert_of::<IAccount::NotAuthorized>(&r2).map(|e| e.caller),
+                        revert_of::<IAccount::AccessControlUnauthorizedAccount>(&r2)
+                            .map(|e| e.account),
                         Some(thief)
                     );
                     prop_assert_eq!(c.shares(account), shares);
@@ -585,7 +587,8 @@ impl Run {
                     prop_assert_eq!(c.spendable(account), credits - U256::from(1u8));
                 } else if !live {
                     prop_assert_eq!(
-                        revert_of::<IAccount::NotAuthorized>(&r).map(|e| e.caller),
+                        revert_of::<IAccount::AccessControlUnauthorizedAccount>(&r)
+                            .map(|e| e.account),
                         Some(key),
                         "no live grant, yet allowed"
                     );
@@ -598,7 +601,7 @@ impl Run {
                     IVault::transferCall { to: key, value: U256::from(1u8) }.abi_encode(),
                 );
                 prop_assert_eq!(
-                    revert_of::<IAccount::NotAuthorized>(&r).map(|e| e.caller),
+                    revert_of::<IAccount::AccessControlUnauthorizedAccount>(&r).map(|e| e.account),
                     Some(key),
                     "out of scope, yet allowed"
                 );

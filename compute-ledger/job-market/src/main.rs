@@ -6,6 +6,11 @@ pub extern "C" fn main() {}
 
 #[cfg(feature = "export-abi")]
 fn main() {
-    use compute_fi_contracts::abi::print_with;
-    print_with(job_market::print_from_args, &[job_market::ABI_EXTRA]);
+    use compute_fi_contracts::abi::{
+        events_solidity, print_with, IACCESS_CONTROL_EVENTS, IPAUSABLE_EVENTS,
+    };
+    print_with(
+        job_market::print_from_args,
+        &[&events_solidity(job_market::IJobMarketEvents), IACCESS_CONTROL_EVENTS, IPAUSABLE_EVENTS],
+    );
 }

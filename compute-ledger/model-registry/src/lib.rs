@@ -7,19 +7,30 @@
 //! tokens on this chain: the registry's `account(implementation, salt, chainId,
 //! collection, tokenId)` (with the caller-supplied `tokenId` and `salt`) must equal the
 //! requester, and the token must exist (`ownerOf` succeeds).
+//!
+//! Roles (OpenZeppelin AccessControl's vocabulary): `ADMIN_ROLE` (community governance)
+//! may disable any model and grants and revokes the role; a model's owner toggles its
+//! own model. Every refusal is `AccessControlUnauthorizedAccount(caller, neededRole)`,
+//! naming `OWNER_ROLE` where the caller is neither the model's owner nor an admin.
 #![cfg_attr(not(any(test, feature = "export-abi")), no_main)]
 #![cfg_attr(not(any(test, feature = "export-abi")), no_std)]
 extern crate alloc;
 
 use alloc::{vec, vec::Vec};
 
-use compute_fi_contracts::interfaces::ledger::{IErc6551RegistryView, IErc721View};
+use compute_fi_contracts::{
+    access::{
+        unauthorized, AccessControlUnauthorizedAccount, Roles, UnknownRole, ADMIN_ROLE, OWNER_ROLE,
+    },
+    errors::AlreadyInitialized,
+    interfaces::ledger::{IErc6551RegistryView, IErc721View},
+};
 use stylus_sdk::{
     abi::Bytes,
     alloy_primitives::{Address, B256, U256, U8},
     alloy_sol_types::sol,
     prelude::*,
-    storage::{StorageAddress, StorageB256, StorageMap, StorageU256, StorageU8},
+    storage::{StorageAddress, StorageB256, StorageBool, StorageMap, StorageU256, StorageU8},
 };
 
 /// Answers of [`ModelRegistry::access`].
@@ -32,29 +43,40 @@ pub mod access {
     pub const DENIED: u8 = 2;
 }
 
-sol! {
-    #[derive(Debug)]
-    event ModelRegistered(uint256 indexed id, address indexed owner, bytes32 weightsHash, uint8 unitKind, address collection, address registry, address implementation, bytes metadataURI);
-    #[derive(Debug)]
-    event ModelEnabled(uint256 indexed id, bool enabled);
-    #[derive(Debug)]
-    event AdminChanged(address indexed previous, address indexed admin);
+/// The roles the registry grants: the admin only.
+pub const KNOWN_ROLES: [B256; 1] = [ADMIN_ROLE];
 
+compute_fi_contracts::contract_events! {
+    /// Events of the model registry (besides AccessControl's `RoleGranted` and
+    /// `RoleRevoked`).
+    IModelRegistryEvents {
+        /// Model `id` was registered by `owner`.
+        #[derive(Debug)]
+        event ModelRegistered(uint256 indexed id, address indexed owner, bytes32 weightsHash, uint8 unitKind, address collection, address registry, address implementation, bytes metadataURI);
+        /// Model `id` was enabled or disabled for new requests.
+        #[derive(Debug)]
+        event ModelEnabled(uint256 indexed id, bool enabled);
+    }
+}
+
+sol! {
+    /// A bad unit kind, a gated policy without a registry, or a zero admin.
     #[derive(Debug)]
     error InvalidArgument();
-    #[derive(Debug)]
-    error AlreadyInitialized();
-    #[derive(Debug)]
-    error NotAllowed(address caller);
+    /// No model has this id.
     #[derive(Debug)]
     error UnknownModel(uint256 id);
 }
 
+/// Every error of the registry.
 #[derive(SolidityError, Debug)]
 pub enum Error {
     InvalidArgument(InvalidArgument),
     AlreadyInitialized(AlreadyInitialized),
-    NotAllowed(NotAllowed),
+    /// The caller lacks the role (or is not the model's owner) the call needs.
+    UnauthorizedAccount(AccessControlUnauthorizedAccount),
+    /// `grantRole` or `revokeRole` named a role the registry does not grant.
+    UnknownRole(UnknownRole),
     UnknownModel(UnknownModel),
 }
 
@@ -73,9 +95,12 @@ pub struct Model {
 #[entrypoint]
 #[storage]
 pub struct ModelRegistry {
-    admin: StorageAddress,
+    /// Who holds the admin role.
+    roles: Roles,
     models: StorageMap<U256, Model>,
     count: StorageU256,
+    /// Set once by the constructor or `initialize`.
+    initialized: StorageBool,
 }
 
 #[public]
@@ -85,26 +110,38 @@ impl ModelRegistry {
         self.initialize(admin)
     }
 
-    /// One-time setup (for a clone, in the transaction that creates it).
+    /// One-time setup (for a clone, in the transaction that creates it): grants the
+    /// admin role to `admin` (nonzero).
     pub fn initialize(&mut self, admin: Address) -> Result<(), Error> {
-        if !self.admin.get().is_zero() {
+        if self.initialized.get() {
             return Err(Error::AlreadyInitialized(AlreadyInitialized {}));
         }
-        self.set_admin_inner(admin)
-    }
-
-    /// Admin: hands the admin role (which may disable any model) to `admin`.
-    #[selector(name = "setAdmin")]
-    pub fn set_admin(&mut self, admin: Address) -> Result<(), Error> {
-        let caller = self.vm().msg_sender();
-        if caller != self.admin.get() {
-            return Err(Error::NotAllowed(NotAllowed { caller }));
+        if admin.is_zero() {
+            return Err(Error::InvalidArgument(InvalidArgument {}));
         }
-        self.set_admin_inner(admin)
+        self.initialized.set(true);
+        self.set_role(ADMIN_ROLE, admin, true)
     }
 
-    pub fn admin(&self) -> Address {
-        self.admin.get()
+    /// Whether `account` holds `role` (the registry grants `ADMIN_ROLE` only).
+    #[selector(name = "hasRole")]
+    pub fn has_role(&self, role: B256, account: Address) -> bool {
+        self.roles.has(&KNOWN_ROLES, role, account)
+    }
+
+    /// Admin: gives `role` to `account`.
+    #[selector(name = "grantRole")]
+    pub fn grant_role(&mut self, role: B256, account: Address) -> Result<(), Error> {
+        self.only_admin()?;
+        self.set_role(role, account, true)
+    }
+
+    /// Admin: takes `role` from `account`. Revoking every admin leaves only the models'
+    /// owners able to toggle their models, as in OpenZeppelin's AccessControl.
+    #[selector(name = "revokeRole")]
+    pub fn revoke_role(&mut self, role: B256, account: Address) -> Result<(), Error> {
+        self.only_admin()?;
+        self.set_role(role, account, false)
     }
 
     /// Registers a model owned by the caller. `unit_kind`: 0 = per 1,000 tokens of
@@ -158,8 +195,8 @@ impl ModelRegistry {
         if owner.is_zero() {
             return Err(Error::UnknownModel(UnknownModel { id }));
         }
-        if caller != owner && caller != self.admin.get() {
-            return Err(Error::NotAllowed(NotAllowed { caller }));
+        if caller != owner && !self.roles.has(&KNOWN_ROLES, ADMIN_ROLE, caller) {
+            return Err(Error::UnauthorizedAccount(unauthorized(caller, OWNER_ROLE)));
         }
         self.models.setter(id).enabled.set(U8::from(u8::from(enabled)));
         log(self.vm(), ModelEnabled { id, enabled });
@@ -214,25 +251,17 @@ impl ModelRegistry {
 }
 
 impl ModelRegistry {
-    fn set_admin_inner(&mut self, admin: Address) -> Result<(), Error> {
-        if admin.is_zero() {
-            return Err(Error::InvalidArgument(InvalidArgument {}));
-        }
-        let previous = self.admin.get();
-        self.admin.set(admin);
-        log(self.vm(), AdminChanged { previous, admin });
-        Ok(())
+    fn only_admin(&self) -> Result<(), Error> {
+        let caller = self.vm().msg_sender();
+        self.roles.check(&KNOWN_ROLES, ADMIN_ROLE, caller).map_err(Error::UnauthorizedAccount)
+    }
+
+    /// Gives (`on`) or takes `role` from `account`, with OpenZeppelin's events.
+    fn set_role(&mut self, role: B256, account: Address, on: bool) -> Result<(), Error> {
+        let sender = self.vm().msg_sender();
+        self.roles.set(&KNOWN_ROLES, role, account, on, sender).map_err(Error::UnknownRole)
     }
 }
-
-/// Solidity text the SDK export omits: the events.
-pub const ABI_EXTRA: &str = "
-interface IModelRegistryEvents {
-    event ModelRegistered(uint256 indexed id, address indexed owner, bytes32 weightsHash, uint8 unitKind, address collection, address registry, address implementation, bytes metadataURI);
-    event ModelEnabled(uint256 indexed id, bool enabled);
-    event AdminChanged(address indexed previous, address indexed admin);
-}
-";
 
 /// A test ERC-6551 registry whose `account` answers a configured address for one
 /// (implementation, salt, chain, collection, token) and zero otherwise.
@@ -293,6 +322,7 @@ pub mod test_registry {
 
 #[cfg(test)]
 mod tests {
+    use compute_fi_contracts::access::{RoleGranted, RoleRevoked};
     use mock_erc721::MockErc721;
     use motsu::prelude::*;
 
@@ -302,24 +332,46 @@ mod tests {
         reg.sender(admin).constructor(admin).motsu_unwrap();
     }
 
+    /// Whether `err` refuses `account` for want of `role`.
+    fn refused(err: &Error, account: Address, role: B256) -> bool {
+        matches!(err, Error::UnauthorizedAccount(e) if e.account == account && e.needed_role == role)
+    }
+
     #[motsu::test]
-    fn constructor_and_admin(reg: Contract<ModelRegistry>, admin: Address, bob: Address) {
+    fn constructor_and_admin_role(reg: Contract<ModelRegistry>, admin: Address, bob: Address) {
         setup(&reg, admin);
-        reg.assert_emitted(&AdminChanged { previous: Address::ZERO, admin });
-        assert_eq!(reg.sender(bob).admin(), admin);
+        reg.assert_emitted(&RoleGranted { role: ADMIN_ROLE, account: admin, sender: admin });
+        assert!(reg.sender(bob).has_role(ADMIN_ROLE, admin));
+        assert!(!reg.sender(bob).has_role(ADMIN_ROLE, bob));
         assert!(matches!(
             reg.sender(bob).initialize(bob).motsu_unwrap_err(),
             Error::AlreadyInitialized(_)
         ));
-        assert!(
-            matches!(reg.sender(bob).set_admin(bob).motsu_unwrap_err(), Error::NotAllowed(NotAllowed { caller }) if caller == bob)
-        );
-        assert!(matches!(
-            reg.sender(admin).set_admin(Address::ZERO).motsu_unwrap_err(),
-            Error::InvalidArgument(_)
+        assert!(refused(
+            &reg.sender(bob).grant_role(ADMIN_ROLE, bob).motsu_unwrap_err(),
+            bob,
+            ADMIN_ROLE
         ));
-        reg.sender(admin).set_admin(bob).motsu_unwrap();
-        reg.assert_emitted(&AdminChanged { previous: admin, admin: bob });
+        assert!(refused(
+            &reg.sender(bob).revoke_role(ADMIN_ROLE, admin).motsu_unwrap_err(),
+            bob,
+            ADMIN_ROLE
+        ));
+        let other = B256::repeat_byte(9);
+        assert!(
+            matches!(reg.sender(admin).grant_role(other, bob).motsu_unwrap_err(), Error::UnknownRole(UnknownRole { role }) if role == other)
+        );
+        reg.sender(admin).grant_role(ADMIN_ROLE, bob).motsu_unwrap();
+        reg.assert_emitted(&RoleGranted { role: ADMIN_ROLE, account: bob, sender: admin });
+        assert!(reg.sender(bob).has_role(ADMIN_ROLE, bob));
+        reg.sender(bob).revoke_role(ADMIN_ROLE, admin).motsu_unwrap();
+        reg.assert_emitted(&RoleRevoked { role: ADMIN_ROLE, account: admin, sender: bob });
+        assert!(!reg.sender(bob).has_role(ADMIN_ROLE, admin));
+        assert!(refused(
+            &reg.sender(admin).grant_role(ADMIN_ROLE, admin).motsu_unwrap_err(),
+            admin,
+            ADMIN_ROLE
+        ));
     }
 
     #[motsu::test]
@@ -342,7 +394,7 @@ mod tests {
         let id = reg
             .sender(alice)
             .register_model(
-                Bytes(b"ipfs://llama".to_vec().into()),
+                Bytes(b"ipfs://llama".to_vec()),
                 w,
                 0,
                 Address::ZERO,
@@ -367,9 +419,11 @@ mod tests {
         );
         assert_eq!(reg.sender(bob).access(id, bob, U256::ZERO, B256::ZERO), access::OK);
         // Only the owner or the admin toggles it.
-        assert!(
-            matches!(reg.sender(bob).set_model_enabled(id, false).motsu_unwrap_err(), Error::NotAllowed(NotAllowed { caller }) if caller == bob)
-        );
+        assert!(refused(
+            &reg.sender(bob).set_model_enabled(id, false).motsu_unwrap_err(),
+            bob,
+            OWNER_ROLE
+        ));
         reg.sender(alice).set_model_enabled(id, false).motsu_unwrap();
         reg.assert_emitted(&ModelEnabled { id, enabled: false });
         assert_eq!(reg.sender(bob).access(id, bob, U256::ZERO, B256::ZERO), access::UNAVAILABLE);
@@ -385,14 +439,7 @@ mod tests {
         // Second registration gets the next id.
         let id2 = reg
             .sender(bob)
-            .register_model(
-                Bytes(Vec::new().into()),
-                w,
-                1,
-                Address::ZERO,
-                Address::ZERO,
-                Address::ZERO,
-            )
+            .register_model(Bytes(Vec::new()), w, 1, Address::ZERO, Address::ZERO, Address::ZERO)
             .motsu_unwrap();
         assert_eq!(id2, U256::from(1));
     }
@@ -403,7 +450,7 @@ mod tests {
         let e = reg
             .sender(alice)
             .register_model(
-                Bytes(Vec::new().into()),
+                Bytes(Vec::new()),
                 B256::ZERO,
                 2,
                 Address::ZERO,
@@ -414,14 +461,7 @@ mod tests {
         assert!(matches!(e, Error::InvalidArgument(_)));
         let e = reg
             .sender(alice)
-            .register_model(
-                Bytes(Vec::new().into()),
-                B256::ZERO,
-                0,
-                alice,
-                Address::ZERO,
-                Address::ZERO,
-            )
+            .register_model(Bytes(Vec::new()), B256::ZERO, 0, alice, Address::ZERO, Address::ZERO)
             .motsu_unwrap_err();
         assert!(matches!(e, Error::InvalidArgument(_)));
     }
@@ -444,14 +484,7 @@ mod tests {
         tbas.sender(admin).set(imp, salt, U256::from(42161u64), nft.address(), U256::from(5), tba);
         let id = reg
             .sender(admin)
-            .register_model(
-                Bytes(Vec::new().into()),
-                B256::ZERO,
-                1,
-                nft.address(),
-                tbas.address(),
-                imp,
-            )
+            .register_model(Bytes(Vec::new()), B256::ZERO, 1, nft.address(), tbas.address(), imp)
             .motsu_unwrap();
         // Direct holder.
         assert_eq!(reg.sender(stranger).access(id, holder, U256::ZERO, B256::ZERO), access::OK);

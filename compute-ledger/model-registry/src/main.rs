@@ -6,6 +6,9 @@ pub extern "C" fn main() {}
 
 #[cfg(feature = "export-abi")]
 fn main() {
-    use compute_fi_contracts::abi::print_with;
-    print_with(model_registry::print_from_args, &[model_registry::ABI_EXTRA]);
+    use compute_fi_contracts::abi::{events_solidity, print_with, IACCESS_CONTROL_EVENTS};
+    print_with(
+        model_registry::print_from_args,
+        &[&events_solidity(model_registry::IModelRegistryEvents), IACCESS_CONTROL_EVENTS],
+    );
 }

@@ -89,6 +89,22 @@ interface IERC721Metadata {
 }
 ";
 
+/// OpenZeppelin AccessControl's role events, as emitted by [`crate::access::Roles::set`].
+pub const IACCESS_CONTROL_EVENTS: &str = "
+interface IAccessControlEvents {
+    event RoleGranted(bytes32 indexed role, address indexed account, address indexed sender);
+    event RoleRevoked(bytes32 indexed role, address indexed account, address indexed sender);
+}
+";
+
+/// OpenZeppelin Pausable's events, as emitted by [`crate::access::pause_event`].
+pub const IPAUSABLE_EVENTS: &str = "
+interface IPausableEvents {
+    event Paused(address account);
+    event Unpaused(address account);
+}
+";
+
 /// Prints the stylus-sdk export and then `extra` interfaces; `constructor` prints the
 /// constructor alone. Call from a contract's `main.rs` under the `export-abi` feature
 /// with the SDK's `print_from_args` as `sdk_export`.
@@ -212,5 +228,30 @@ mod tests {
             events_solidity(ITestEvents),
             "\ninterface ITestEvents {\n    event Moved(address indexed from, uint256 amount);\n    event Stopped();\n}\n"
         );
+    }
+
+    #[test]
+    fn role_and_pause_texts_are_the_emitted_events() {
+        use alloy_sol_types::SolEvent;
+
+        use crate::access::{Paused, RoleGranted, RoleRevoked, Unpaused};
+        for (text, signature) in [
+            (IACCESS_CONTROL_EVENTS, RoleGranted::SIGNATURE),
+            (IACCESS_CONTROL_EVENTS, RoleRevoked::SIGNATURE),
+            (IPAUSABLE_EVENTS, Paused::SIGNATURE),
+            (IPAUSABLE_EVENTS, Unpaused::SIGNATURE),
+        ] {
+            let (name, types) = signature.split_once('(').unwrap_or_default();
+            let declared = text
+                .lines()
+                .find_map(|l| l.trim().strip_prefix("event ")?.strip_prefix(name))
+                .unwrap_or_default();
+            let declared_types: Vec<&str> = declared
+                .trim_matches(|c| matches!(c, '(' | ')' | ';'))
+                .split(", ")
+                .map(|field| field.split(' ').next().unwrap_or_default())
+                .collect();
+            assert_eq!(declared_types.join(","), types.trim_end_matches(')'), "{name}");
+        }
     }
 }

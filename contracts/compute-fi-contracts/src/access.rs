@@ -19,6 +19,7 @@
 use alloc::{vec, vec::Vec};
 
 use alloy_primitives::{Address, B256, U8};
+use alloy_sol_types::SolEvent;
 pub use openzeppelin_stylus::{
     access::control::{AccessControlUnauthorizedAccount, RoleGranted, RoleRevoked},
     utils::pausable::{EnforcedPause, ExpectedPause, Paused, Unpaused},
@@ -112,11 +113,20 @@ impl Roles {
             return Ok(());
         }
         self.bits.setter(account).set(U8::from(if on { bits | bit } else { bits & !bit }));
-        if on {
-            log(self.vm(), RoleGranted { role, account, sender });
-        } else {
-            log(self.vm(), RoleRevoked { role, account, sender });
-        }
+        // Every field is indexed, so the log is its topics alone: written out, because
+        // `log()`'s per-event encoders cost each contract hundreds of bytes.
+        let topic0 = if on { RoleGranted::SIGNATURE_HASH } else { RoleRevoked::SIGNATURE_HASH };
+        // Topics as one buffer for `emit_log`: `raw_log` and `into_word` would add their
+        // own copying code to every contract.
+        let mut topics = [0u8; 128];
+        let (signature, rest) = topics.split_at_mut(32);
+        let (role_topic, rest) = rest.split_at_mut(32);
+        let (account_topic, sender_topic) = rest.split_at_mut(32);
+        signature.copy_from_slice(topic0.as_slice());
+        role_topic.copy_from_slice(role.as_slice());
+        account_topic.split_at_mut(12).1.copy_from_slice(account.as_slice());
+        sender_topic.split_at_mut(12).1.copy_from_slice(sender.as_slice());
+        self.vm().emit_log(&topics, 4);
         Ok(())
     }
 }
@@ -142,12 +152,17 @@ pub fn when_not_paused(paused: bool) -> Result<(), EnforcedPause> {
 }
 
 /// Emits `Paused(account)` or `Unpaused(account)`.
+// Inlined so that the caller's `vm()` stays its concrete host: a `&dyn Host` reaching a
+// function of its own makes the contract carry every host method (about 2 KiB).
+#[inline(always)]
 pub fn pause_event(vm: &dyn stylus_sdk::stylus_core::Host, on: bool, account: Address) {
-    if on {
-        log(vm, Paused { account });
-    } else {
-        log(vm, Unpaused { account });
-    }
+    // Written out like `Roles::set`'s: the data is the one address word.
+    let topic0 = if on { Paused::SIGNATURE_HASH } else { Unpaused::SIGNATURE_HASH };
+    let mut log = [0u8; 64];
+    let (signature, data) = log.split_at_mut(32);
+    signature.copy_from_slice(topic0.as_slice());
+    data.split_at_mut(12).1.copy_from_slice(account.as_slice());
+    vm.emit_log(&log, 1);
 }
 
 /// A refused pause change.

@@ -1,9 +1,12 @@
 //! Signature rules every contract checks the same way: ECDSA recovery through the
 //! precompile with one set of guards, EIP-712 typed-data digests, and whether an address
 //! holds code (which decides between ecrecover and ERC-1271).
+//!
+//! The functions are `#[inline]`: then each contract compiles them with its own code and
+//! shares its own copies of what they use (call-error handling, hashing), where a
+//! separately compiled copy would bring a second set into the contract.
 
 use alloy_primitives::{address, b256, keccak256, Address, B256, U256};
-use alloy_sol_types::SolValue;
 use stylus_sdk::stylus_core::{calls::context::Call, Host};
 
 /// The ecrecover precompile.
@@ -34,6 +37,7 @@ pub const fn keccak_const(input: &[u8]) -> [u8; 32] {
 
 /// The signer of a 65-byte `r ‖ s ‖ v` signature of `digest`; `None` for any other
 /// length, a `v` other than 27 or 28, a high `s`, or a signature that recovers no one.
+#[inline]
 pub fn ecrecover(vm: &dyn Host, digest: B256, signature: &[u8]) -> Option<Address> {
     if signature.len() != 65 {
         return None;
@@ -53,35 +57,49 @@ pub fn ecrecover(vm: &dyn Host, digest: B256, signature: &[u8]) -> Option<Addres
 }
 
 /// The EIP-712 domain separator of (`name_hash`, `version_hash`, `chain_id`, `contract`).
+#[inline]
 pub fn domain_separator(
     name_hash: B256,
     version_hash: B256,
     chain_id: u64,
     contract: Address,
 ) -> B256 {
-    keccak256(
-        (EIP712_DOMAIN_TYPEHASH, name_hash, version_hash, U256::from(chain_id), contract)
-            .abi_encode(),
-    )
+    // The ABI encoding of (typehash, name, version, chainId, contract), written out: the
+    // generic encoder would be compiled into every contract a second time.
+    let mut words = [0u8; 160];
+    let (typehash, rest) = words.split_at_mut(32);
+    let (name, rest) = rest.split_at_mut(32);
+    let (version, rest) = rest.split_at_mut(32);
+    let (chain, contract_word) = rest.split_at_mut(32);
+    typehash.copy_from_slice(EIP712_DOMAIN_TYPEHASH.as_slice());
+    name.copy_from_slice(name_hash.as_slice());
+    version.copy_from_slice(version_hash.as_slice());
+    chain.split_at_mut(24).1.copy_from_slice(&chain_id.to_be_bytes());
+    contract_word.split_at_mut(12).1.copy_from_slice(contract.as_slice());
+    keccak256(words)
 }
 
 /// The EIP-712 digest `keccak256(0x1901 ‖ domain ‖ structHash)`.
+#[inline]
 pub fn typed_data_digest(domain: B256, struct_hash: B256) -> B256 {
     let mut buf = [0u8; 66];
-    let bytes = [0x19u8, 0x01].iter().chain(domain.iter()).chain(struct_hash.iter());
-    for (dst, src) in buf.iter_mut().zip(bytes) {
-        *dst = *src;
-    }
+    let (prefix, rest) = buf.split_at_mut(2);
+    let (domain_part, struct_part) = rest.split_at_mut(32);
+    prefix.copy_from_slice(&[0x19, 0x01]);
+    domain_part.copy_from_slice(domain.as_slice());
+    struct_part.copy_from_slice(struct_hash.as_slice());
     keccak256(buf)
 }
 
 /// Whether a code hash is that of an account holding code (zero: no account;
 /// [`EMPTY_CODE_HASH`]: an account without code).
+#[inline]
 pub fn is_code_hash(code_hash: B256) -> bool {
     code_hash != B256::ZERO && code_hash != EMPTY_CODE_HASH
 }
 
 /// Whether `account` holds code (a contract, or a token-bound account's proxy).
+#[inline]
 pub fn has_code(vm: &dyn Host, account: Address) -> bool {
     is_code_hash(vm.code_hash(account))
 }
@@ -106,6 +124,20 @@ mod tests {
         )
         .unwrap();
         assert_eq!(HALF_ORDER, n >> 1);
+    }
+
+    #[test]
+    fn domain_is_the_abi_encoding() {
+        use alloy_sol_types::SolValue;
+        let (name, version) = (B256::repeat_byte(3), B256::repeat_byte(4));
+        let contract = Address::repeat_byte(5);
+        assert_eq!(
+            domain_separator(name, version, 42161, contract),
+            keccak256(
+                (EIP712_DOMAIN_TYPEHASH, name, version, U256::from(42161u64), contract)
+                    .abi_encode()
+            )
+        );
     }
 
     #[test]

@@ -30,12 +30,21 @@
 #![cfg_attr(not(any(test, feature = "export-abi")), no_main)]
 extern crate alloc;
 
+pub mod errors;
+pub mod events;
+
 use alloc::string::String;
 
-use compute_fi_contracts::interfaces::tba::{IERC4626Deposit, IERC6551Registry, IWETH};
+use compute_fi_contracts::{
+    errors::AlreadyInitialized,
+    interfaces::tba::{IERC4626Deposit, IERC6551Registry, IWETH},
+};
+pub use errors::*;
+use errors::{from_721, from_safe};
+pub use events::*;
 use openzeppelin_stylus::{
     token::{
-        erc20::utils::{safe_erc20 as safe, ISafeErc20, SafeErc20},
+        erc20::utils::{ISafeErc20, SafeErc20},
         erc721::{
             self,
             extensions::{Erc721Metadata, IErc721Metadata},
@@ -49,76 +58,9 @@ use stylus_sdk::call::Call;
 use stylus_sdk::{
     abi::Bytes,
     alloy_primitives::{aliases::B32, Address, B256, U256},
-    alloy_sol_types::sol,
     prelude::*,
     storage::{StorageAddress, StorageBool, StorageMap, StorageU256},
 };
-
-sol! {
-    #[derive(Debug)]
-    event Joined(address indexed member, uint256 indexed tokenId, address account, uint256 assets, uint256 shares);
-    #[derive(Debug)]
-    event CommunityCreated(address indexed admin, uint256 poolTokenId, address poolAccount);
-
-    /// Setup already ran.
-    #[derive(Debug)]
-    error AlreadyInitialized();
-    /// Setup has not run.
-    #[derive(Debug)]
-    error NotInitialized();
-    /// A configuration address is zero or the stake is zero.
-    #[derive(Debug)]
-    error InvalidConfig();
-    /// ETH sent must be zero (ERC-20 stake) or exactly the stake (wrapped to WETH).
-    #[derive(Debug)]
-    error WrongEthAmount(uint256 sent, uint256 stake);
-    /// A call to the stake token failed or returned false (tokens returning nothing are accepted).
-    #[derive(Debug)]
-    error TokenCallFailed(address token);
-    /// The registry did not create the account.
-    #[derive(Debug)]
-    error AccountCreationFailed(address registry, uint256 tokenId);
-    /// The vault deposit failed.
-    #[derive(Debug)]
-    error DepositFailed(address vault, uint256 assets);
-    /// Token ids are exhausted.
-    #[derive(Debug)]
-    error IdOverflow();
-}
-
-/// Membership errors (join, setup) and the ERC-721 ones minting can raise.
-#[derive(SolidityError, Debug)]
-pub enum Error {
-    AlreadyInitialized(AlreadyInitialized),
-    NotInitialized(NotInitialized),
-    InvalidConfig(InvalidConfig),
-    WrongEthAmount(WrongEthAmount),
-    TokenCallFailed(TokenCallFailed),
-    AccountCreationFailed(AccountCreationFailed),
-    DepositFailed(DepositFailed),
-    IdOverflow(IdOverflow),
-    InvalidReceiver(erc721::ERC721InvalidReceiver),
-    InvalidSender(erc721::ERC721InvalidSender),
-}
-
-/// SafeErc20 failures: the token call failed or returned false.
-fn from_safe(e: safe::Error) -> Error {
-    match e {
-        safe::Error::SafeErc20FailedOperation(x) => {
-            Error::TokenCallFailed(TokenCallFailed { token: x.token })
-        }
-        safe::Error::SafeErc20FailedDecreaseAllowance(_) => {
-            Error::TokenCallFailed(TokenCallFailed { token: Address::ZERO })
-        }
-    }
-}
-
-fn from_721(e: erc721::Error) -> Error {
-    match e {
-        erc721::Error::InvalidReceiver(x) => Error::InvalidReceiver(x),
-        _ => Error::InvalidSender(erc721::ERC721InvalidSender { sender: Address::ZERO }),
-    }
-}
 
 /// `value` in decimal, without `core::fmt` (which costs kilobytes of WASM).
 pub fn decimal(mut value: U256) -> String {

@@ -6,6 +6,7 @@
 use alloc::{string::ToString, vec::Vec};
 
 use alloy_primitives::U8;
+use alloy_sol_types::sol;
 use compute_fi_contracts::interfaces::tba::{account_address, AccountContext};
 use mock_erc20::MockErc20;
 use motsu::prelude::*;

@@ -3,41 +3,21 @@
 //! same return values, same revert data, same events.
 mod common;
 
-use alloy_sol_types::{sol, SolCall};
-use common::*;
+use alloy_sol_types::{SolCall, SolType};
+use common::{
+    abi::mock_erc20::{
+        Constructor, IERC20Metadata::*, IMockErc20::*, IMockErc20Events::*, IERC20::*,
+    },
+    *,
+};
 use local_chain::{Address, Chain, U256};
 
-sol! {
-    #![sol(all_derives)]
-    function ctor(string name, string symbol, uint8 decimals);
-    function name() external view returns (string);
-    function symbol() external view returns (string);
-    function decimals() external view returns (uint8);
-    function totalSupply() external view returns (uint256);
-    function balanceOf(address account) external view returns (uint256);
-    function transfer(address to, uint256 value) external returns (bool);
-    function allowance(address owner, address spender) external view returns (uint256);
-    function approve(address spender, uint256 value) external returns (bool);
-    function transferFrom(address from, address to, uint256 value) external returns (bool);
-    function supportsInterface(bytes4 interfaceId) external view returns (bool);
-    function mint(address to, uint256 amount) external;
-    function burn(address from, uint256 amount) external;
-    function deposit() external payable;
-    function withdraw(uint256 wad) external;
-    event Transfer(address indexed from, address indexed to, uint256 value);
-    event Approval(address indexed owner, address indexed spender, uint256 value);
-    event Deposit(address indexed dst, uint256 wad);
-    event Withdrawal(address indexed src, uint256 wad);
-    error ERC20InsufficientBalance(address sender, uint256 balance, uint256 needed);
-    error ERC20InvalidReceiver(address receiver);
-    error ERC20InsufficientAllowance(address spender, uint256 allowance, uint256 needed);
-    error ERC20InvalidSpender(address spender);
+fn ctor_args(name: &str, symbol: &str, decimals: u8) -> Vec<u8> {
+    Constructor::abi_encode_params(&(name, symbol, decimals))
 }
 
 fn deploy(chain: &mut Chain) -> Address {
-    let args = ctorCall { name: "Wrapped Ether".into(), symbol: "WETH".into(), decimals: 18 }
-        .abi_encode()[4..]
-        .to_vec();
+    let args = ctor_args("Wrapped Ether", "WETH", 18);
     chain
         .deploy_artifact(ALICE, "mock-erc20", Some(&args))
         .unwrap_or_else(|e| panic!("deploy mock-erc20: {e}"))
@@ -55,9 +35,7 @@ fn constructor_runs_through_the_stylus_deployer_flow() {
     assert_eq!(chain.read(t, &decimalsCall {}).unwrap(), 18);
     // The constructor cannot run twice (the SDK's constructor slot).
     let mut data = local_chain::constructor_selector().to_vec();
-    data.extend_from_slice(
-        &ctorCall { name: "X".into(), symbol: "Y".into(), decimals: 6 }.abi_encode()[4..],
-    );
+    data.extend_from_slice(&ctor_args("X", "Y", 6));
     let r = chain.call(ALICE, t, U256::ZERO, data);
     assert!(!r.success);
     assert_eq!(chain.read(t, &symbolCall {}).unwrap(), "WETH");
@@ -115,29 +93,20 @@ fn reverts_carry_the_openzeppelin_errors() {
     let e = chain.send(ALICE, t, &transferCall { to: BOB, value: U256::from(11) }).unwrap_err();
     assert_eq!(
         e.revert_as::<ERC20InsufficientBalance>(),
-        Some(ERC20InsufficientBalance {
-            sender: ALICE,
-            balance: U256::from(10),
-            needed: U256::from(11)
-        })
+        // (sender, balance, needed)
+        Some(ERC20InsufficientBalance { _0: ALICE, _1: U256::from(10), _2: U256::from(11) })
     );
     let e = chain
         .send(ALICE, t, &transferCall { to: Address::ZERO, value: U256::from(1) })
         .unwrap_err();
-    assert_eq!(
-        e.revert_as::<ERC20InvalidReceiver>(),
-        Some(ERC20InvalidReceiver { receiver: Address::ZERO })
-    );
+    assert_eq!(e.revert_as::<ERC20InvalidReceiver>(), Some(ERC20InvalidReceiver(Address::ZERO)));
     let e = chain
         .send(BOB, t, &transferFromCall { from: ALICE, to: BOB, value: U256::from(1) })
         .unwrap_err();
     assert_eq!(
         e.revert_as::<ERC20InsufficientAllowance>(),
-        Some(ERC20InsufficientAllowance {
-            spender: BOB,
-            allowance: U256::ZERO,
-            needed: U256::from(1)
-        })
+        // (spender, allowance, needed)
+        Some(ERC20InsufficientAllowance { _0: BOB, _1: U256::ZERO, _2: U256::from(1) })
     );
     // State unchanged by the reverts.
     assert_eq!(chain.read(t, &balanceOfCall { account: ALICE }).unwrap(), U256::from(10));

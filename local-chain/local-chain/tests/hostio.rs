@@ -443,6 +443,8 @@ fn frames_nest_to_the_evm_depth_limit() {
 
 #[test]
 fn arbwasm_activates_inside_a_transaction() {
+    // Hand-written: ArbWasm is Nitro's precompile (mirrored in src/arbwasm.rs, which is
+    // private), not a contract of ours, so there is no exported ABI file to bind.
     alloy_sol_types::sol! {
         function activateProgram(address program) external payable returns (uint16 version, uint256 dataFee);
         function programVersion(address program) external view returns (uint16 version);

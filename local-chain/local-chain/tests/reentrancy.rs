@@ -2,17 +2,16 @@
 //! (mock-erc20) refuses a call that re-enters it while it is executing.
 mod common;
 
-use alloy_sol_types::{sol, SolCall};
-use common::*;
+use alloy_sol_types::{SolCall, SolType};
+use common::{
+    abi::mock_erc20::{
+        Constructor,
+        IMockErc20::{depositCall, mintCall, withdrawCall},
+        IERC20::totalSupplyCall,
+    },
+    *,
+};
 use local_chain::{Address, Chain, U256};
-
-sol! {
-    function ctor(string name, string symbol, uint8 decimals);
-    function totalSupply() external view returns (uint256);
-    function mint(address to, uint256 amount) external;
-    function deposit() external payable;
-    function withdraw(uint256 wad) external;
-}
 
 /// Receives ETH by calling the token stored in its slot 0 (`totalSupply()`) and records the
 /// outcome in slot 1 (1 = the call succeeded, 2 = it failed). Called with
@@ -43,10 +42,9 @@ const PROBE: &str = r#"
 
 fn setup() -> (Chain, Address, Address) {
     let mut chain = chain();
-    let args = ctorCall { name: "W".into(), symbol: "W".into(), decimals: 18 }.abi_encode();
-    let token = chain
-        .deploy_artifact(ALICE, "mock-erc20", Some(&args[4..]))
-        .unwrap_or_else(|e| panic!("{e}"));
+    let args = Constructor::abi_encode_params(&("W", "W", 18u8));
+    let token =
+        chain.deploy_artifact(ALICE, "mock-erc20", Some(&args)).unwrap_or_else(|e| panic!("{e}"));
     let probe = deploy_wat(&mut chain, &module(PROBE));
     (chain, token, probe)
 }

@@ -4,24 +4,23 @@ mod common;
 
 use std::time::Instant;
 
-use alloy_sol_types::{sol, SolCall};
-use common::*;
+use alloy_sol_types::{SolCall, SolType};
+use common::{
+    abi::mock_erc20::{
+        Constructor,
+        IMockErc20::mintCall,
+        IERC20::{balanceOfCall, transferCall},
+    },
+    *,
+};
 use local_chain::U256;
-
-sol! {
-    function ctor(string name, string symbol, uint8 decimals);
-    function balanceOf(address account) external view returns (uint256);
-    function transfer(address to, uint256 value) external returns (bool);
-    function mint(address to, uint256 amount) external;
-}
 
 #[test]
 fn a_call_into_a_compiled_program_is_well_under_a_millisecond() {
     let mut chain = chain();
-    let args = ctorCall { name: "W".into(), symbol: "W".into(), decimals: 18 }.abi_encode();
-    let token = chain
-        .deploy_artifact(ALICE, "mock-erc20", Some(&args[4..]))
-        .unwrap_or_else(|e| panic!("{e}"));
+    let args = Constructor::abi_encode_params(&("W", "W", 18u8));
+    let token =
+        chain.deploy_artifact(ALICE, "mock-erc20", Some(&args)).unwrap_or_else(|e| panic!("{e}"));
     chain.send(ALICE, token, &mintCall { to: ALICE, amount: U256::from(1_000_000) }).unwrap();
     let read = balanceOfCall { account: ALICE }.abi_encode();
     let write = transferCall { to: BOB, value: U256::from(1) }.abi_encode();

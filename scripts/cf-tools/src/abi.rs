@@ -75,8 +75,8 @@ fn build_exporters(ws: &Workspace) -> Result<(), String> {
 /// The Solidity text for one contract: its interface, then its constructor.
 fn export_solidity(ws: &Workspace, c: &Contract) -> Result<String, String> {
     let bin = ws.target_dir.join("debug").join(&c.package);
-    let interface = run_exporter(&bin, "abi")?;
-    let constructor = run_exporter(&bin, "constructor")?;
+    let interface = solidity_names(&run_exporter(&bin, "abi")?);
+    let constructor = solidity_names(&run_exporter(&bin, "constructor")?);
     let mut text = interface.trim_end().to_string();
     text.push_str(&format!("\n\n// {}: {}\n", c.package, constructor.trim()));
     Ok(text)
@@ -88,6 +88,48 @@ fn run_exporter(bin: &Path, arg: &str) -> Result<String, String> {
         return Err(format!("{} {arg}: {}", bin.display(), String::from_utf8_lossy(&out.stderr)));
     }
     String::from_utf8(out.stdout).map_err(|e| e.to_string())
+}
+
+/// The export with parameter names in the Solidity convention. stylus-sdk prints the
+/// Rust names (`lock_duration`, `_operator`), which every typed binding a dApp generates
+/// would carry; Solidity ABIs name them in camelCase (`lockDuration`, `operator`). Only
+/// identifiers with an underscore change: types, keywords and the camelCase names of
+/// functions, events and errors have none.
+pub fn solidity_names(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut word = String::new();
+    for c in text.chars().chain(core::iter::once(' ')) {
+        if c.is_ascii_alphanumeric() || c == '_' {
+            word.push(c);
+            continue;
+        }
+        out.push_str(&camel_case(&word));
+        word.clear();
+        out.push(c);
+    }
+    out.pop();
+    out
+}
+
+/// `lock_duration` → `lockDuration`, `_operator` → `operator`; anything else unchanged.
+fn camel_case(word: &str) -> String {
+    let starts_lower = word.trim_start_matches('_').starts_with(|c: char| c.is_ascii_lowercase());
+    if !word.contains('_') || !starts_lower {
+        return word.to_string();
+    }
+    let mut out = String::with_capacity(word.len());
+    let mut upper = false;
+    for c in word.trim_start_matches('_').chars() {
+        if c == '_' {
+            upper = !out.is_empty();
+        } else if upper {
+            out.push(c.to_ascii_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// JSON ABI (pretty, one entry per item, sorted as the Solidity lists them) from the
@@ -117,6 +159,18 @@ pub fn json_abi(sol: &str) -> Result<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn parameter_names_follow_the_solidity_convention() {
+        let sdk = "function configure(uint64 lock_duration, bool can_sign, bytes calldata _data) external;\n// x: constructor(address base_uri)";
+        assert_eq!(
+            solidity_names(sdk),
+            "function configure(uint64 lockDuration, bool canSign, bytes calldata data) external;\n// x: constructor(address baseUri)"
+        );
+        // Types, keywords and camelCase names stay as they are.
+        let plain = "function onERC721Received(address operator, uint256 tokenId) external returns (bytes4);";
+        assert_eq!(solidity_names(plain), plain);
+    }
 
     #[test]
     fn json_abi_reads_functions_events_errors_and_constructor() {

@@ -19,17 +19,27 @@
 #![cfg_attr(not(any(test, feature = "export-abi")), no_main)]
 extern crate alloc;
 
-use compute_fi_contracts::interfaces::tba::{account_address, proxy_init_code, AccountContext};
+use compute_fi_contracts::{
+    interfaces::tba::{account_address, proxy_init_code, AccountContext},
+    signatures::is_code_hash,
+};
 use stylus_sdk::{
-    alloy_primitives::{b256, Address, B256, U256},
+    alloy_primitives::{Address, B256, U256},
     alloy_sol_types::sol,
     prelude::*,
 };
 
+compute_fi_contracts::contract_events! {
+    /// The reference registry's event, declared once for the code and the ABI export.
+    IERC6551RegistryEvents {
+        /// Emitted when an account is deployed (not when `createAccount` finds it
+        /// deployed).
+        #[derive(Debug)]
+        event ERC6551AccountCreated(address account, address indexed implementation, bytes32 salt, uint256 chainId, address indexed tokenContract, uint256 indexed tokenId);
+    }
+}
+
 sol! {
-    /// Emitted when an account is deployed (not when `createAccount` finds it deployed).
-    #[derive(Debug)]
-    event ERC6551AccountCreated(address account, address indexed implementation, bytes32 salt, uint256 chainId, address indexed tokenContract, uint256 indexed tokenId);
     /// The CREATE2 deployment failed.
     #[derive(Debug)]
     error AccountCreationFailed();
@@ -56,16 +66,6 @@ fn context(
     AccountContext { implementation, salt, chain_id, token_contract, token_id }
 }
 
-/// `keccak256("")`: the code hash of an account that exists without code (e.g. a
-/// counterfactual account someone already sent ETH to).
-const EMPTY_CODE_HASH: B256 =
-    b256!("c5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470");
-
-/// Whether an account with this `EXTCODEHASH` has code (0: no account at all).
-fn has_code(code_hash: B256) -> bool {
-    code_hash != B256::ZERO && code_hash != EMPTY_CODE_HASH
-}
-
 // Parameter names are the reference's (they appear in the exported ABI).
 #[allow(non_snake_case)]
 #[public]
@@ -83,7 +83,8 @@ impl Erc6551Registry {
         let (chain_id, token_contract, token_id) = (chainId, tokenContract, tokenId);
         let ctx = context(implementation, salt, chain_id, token_contract, token_id);
         let computed = account_address(self.vm().contract_address(), &ctx);
-        if has_code(self.vm().code_hash(computed)) {
+        // An account someone already sent ETH to exists without code: deploy it then.
+        if is_code_hash(self.vm().code_hash(computed)) {
             return Ok(computed);
         }
         let code = proxy_init_code(&ctx);

@@ -6,10 +6,9 @@ pub extern "C" fn main() {}
 
 #[cfg(feature = "export-abi")]
 fn main() {
-    const EVENTS: &str = "
-interface IERC6551RegistryEvents {
-    event ERC6551AccountCreated(address account, address indexed implementation, bytes32 salt, uint256 chainId, address indexed tokenContract, uint256 indexed tokenId);
-}
-";
-    compute_fi_contracts::abi::print_with(erc6551_registry::print_from_args, &[EVENTS]);
+    use compute_fi_contracts::abi::{events_solidity, print_with};
+    print_with(
+        erc6551_registry::print_from_args,
+        &[&events_solidity(erc6551_registry::IERC6551RegistryEvents)],
+    );
 }

@@ -6,14 +6,15 @@ pub extern "C" fn main() {}
 
 #[cfg(feature = "export-abi")]
 fn main() {
-    const EXTRA: &str = "
-interface ITbaAccountExtra {
+    use compute_fi_contracts::abi::{events_solidity, print_with};
+    // The SDK export omits the receive function.
+    const RECEIVE: &str = "
+interface ITbaAccountReceive {
     receive() external payable;
-    event LockUpdated(uint64 lockedUntil);
-    event DelegateGranted(address indexed owner, address indexed delegate, uint64 expiry, bool canSign, uint64 grantId);
-    event DelegateScope(address indexed delegate, uint64 indexed grantId, address target, bytes4 selector);
-    event DelegateRevoked(address indexed owner, address indexed delegate);
 }
 ";
-    compute_fi_contracts::abi::print_with(tba_account::print_from_args, &[EXTRA]);
+    print_with(
+        tba_account::print_from_args,
+        &[RECEIVE, &events_solidity(tba_account::ITbaAccountEvents)],
+    );
 }

@@ -6,16 +6,24 @@
 use alloc::vec;
 use std::{cell::RefCell, collections::HashMap};
 
-use alloy_primitives::{hex, Address, U256};
+use alloy_primitives::{fixed_bytes, hex, keccak256, Address, U256};
 use alloy_signer::SignerSync;
-use alloy_sol_types::{eip712_domain, SolError, SolStruct};
-use compute_fi_contracts::interfaces::tba::proxy_runtime;
+use alloy_sol_types::{eip712_domain, sol, SolCall, SolError, SolStruct, SolValue};
+use compute_fi_contracts::{
+    access::{AccessControlUnauthorizedAccount, OWNER_ROLE},
+    interfaces::tba::{proxy_runtime, AccountContext},
+    signatures::HALF_ORDER,
+};
 use motsu::prelude::*;
 use openzeppelin_stylus::token::erc721::{Erc721, IErc721};
 use proptest::prelude::*;
-use stylus_sdk::storage::{StorageMap, StorageU256};
+use stylus_sdk::{
+    storage::{StorageMap, StorageU256},
+    stylus_core::calls::context::Call,
+};
 
 use super::*;
+use crate::executor::revert_data;
 
 std::thread_local! {
     static CODE: RefCell<HashMap<Address, Vec<u8>>> = RefCell::new(HashMap::new());
@@ -189,6 +197,11 @@ fn setup(nft: &Contract<TestNft>, account: &Contract<TbaAccount>, owner: Address
     nft.sender(owner).mint(owner, U256::from(id)).unwrap();
 }
 
+/// The refusal of `caller` for not being the token's owner.
+fn refusal(caller: Address) -> AccessControlUnauthorizedAccount {
+    AccessControlUnauthorizedAccount { account: caller, needed_role: OWNER_ROLE }
+}
+
 fn err_bytes<E: SolError>(e: E) -> Vec<u8> {
     e.abi_encode()
 }
@@ -339,7 +352,7 @@ fn execute_rejects_strangers_and_bad_operations(
         .sender(eve)
         .execute(target.address(), U256::ZERO, ping_data(1), OP_CALL)
         .unwrap_err();
-    assert_eq!(err, err_bytes(NotAuthorized { caller: eve }));
+    assert_eq!(err, err_bytes(refusal(eve)));
     let err =
         account.sender(alice).execute(target.address(), U256::ZERO, ping_data(1), 4).unwrap_err();
     assert_eq!(err, err_bytes(InvalidOperation { operation: 4 }));
@@ -401,7 +414,7 @@ fn batch_runs_all_or_rejects(
         .sender(eve)
         .execute_batch(vec![t], vec![U256::ZERO], vec![ping_data(2)], vec![0])
         .unwrap_err();
-    assert_eq!(err, err_bytes(NotAuthorized { caller: eve }));
+    assert_eq!(err, err_bytes(refusal(eve)));
     assert_eq!(target.sender(alice).total(), U256::from(5));
 }
 
@@ -416,7 +429,9 @@ fn lock_blocks_execution_grants_and_signing(
 ) {
     setup(&nft, &account, alice, 1);
     let err = account.sender(eve).lock(NOW + 10).unwrap_err();
-    assert!(matches!(err, Error::NotAuthorized(NotAuthorized { caller }) if caller == eve));
+    assert!(
+        matches!(err, Error::AccessControlUnauthorizedAccount(e) if e.account == eve && e.needed_role == OWNER_ROLE)
+    );
     let err = account.sender(alice).lock(NOW + MAX_LOCK + 1).unwrap_err();
     assert!(
         matches!(err, Error::LockTooLong(LockTooLong { until, max }) if until == NOW + MAX_LOCK + 1 && max == NOW + MAX_LOCK)
@@ -483,7 +498,7 @@ fn delegates_act_within_scope_only(
 
     account.sender(agent).execute(t, U256::ZERO, ping_data(4), OP_CALL).unwrap();
     assert_eq!(target.sender(alice).total(), U256::from(4));
-    let denied = err_bytes(NotAuthorized { caller: agent });
+    let denied = err_bytes(refusal(agent));
     // Other selector, other target, value, other operations, the account itself.
     assert_eq!(
         account
@@ -519,10 +534,10 @@ fn delegates_act_within_scope_only(
     // Only the owner grants and revokes.
     assert!(matches!(
         account.sender(agent).grant_delegate(agent, NOW + 100, true, vec![], vec![]),
-        Err(Error::NotAuthorized(_))
+        Err(Error::AccessControlUnauthorizedAccount(_))
     ));
     assert!(
-        matches!(account.sender(agent).revoke_delegate(agent), Err(Error::NotAuthorized(NotAuthorized { caller })) if caller == agent)
+        matches!(account.sender(agent).revoke_delegate(agent), Err(Error::AccessControlUnauthorizedAccount(e)) if e.account == agent && e.needed_role == OWNER_ROLE)
     );
     assert!(account.sender(agent).is_permitted(agent, t, ping_sel()).unwrap(), "still granted");
 }
@@ -613,7 +628,7 @@ fn revocation_regrant_and_transfer_void_grants(
     account.assert_emitted(&DelegateRevoked { owner: alice, delegate: agent });
     assert_eq!(
         account.sender(agent).execute(t, U256::ZERO, ping_data(1), OP_CALL).unwrap_err(),
-        err_bytes(NotAuthorized { caller: agent })
+        err_bytes(refusal(agent))
     );
     assert_eq!(account.sender(agent).is_valid_signer(agent, Bytes::from(Vec::new())), B32::ZERO);
     // A new grant does not revive the old scopes.
@@ -629,7 +644,7 @@ fn revocation_regrant_and_transfer_void_grants(
     nft.sender(alice).transfer_from(alice, bob, U256::from(1)).unwrap();
     assert_eq!(
         account.sender(agent).execute(t, U256::ZERO, ping_data(1), OP_CALL).unwrap_err(),
-        err_bytes(NotAuthorized { caller: agent })
+        err_bytes(refusal(agent))
     );
     assert_eq!(account.sender(agent).is_valid_signer(agent, Bytes::from(Vec::new())), B32::ZERO);
     assert_eq!(account.sender(bob).delegate_grant(agent).unwrap(), (0, false, 0));
@@ -638,7 +653,7 @@ fn revocation_regrant_and_transfer_void_grants(
     // The old owner cannot act any more.
     assert_eq!(
         account.sender(alice).execute(t, U256::ZERO, ping_data(1), OP_CALL).unwrap_err(),
-        err_bytes(NotAuthorized { caller: alice })
+        err_bytes(refusal(alice))
     );
 }
 
@@ -667,7 +682,7 @@ fn a_transfer_voids_grants_for_good_when_the_collection_counts_transfers(
     nft.sender(bob).transfer_from(bob, alice, one).unwrap();
     assert_eq!(nft.sender(alice).transfer_count(one).unwrap(), U256::from(2));
     assert_eq!(account.sender(alice).owner().unwrap(), alice);
-    let denied = err_bytes(NotAuthorized { caller: a });
+    let denied = err_bytes(refusal(a));
     assert_eq!(
         account.sender(a).execute(t, U256::ZERO, ping_data(1), OP_CALL).unwrap_err(),
         denied
@@ -844,7 +859,7 @@ fn signatures_of_owner_and_signing_delegates(
     // High-s twin of a valid signature is refused.
     let mut sig = sign(&owner, digest);
     let s = U256::from_be_slice(&sig[32..64]);
-    let n = HALF_N * U256::from(2) + U256::from(1);
+    let n = HALF_ORDER * U256::from(2) + U256::from(1);
     sig[32..64].copy_from_slice(&(n - s).to_be_bytes::<32>());
     sig[64] = if sig[64] == 27 { 28 } else { 27 };
     assert_eq!(check(sig), INVALID_1271);
@@ -1006,7 +1021,7 @@ fn extcall_only_from_the_sandbox(
     setup(&nft, &account, alice, 1);
     let err =
         account.sender(alice).extcall(target.address(), U256::ZERO, ping_data(1)).unwrap_err();
-    assert_eq!(err, err_bytes(NotAuthorized { caller: alice }));
+    assert_eq!(err, err_bytes(refusal(alice)));
     let sandbox = account.sender(alice).sandbox();
     assert_eq!(sandbox, sandbox_address(account.address()));
     account.sender(sandbox).extcall(target.address(), U256::ZERO, ping_data(3)).unwrap();

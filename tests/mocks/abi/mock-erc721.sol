@@ -7,9 +7,9 @@
 pragma solidity ^0.8.23;
 
 interface IMockErc721  {
-    function mint(address to, uint256 token_id) external;
+    function mint(address to, uint256 tokenId) external;
 
-    function burn(uint256 token_id) external;
+    function burn(uint256 tokenId) external;
 
     error ERC721InvalidOwner(address);
 
@@ -55,4 +55,4 @@ interface IERC165 {
     function supportsInterface(bytes4 interfaceId) external view returns (bool);
 }
 
-// mock-erc721: constructor(string calldata name, string calldata symbol, string calldata base_uri)
+// mock-erc721: constructor(string calldata name, string calldata symbol, string calldata baseUri)

@@ -7,7 +7,7 @@
 pragma solidity ^0.8.23;
 
 interface IMockPriceFeed  {
-    function setAnswer(int256 answer, uint256 updated_at) external;
+    function setAnswer(int256 answer, uint256 updatedAt) external;
 
     function decimals() external view returns (uint8);
 
@@ -18,4 +18,4 @@ interface IMockPriceFeedEvents {
     event AnswerUpdated(int256 indexed current, uint256 indexed roundId, uint256 updatedAt);
 }
 
-// mock-price-feed: constructor(uint8 decimals, int256 answer, uint256 updated_at)
+// mock-price-feed: constructor(uint8 decimals, int256 answer, uint256 updatedAt)

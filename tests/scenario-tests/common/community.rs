@@ -75,7 +75,7 @@ sol! {
         function accumulators() external view returns (uint64, uint256, uint256);
         function totals() external view returns (uint256, uint256, uint256);
 
-        error NotAllowed(address caller);
+        error AccessControlUnauthorizedAccount(address account, bytes32 neededRole);
         error InsufficientCredits(address account, uint256 available, uint256 needed);
         error InsufficientReserved(address account, uint256 reserved, uint256 needed);
         error InsufficientOwed(uint256 owed, uint256 needed);
@@ -94,7 +94,7 @@ sol! {
         function execute(address to, uint256 value, bytes data, uint8 operation) external payable returns (bytes);
         function grantDelegate(address delegate, uint64 expiry, bool canSign, address[] targets, bytes4[] selectors) external returns (uint64);
         function owner() external view returns (address);
-        error NotAuthorized(address caller);
+        error AccessControlUnauthorizedAccount(address account, bytes32 neededRole);
     }
 }
 
@@ -505,7 +505,7 @@ sol! {
     }
     interface IMarket {
         function setParams(uint256 min_bond, uint64 unbond_delay, uint64 challenge_window, uint64 min_window, uint64 callback_gas, uint16 slash_bps) external;
-        function setRoles(address admin, address arbiter, address guardian) external;
+        function grantRole(bytes32 role, address account) external;
         function joinProvider(bytes endpoint, uint256 bond) external;
         function setPrice(uint256 model, uint256 price) external;
         function withdraw() external;
@@ -519,13 +519,17 @@ sol! {
         function job(uint256 id) external view returns (address, address, uint8, uint64, uint64, uint256, uint256, uint256);
         error NoAccess(address, uint256, uint8);
         error OutOfTime(uint256, uint64);
-        error NotAllowed(address);
+        error AccessControlUnauthorizedAccount(address account, bytes32 neededRole);
         event JobRequested(uint256 indexed id, address indexed requester, address indexed provider, uint256 model, uint256 maxCredits, uint256 price, bytes32 inputHash, bytes inputURI, uint64 deadline);
         event JobSettled(uint256 indexed id, uint256 paid, uint256 refund, uint256 slashed);
     }
 }
 
 pub const ARBITER: Address = Address::new([0xAB; 20]);
+/// The market's role ids: `keccak256("ARBITER_ROLE")`, `keccak256("GUARDIAN_ROLE")`.
+pub fn market_role(name: &str) -> B256 {
+    local_chain::keccak256(name.as_bytes())
+}
 pub const BOND: u128 = ETH;
 pub const CHALLENGE_WINDOW: u64 = DAY;
 pub const MIN_WINDOW: u64 = 3_600;
@@ -584,16 +588,17 @@ impl Community {
             ),
             "market params",
         );
-        ok(
-            self.chain.call(
-                ADMIN,
-                market,
-                U256::ZERO,
-                IMarket::setRolesCall { admin: ADMIN, arbiter: ARBITER, guardian: ADMIN }
-                    .abi_encode(),
-            ),
-            "market roles",
-        );
+        for (role, account) in [("ARBITER_ROLE", ARBITER), ("GUARDIAN_ROLE", ADMIN)] {
+            ok(
+                self.chain.call(
+                    ADMIN,
+                    market,
+                    U256::ZERO,
+                    IMarket::grantRoleCall { role: market_role(role), account }.abi_encode(),
+                ),
+                "market roles",
+            );
+        }
         ok(
             self.chain.call(
                 ADMIN,

@@ -5,10 +5,19 @@
 
 use alloc::vec::Vec;
 
+#[allow(unused_imports)]
+pub(crate) use compute_fi_contracts::math::{mul_div, Rounding};
 use mock_erc20::MockErc20;
 use mock_yield_source::MockYieldSource;
 use motsu::prelude::*;
 use openzeppelin_stylus::token::erc20::IErc20 as _;
+#[allow(unused_imports)]
+pub(crate) use openzeppelin_stylus::token::erc20::{
+    self,
+    extensions::erc4626::{Deposit, Withdraw},
+};
+#[allow(unused_imports)]
+pub(crate) use stylus_sdk::alloy_primitives::aliases::B32;
 use stylus_sdk::{
     alloy_primitives::{Address, U256, U8},
     prelude::*,
@@ -16,6 +25,9 @@ use stylus_sdk::{
 };
 
 use super::*;
+// What the tests name from the vault's modules and the shared library.
+#[allow(unused_imports)]
+pub(crate) use crate::attribution::ILedgerHooks;
 
 mod attacks;
 mod props;

@@ -55,7 +55,7 @@ impl H {
             U256::from(NOW),
         );
         let router = Contract::<MockSwapRouter>::new();
-        router.sender(Address::repeat_byte(0xEE)).constructor(U256::from(3000_000_000u64));
+        router.sender(Address::repeat_byte(0xEE)).constructor(U256::from(3_000_000_000u64));
         let ledger = Contract::<ComputeLedger>::new();
         let admin = Address::repeat_byte(0xAD);
         let pool = Address::repeat_byte(0xB0);
@@ -75,7 +75,7 @@ impl H {
                     3600,
                     100,
                     U256::from(1000_0000_0000u64),
-                    U256::from(10000_0000_0000u64),
+                    U256::from(1_000_000_000_000_u64),
                 )
                 .motsu_unwrap();
             pay.sender(admin).mint(router.address(), U256::from(10u128.pow(30))).motsu_unwrap();

@@ -6,6 +6,7 @@
 
 use alloy_primitives::{Address, B256, U256, U8};
 use alloy_sol_types::sol;
+use compute_fi_contracts::access::{ARBITER_ROLE, GUARDIAN_ROLE};
 use compute_ledger::ComputeLedger;
 use mock_erc20::MockErc20;
 use motsu::prelude::*;
@@ -25,7 +26,13 @@ pub fn u(x: u128) -> U256 {
 }
 
 pub fn b(x: &[u8]) -> Bytes {
-    Bytes(x.to_vec().into())
+    Bytes(x.to_vec())
+}
+
+/// Whether `e` is the refusal of `account` for want of `role`.
+pub fn refused(e: crate::Error, account: Address, role: B256) -> bool {
+    matches!(e, crate::Error::AccessControlUnauthorizedAccount(r)
+        if r.account == account && r.needed_role == role)
 }
 
 sol! {
@@ -155,7 +162,8 @@ impl H {
             .motsu_unwrap();
         ledger.sender(admin).set_market(market.address()).motsu_unwrap();
         let (arbiter, guardian) = (Address::repeat_byte(0xAB), Address::repeat_byte(0x6A));
-        market.sender(admin).set_roles(admin, arbiter, guardian).motsu_unwrap();
+        market.sender(admin).grant_role(ARBITER_ROLE, arbiter).motsu_unwrap();
+        market.sender(admin).grant_role(GUARDIAN_ROLE, guardian).motsu_unwrap();
         // min bond 100, no unbond delay, challenge window 100 s, no minimum window,
         // callback gas 100k, slash 50%.
         market.sender(admin).set_params(u(100), 0, 100, 0, 100_000, 5_000).motsu_unwrap();

@@ -2,6 +2,10 @@
 
 use alloy_primitives::{Address, B256, U256};
 use alloy_signer::SignerSync;
+use compute_fi_contracts::access::{
+    Paused, RoleGranted, RoleRevoked, UnknownRole, Unpaused, ADMIN_ROLE, ARBITER_ROLE,
+    GUARDIAN_ROLE, KEEPER_ROLE, OWNER_ROLE, REQUESTER_ROLE,
+};
 use motsu::prelude::*;
 use openzeppelin_stylus::token::erc20::IErc20;
 
@@ -11,13 +15,16 @@ use crate::*;
 fn sig_of(h: &H, job: U256) -> stylus_sdk::abi::Bytes {
     let digest = h.market.sender(h.admin).accept_digest(job, B256::repeat_byte(2));
     let sig = h.requester.signer().sign_hash_sync(&digest).unwrap();
-    stylus_sdk::abi::Bytes(sig.as_bytes().to_vec().into())
+    stylus_sdk::abi::Bytes(sig.as_bytes().to_vec())
 }
 
 #[motsu::test]
 fn constructor_and_roles() {
     let h = H::new();
-    h.market.assert_emitted(&RolesSet { admin: h.admin, arbiter: h.arbiter, guardian: h.guardian });
+    let a = h.admin;
+    h.market.assert_emitted(&RoleGranted { role: ADMIN_ROLE, account: a, sender: a });
+    h.market.assert_emitted(&RoleGranted { role: ARBITER_ROLE, account: h.arbiter, sender: a });
+    h.market.assert_emitted(&RoleGranted { role: GUARDIAN_ROLE, account: h.guardian, sender: a });
     h.market.assert_emitted(&ParamsSet {
         minBond: u(100),
         unbondDelay: 0,
@@ -26,15 +33,18 @@ fn constructor_and_roles() {
         callbackGas: 100_000,
         slashBps: 5_000,
     });
+    assert!(h.market.sender(a).has_role(ADMIN_ROLE, a));
+    assert!(h.market.sender(a).has_role(ARBITER_ROLE, h.arbiter));
+    assert!(!h.market.sender(a).has_role(ARBITER_ROLE, a));
     let m = Contract::<JobMarket>::new();
-    let a = h.admin;
     let e = m.sender(a).constructor(Address::ZERO, a, a, a).motsu_unwrap_err();
     assert!(matches!(e, Error::InvalidArgument(_)));
     let e = m.sender(a).initialize(a, a, a, Address::ZERO).motsu_unwrap_err();
     assert!(matches!(e, Error::InvalidArgument(_)));
     // The clone path: initialise once, never again.
-    m.sender(a).initialize(a, a, a, a).motsu_unwrap();
-    m.assert_emitted(&RolesSet { admin: a, arbiter: Address::ZERO, guardian: Address::ZERO });
+    let deployer = Address::repeat_byte(0xDE);
+    m.sender(deployer).initialize(a, a, a, a).motsu_unwrap();
+    m.assert_emitted(&RoleGranted { role: ADMIN_ROLE, account: a, sender: deployer });
     assert!(matches!(
         m.sender(a).initialize(a, a, a, a).motsu_unwrap_err(),
         Error::AlreadyInitialized(_)
@@ -43,40 +53,62 @@ fn constructor_and_roles() {
         h.market.sender(a).initialize(a, a, a, a).motsu_unwrap_err(),
         Error::AlreadyInitialized(_)
     ));
+    // Only the admin grants and revokes, and only the roles the market knows.
     let x = Address::repeat_byte(9);
-    assert!(
-        matches!(h.market.sender(x).set_roles(x, x, x).motsu_unwrap_err(), Error::NotAllowed(NotAllowed { caller }) if caller == x)
-    );
-    assert!(matches!(
-        h.market.sender(h.admin).set_roles(Address::ZERO, x, x).motsu_unwrap_err(),
-        Error::InvalidArgument(_)
-    ));
-    assert!(matches!(
+    let e = h.market.sender(x).grant_role(ARBITER_ROLE, x).motsu_unwrap_err();
+    assert!(refused(e, x, ADMIN_ROLE));
+    let e = h.market.sender(h.arbiter).revoke_role(ARBITER_ROLE, h.arbiter).motsu_unwrap_err();
+    assert!(refused(e, h.arbiter, ADMIN_ROLE));
+    let e = h.market.sender(a).grant_role(KEEPER_ROLE, x).motsu_unwrap_err();
+    assert!(matches!(e, Error::UnknownRole(UnknownRole { role }) if role == KEEPER_ROLE));
+    assert!(refused(
         h.market.sender(x).set_params(u(1), 0, 0, 0, 0, 0).motsu_unwrap_err(),
-        Error::NotAllowed(_)
+        x,
+        ADMIN_ROLE
     ));
     assert!(matches!(
-        h.market.sender(h.admin).set_params(u(1), 0, 0, 0, 0, 10_001).motsu_unwrap_err(),
+        h.market.sender(a).set_params(u(1), 0, 0, 0, 0, 10_001).motsu_unwrap_err(),
         Error::InvalidArgument(_)
     ));
+    // A revoked arbiter no longer resolves; the admin hands the role on.
+    h.market.sender(a).revoke_role(ARBITER_ROLE, h.arbiter).motsu_unwrap();
+    h.market.assert_emitted(&RoleRevoked { role: ARBITER_ROLE, account: h.arbiter, sender: a });
+    assert!(!h.market.sender(a).has_role(ARBITER_ROLE, h.arbiter));
+    let e = h.market.sender(h.arbiter).resolve(U256::ZERO, 0).motsu_unwrap_err();
+    assert!(refused(e, h.arbiter, ARBITER_ROLE));
+    h.market.sender(a).grant_role(ADMIN_ROLE, x).motsu_unwrap();
+    h.market.sender(x).grant_role(ARBITER_ROLE, x).motsu_unwrap();
+    assert!(h.market.sender(a).has_role(ARBITER_ROLE, x));
 }
 
 #[motsu::test]
 fn guardian_pauses_new_requests_only() {
     let h = H::new();
     let job = h.request(u(30), NOW + 10);
+    assert!(!h.market.sender(h.admin).paused());
+    assert!(refused(h.market.sender(h.admin).pause().motsu_unwrap_err(), h.admin, GUARDIAN_ROLE));
     assert!(matches!(
-        h.market.sender(h.admin).set_paused(true).motsu_unwrap_err(),
-        Error::NotAllowed(_)
+        h.market.sender(h.guardian).unpause().motsu_unwrap_err(),
+        Error::ExpectedPause(_)
     ));
-    h.market.sender(h.guardian).set_paused(true).motsu_unwrap();
-    h.market.assert_emitted(&PausedSet { guardian: h.guardian, paused: true });
-    assert!(matches!(h.request_as(h.r(), u(1), NOW + 10).motsu_unwrap_err(), Error::Paused(_)));
+    h.market.sender(h.guardian).pause().motsu_unwrap();
+    h.market.assert_emitted(&Paused { account: h.guardian });
+    assert!(h.market.sender(h.admin).paused());
+    assert!(matches!(
+        h.market.sender(h.guardian).pause().motsu_unwrap_err(),
+        Error::EnforcedPause(_)
+    ));
+    assert!(matches!(
+        h.request_as(h.r(), u(1), NOW + 10).motsu_unwrap_err(),
+        Error::EnforcedPause(_)
+    ));
     // Fulfilment, acceptance and withdrawal still work while paused.
     h.fulfil(job, u(5)).motsu_unwrap();
     h.market.sender(h.r()).accept(job).motsu_unwrap();
     h.market.sender(h.provider).withdraw().motsu_unwrap();
-    h.market.sender(h.guardian).set_paused(false).motsu_unwrap();
+    assert!(refused(h.market.sender(h.admin).unpause().motsu_unwrap_err(), h.admin, GUARDIAN_ROLE));
+    h.market.sender(h.guardian).unpause().motsu_unwrap();
+    h.market.assert_emitted(&Unpaused { account: h.guardian });
     h.request(u(1), NOW + 10);
 }
 
@@ -250,7 +282,7 @@ fn fulfil_caps_charge_and_releases_the_rest() {
     // Only the job's provider fulfils, and only before the deadline.
     let job3 = h.request(u(10), NOW + 50);
     let e = h.market.sender(h.r()).fulfil(job3, B256::ZERO, b(b""), u(1)).motsu_unwrap_err();
-    assert!(matches!(e, Error::NotAllowed(_)));
+    assert!(refused(e, h.r(), OWNER_ROLE));
     let job4 = h.request(u(10), NOW);
     assert!(
         matches!(h.fulfil(job4, u(1)).motsu_unwrap_err(), Error::OutOfTime(OutOfTime { limit, .. }) if limit == NOW)
@@ -331,7 +363,7 @@ fn accept_by_eip712_signature_and_no_replay() {
     let e = h
         .market
         .sender(h.provider)
-        .accept_by_sig(other, stylus_sdk::abi::Bytes(high_s.into()))
+        .accept_by_sig(other, stylus_sdk::abi::Bytes(high_s))
         .motsu_unwrap_err();
     assert!(matches!(e, Error::BadSignature(_)));
 }
@@ -355,6 +387,16 @@ fn contract_requester_accepts_by_erc1271_and_gets_callbacks() {
         h.market.sender(h.provider).accept_by_sig(job2, b(b"x")).motsu_unwrap_err(),
         Error::BadSignature(_)
     ));
+    // Signatures of any length reach the account intact (one word, several, none).
+    let digest2 = h.market.sender(h.admin).accept_digest(job2, B256::repeat_byte(2));
+    c.sender(h.admin).configure(true, false, digest2);
+    h.market.sender(h.provider).accept_by_sig(job2, b(&[7u8; 65])).motsu_unwrap();
+    let job3 = h.request_as(c.address(), u(50), NOW + 50).motsu_unwrap();
+    h.fulfil(job3, u(2)).motsu_unwrap();
+    let digest3 = h.market.sender(h.admin).accept_digest(job3, B256::repeat_byte(2));
+    c.sender(h.admin).configure(true, false, digest3);
+    h.market.sender(h.provider).accept_by_sig(job3, b(b"")).motsu_unwrap();
+    assert_eq!(h.status(job3), status::SETTLED);
 }
 
 #[motsu::test]
@@ -380,9 +422,10 @@ fn dispute_and_resolution_with_slash() {
     let h = H::new();
     let job = h.request(u(300), NOW + 50);
     h.fulfil(job, u(100)).motsu_unwrap(); // charge 300
-    assert!(matches!(
+    assert!(refused(
         h.market.sender(h.provider).dispute(job).motsu_unwrap_err(),
-        Error::NotAllowed(_)
+        h.provider,
+        REQUESTER_ROLE
     ));
     h.market.sender(h.r()).dispute(job).motsu_unwrap();
     h.market.assert_emitted(&JobDisputed { id: job });
@@ -392,9 +435,10 @@ fn dispute_and_resolution_with_slash() {
         h.market.sender(h.r()).dispute(job).motsu_unwrap_err(),
         Error::WrongStatus(_)
     ));
-    assert!(matches!(
+    assert!(refused(
         h.market.sender(h.r()).resolve(job, 1).motsu_unwrap_err(),
-        Error::NotAllowed(_)
+        h.r(),
+        ARBITER_ROLE
     ));
     assert!(matches!(
         h.market.sender(h.arbiter).resolve(job, 10_001).motsu_unwrap_err(),
@@ -454,9 +498,10 @@ fn rejected_dispute_pays_in_full_without_slash() {
 fn provider_that_never_answers_is_cancelled_with_full_refund() {
     let h = H::new();
     let job = h.request(u(300), NOW);
-    assert!(matches!(
+    assert!(refused(
         h.market.sender(h.provider).cancel(job).motsu_unwrap_err(),
-        Error::NotAllowed(_)
+        h.provider,
+        REQUESTER_ROLE
     ));
     h.market.sender(h.r()).cancel(job).motsu_unwrap();
     h.market.assert_emitted(&JobCancelled { id: job, refund: u(300) });
@@ -490,4 +535,57 @@ fn tokens_always_cover_claims() {
     assert!(claims <= accounted && accounted <= h.ledger_tokens());
     let bond = h.market.sender(h.admin).provider(h.provider, U256::ZERO).0;
     assert!(h.market_tokens() >= bond);
+}
+
+#[motsu::test]
+fn accept_digest_is_standard_eip712() {
+    use alloy_sol_types::{eip712_domain, sol, SolStruct};
+    sol! {
+        struct Accept {
+            uint256 jobId;
+            bytes32 outputHash;
+        }
+    }
+    let h = H::new();
+    let domain = eip712_domain! {
+        name: "Compute-Fi JobMarket",
+        version: "1",
+        chain_id: 42161,
+        verifying_contract: h.market.address(),
+    };
+    let (job, out) = (u(7), B256::repeat_byte(9));
+    let want = Accept { jobId: job, outputHash: out }.eip712_signing_hash(&domain);
+    assert_eq!(h.market.sender(h.admin).accept_digest(job, out), want);
+}
+
+#[test]
+fn hand_encoded_calls_use_the_interfaces_selectors() {
+    use alloy_sol_types::{sol, SolCall};
+    sol! {
+        function reserve(address account, uint256 amount) external;
+        function release(address account, uint256 amount) external;
+        function charge(address account, uint256 amount) external;
+        function pay(address to, uint256 amount) external;
+        function topUp(address account, uint256 amount) external;
+        function transfer(address to, uint256 value) external returns (bool);
+        function approve(address spender, uint256 value) external returns (bool);
+        function transferFrom(address from, address to, uint256 value) external returns (bool);
+        function access(uint256 id, address requester, uint256 token_id, bytes32 salt) external view returns (uint8);
+        function supportsInterface(bytes4 interfaceId) external view returns (bool);
+        function isValidSignature(bytes32 hash, bytes signature) external view returns (bytes4);
+        function onJobFulfilled(uint256 jobId, bytes32 outputHash, uint256 units, uint256 charge) external;
+    }
+    use crate::calls::*;
+    assert_eq!(RESERVE, reserveCall::SELECTOR);
+    assert_eq!(RELEASE, releaseCall::SELECTOR);
+    assert_eq!(CHARGE, chargeCall::SELECTOR);
+    assert_eq!(PAY, payCall::SELECTOR);
+    assert_eq!(TOP_UP, topUpCall::SELECTOR);
+    assert_eq!(TRANSFER, transferCall::SELECTOR);
+    assert_eq!(APPROVE, approveCall::SELECTOR);
+    assert_eq!(TRANSFER_FROM, transferFromCall::SELECTOR);
+    assert_eq!(ACCESS, accessCall::SELECTOR);
+    assert_eq!(SUPPORTS_INTERFACE, supportsInterfaceCall::SELECTOR);
+    assert_eq!(IS_VALID_SIGNATURE, isValidSignatureCall::SELECTOR);
+    assert_eq!(ON_JOB_FULFILLED, onJobFulfilledCall::SELECTOR);
 }

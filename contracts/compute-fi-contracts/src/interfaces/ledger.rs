@@ -1,4 +1,3 @@
-//! (owned by the ledger work; see mod.rs)
 //! Interfaces the compute ledger and the job market call: the price feed, the swap
 //! router, ERC-165/721/1271, the ERC-6551 registry's address view, job consumers, and the
 //! ledger's own market-facing functions (the job market calls the ledger through them).

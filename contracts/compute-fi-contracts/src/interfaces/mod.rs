@@ -1,7 +1,8 @@
 //! Solidity interfaces contracts use to call each other. Contracts talk only through
 //! these ABIs, exactly as on chain; a contract crate never links another's code.
 //!
-//! One file per owner, so that work on one contract does not touch another's.
+//! One file per callee group: what the ledger and market call, what the vault calls, the
+//! ERC-6551 pieces, and the vault-to-ledger hooks.
 
 /// Interfaces the compute ledger calls (price feed, swap router, job consumers).
 pub mod ledger;

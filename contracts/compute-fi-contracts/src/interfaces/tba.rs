@@ -1,4 +1,3 @@
-//! (owned by the tba work; see mod.rs)
 //! ERC-6551: the registry and account interfaces other contracts call, and the account
 //! proxy's code layout, shared so that any contract can learn which NFT a token-bound
 //! account belongs to by reading its code (never by calling it: the account is usually

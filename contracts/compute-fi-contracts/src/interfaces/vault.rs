@@ -1,4 +1,3 @@
-//! (owned by the vault work; see mod.rs)
 //! What the YieldVault calls: its asset (ERC-20; WETH9 when native ETH is enabled) and its
 //! yield source (the ERC-4626 subset it needs). A rate adapter for wstETH-like tokens
 //! (value from a price feed) plugs in by implementing the same `IYieldSource` subset.

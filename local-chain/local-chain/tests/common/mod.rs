@@ -1,4 +1,6 @@
 #![allow(dead_code)]
+pub mod abi;
+
 use std::io::Write;
 
 use local_chain::{address, hex, Address, Chain, U256};

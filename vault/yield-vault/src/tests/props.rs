@@ -1,6 +1,6 @@
-//! Property tests: the local mul_div against the shared one, ERC-4626 conformance with
-//! yield and losses in between, and a stateful run of random operations checking the
-//! accounting invariants of DESIGN section 3 after every step.
+//! Property tests: ERC-4626 conformance with yield and losses in between, and a stateful
+//! run of random operations checking the accounting invariants of DESIGN section 3 after
+//! every step.
 
 use alloy_sol_types::SolError;
 use compute_fi_contracts::math;
@@ -16,27 +16,6 @@ fn world() -> (
     Address,
 ) {
     (Contract::new(), Contract::new(), Contract::new(), Contract::new(), Address::random())
-}
-
-fn any_u256() -> impl Strategy<Value = U256> {
-    prop_oneof![
-        any::<u64>().prop_map(U256::from),
-        any::<u128>().prop_map(U256::from),
-        any::<[u64; 4]>().prop_map(U256::from_limbs),
-    ]
-}
-
-proptest! {
-    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
-
-    /// The vault's shift-subtract mul_div is the shared one, in both roundings.
-    #[test]
-    fn mul_div_matches_the_shared_math(x in any_u256(), y in any_u256(), d in any_u256()) {
-        for r in [Rounding::Down, Rounding::Up] {
-            prop_assert_eq!(mul_div(x, y, d, r), math::mul_div(x, y, d, r));
-        }
-        prop_assert_eq!(bps_of(x, 1_234), math::bps_of(x, 1_234));
-    }
 }
 
 proptest! {

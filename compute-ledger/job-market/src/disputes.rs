@@ -1,0 +1,50 @@
+//! Disputes: within the challenge window the requester freezes a fulfilled charge; the
+//! arbiter resolves it with a refund share. An upheld dispute (any refund) also slashes
+//! the provider's bond into the requester's credits: as much again as the refund, at
+//! most `slashBps` of the bond, so the penalty scales with what was disputed and
+//! disputing a tiny job cannot win a share of a large bond.
+
+use compute_fi_contracts::{
+    access::{ARBITER_ROLE, REQUESTER_ROLE},
+    math::{bps_of, BPS},
+};
+use stylus_sdk::{
+    alloy_primitives::{U256, U8},
+    prelude::*,
+};
+
+use crate::{
+    errors::{invalid, overflow, Error, OutOfTime},
+    status, JobDisputed, JobMarket,
+};
+
+/// The requester freezes a fulfilled job's charge for the arbiter.
+pub(crate) fn dispute(m: &mut JobMarket, job: U256) -> Result<(), Error> {
+    let requester = m.jobs.getter(job).requester.get();
+    m.expect(job, status::FULFILLED)?;
+    m.only_party(requester, REQUESTER_ROLE)?;
+    let limit = m.window_end(job);
+    if m.now() >= limit {
+        return Err(Error::OutOfTime(OutOfTime { job, limit }));
+    }
+    m.jobs.setter(job).status.set(U8::from(status::DISPUTED));
+    log(m.vm(), JobDisputed { id: job });
+    Ok(())
+}
+
+/// The arbiter refunds `refund_bps` of the charge and slashes as much again (capped).
+pub(crate) fn resolve(m: &mut JobMarket, job: U256, refund_bps: u16) -> Result<(), Error> {
+    m.only_role(ARBITER_ROLE)?;
+    if u64::from(refund_bps) > BPS {
+        return Err(invalid());
+    }
+    m.expect(job, status::DISPUTED)?;
+    let j = m.jobs.getter(job);
+    let (requester, provider, charge) = (j.requester.get(), j.provider.get(), j.charge.get());
+    let refund = bps_of(charge, refund_bps).ok_or_else(overflow)?;
+    let bond = m.providers.getter(provider).bond.get();
+    let cap = bps_of(bond, m.slash_bps.get().to::<u16>()).ok_or_else(overflow)?;
+    let slashed = refund.min(cap);
+    let paid = charge.checked_sub(refund).ok_or_else(overflow)?;
+    m.finish(job, requester, provider, paid, refund, slashed)
+}

@@ -1,0 +1,47 @@
+//! The admin's parameters: minimum bond, unbonding delay, challenge window, minimum
+//! time a provider gets before a cancel, gas for consumer callbacks, and the most of a
+//! bond one upheld dispute slashes. Windows may be zero (every path reachable at once).
+
+use compute_fi_contracts::{access::ADMIN_ROLE, math::BPS};
+use stylus_sdk::{
+    alloy_primitives::{U16, U256, U64},
+    prelude::*,
+};
+
+use crate::{
+    errors::{invalid, Error},
+    JobMarket, ParamsSet,
+};
+
+pub(crate) fn set_params(
+    m: &mut JobMarket,
+    min_bond: U256,
+    unbond_delay: u64,
+    challenge_window: u64,
+    min_window: u64,
+    callback_gas: u64,
+    slash_bps: u16,
+) -> Result<(), Error> {
+    m.only_role(ADMIN_ROLE)?;
+    if u64::from(slash_bps) > BPS {
+        return Err(invalid());
+    }
+    m.min_bond.set(min_bond);
+    m.unbond_delay.set(U64::from(unbond_delay));
+    m.window.set(U64::from(challenge_window));
+    m.min_window.set(U64::from(min_window));
+    m.callback_gas.set(U64::from(callback_gas));
+    m.slash_bps.set(U16::from(slash_bps));
+    log(
+        m.vm(),
+        ParamsSet {
+            minBond: min_bond,
+            unbondDelay: unbond_delay,
+            challengeWindow: challenge_window,
+            minWindow: min_window,
+            callbackGas: callback_gas,
+            slashBps: slash_bps,
+        },
+    );
+    Ok(())
+}
