@@ -23,7 +23,6 @@ use compute_fi_contracts::{
         unauthorized, AccessControlUnauthorizedAccount, Roles, UnknownRole, ADMIN_ROLE, OWNER_ROLE,
     },
     errors::AlreadyInitialized,
-    interfaces::ledger::{IErc6551RegistryView, IErc721View},
 };
 use stylus_sdk::{
     abi::Bytes,
@@ -43,21 +42,13 @@ pub mod access {
     pub const DENIED: u8 = 2;
 }
 
+pub mod events;
+mod views;
+use events::word;
+pub use events::*;
+
 /// The roles the registry grants: the admin only.
 pub const KNOWN_ROLES: [B256; 1] = [ADMIN_ROLE];
-
-compute_fi_contracts::contract_events! {
-    /// Events of the model registry (besides AccessControl's `RoleGranted` and
-    /// `RoleRevoked`).
-    IModelRegistryEvents {
-        /// Model `id` was registered by `owner`.
-        #[derive(Debug)]
-        event ModelRegistered(uint256 indexed id, address indexed owner, bytes32 weightsHash, uint8 unitKind, address collection, address registry, address implementation, bytes metadataURI);
-        /// Model `id` was enabled or disabled for new requests.
-        #[derive(Debug)]
-        event ModelEnabled(uint256 indexed id, bool enabled);
-    }
-}
 
 sol! {
     /// A bad unit kind, a gated policy without a registry, or a zero admin.
@@ -171,18 +162,18 @@ impl ModelRegistry {
         m.registry.set(registry);
         m.implementation.set(implementation);
         m.weights_hash.set(weights_hash);
-        log(
+        events::model_registered(
             self.vm(),
-            ModelRegistered {
-                id,
-                owner,
-                weightsHash: weights_hash,
-                unitKind: unit_kind,
-                collection,
-                registry,
-                implementation,
-                metadataURI: metadata_uri.0.into(),
-            },
+            id,
+            owner,
+            &[
+                weights_hash,
+                B256::with_last_byte(unit_kind),
+                word(collection),
+                word(registry),
+                word(implementation),
+            ],
+            &metadata_uri.0,
         );
         Ok(id)
     }
@@ -199,7 +190,7 @@ impl ModelRegistry {
             return Err(Error::UnauthorizedAccount(unauthorized(caller, OWNER_ROLE)));
         }
         self.models.setter(id).enabled.set(U8::from(u8::from(enabled)));
-        log(self.vm(), ModelEnabled { id, enabled });
+        events::model_enabled(self.vm(), id, enabled);
         Ok(())
     }
 
@@ -228,21 +219,16 @@ impl ModelRegistry {
         if collection.is_zero() {
             return access::OK;
         }
-        let nft = IErc721View::new(collection);
-        if matches!(nft.balance_of(self, requester), Ok(b) if !b.is_zero()) {
+        if matches!(self.balance_of(collection, requester), Some(b) if !b.is_zero()) {
             return access::OK;
         }
         let chain = U256::from(self.vm().chain_id());
-        let tba = IErc6551RegistryView::new(m.registry.get()).account(
-            self,
-            m.implementation.get(),
-            salt,
-            chain,
-            collection,
-            token_id,
+        let tba = self.account(
+            m.registry.get(),
+            [word(m.implementation.get()), salt, chain.into(), word(collection), token_id.into()],
         );
-        if matches!(tba, Ok(a) if a == requester)
-            && matches!(nft.owner_of(self, token_id), Ok(o) if !o.is_zero())
+        if tba == Some(requester)
+            && matches!(self.owner_of(collection, token_id), Some(o) if !o.is_zero())
         {
             return access::OK;
         }
@@ -442,6 +428,32 @@ mod tests {
             .register_model(Bytes(Vec::new()), w, 1, Address::ZERO, Address::ZERO, Address::ZERO)
             .motsu_unwrap();
         assert_eq!(id2, U256::from(1));
+        // The log carries the metadata as ABI `bytes`: empty, and longer than a word.
+        reg.assert_emitted(&ModelRegistered {
+            id: id2,
+            owner: bob,
+            weightsHash: w,
+            unitKind: 1,
+            collection: Address::ZERO,
+            registry: Address::ZERO,
+            implementation: Address::ZERO,
+            metadataURI: Vec::new().into(),
+        });
+        let uri = b"ipfs://bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi".to_vec();
+        let (c, r, i) = (Address::repeat_byte(1), Address::repeat_byte(2), Address::repeat_byte(3));
+        let id3 = reg.sender(bob).register_model(Bytes(uri.clone()), w, 1, c, r, i).motsu_unwrap();
+        reg.assert_emitted(&ModelRegistered {
+            id: id3,
+            owner: bob,
+            weightsHash: w,
+            unitKind: 1,
+            collection: c,
+            registry: r,
+            implementation: i,
+            metadataURI: uri.into(),
+        });
+        reg.sender(bob).set_model_enabled(id3, true).motsu_unwrap();
+        reg.assert_emitted(&ModelEnabled { id: id3, enabled: true });
     }
 
     #[motsu::test]

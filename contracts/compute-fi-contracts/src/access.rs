@@ -20,10 +20,28 @@ use alloc::{vec, vec::Vec};
 
 use alloy_primitives::{Address, B256, U8};
 use alloy_sol_types::SolEvent;
-pub use openzeppelin_stylus::{
-    access::control::{AccessControlUnauthorizedAccount, RoleGranted, RoleRevoked},
-    utils::pausable::{EnforcedPause, ExpectedPause, Paused, Unpaused},
-};
+// OpenZeppelin's declarations, repeated rather than imported: depending on
+// openzeppelin-stylus turns on alloy's software Keccak (its `tiny-keccak` feature) in every
+// contract built on this library, so each storage-map lookup would hash in WASM (several
+// kilobytes of code) instead of through the host. `tests::same_as_openzeppelin` proves
+// the selectors and topics equal.
+alloy_sol_types::sol! {
+    #[derive(Debug)]
+    event RoleGranted(bytes32 indexed role, address indexed account, address indexed sender);
+    #[derive(Debug)]
+    event RoleRevoked(bytes32 indexed role, address indexed account, address indexed sender);
+    #[derive(Debug)]
+    #[allow(non_snake_case)]
+    error AccessControlUnauthorizedAccount(address account, bytes32 needed_role);
+    #[derive(Debug)]
+    event Paused(address account);
+    #[derive(Debug)]
+    event Unpaused(address account);
+    #[derive(Debug)]
+    error EnforcedPause();
+    #[derive(Debug)]
+    error ExpectedPause();
+}
 use stylus_sdk::{
     prelude::*,
     storage::{StorageMap, StorageU8},
@@ -189,6 +207,23 @@ mod tests {
         assert_eq!(MARKET_ROLE, keccak256("MARKET_ROLE"));
         assert_eq!(OWNER_ROLE, keccak256("OWNER_ROLE"));
         assert_eq!(REQUESTER_ROLE, keccak256("REQUESTER_ROLE"));
+    }
+
+    #[test]
+    fn same_as_openzeppelin() {
+        use alloy_sol_types::{SolError, SolEvent};
+        use openzeppelin_stylus::{access::control as oz, utils::pausable as ozp};
+        assert_eq!(RoleGranted::SIGNATURE_HASH, oz::RoleGranted::SIGNATURE_HASH);
+        assert_eq!(RoleRevoked::SIGNATURE_HASH, oz::RoleRevoked::SIGNATURE_HASH);
+        assert_eq!(Paused::SIGNATURE_HASH, ozp::Paused::SIGNATURE_HASH);
+        assert_eq!(Unpaused::SIGNATURE_HASH, ozp::Unpaused::SIGNATURE_HASH);
+        assert_eq!(EnforcedPause::SELECTOR, ozp::EnforcedPause::SELECTOR);
+        assert_eq!(ExpectedPause::SELECTOR, ozp::ExpectedPause::SELECTOR);
+        let (account, role) = (Address::repeat_byte(1), B256::repeat_byte(2));
+        assert_eq!(
+            AccessControlUnauthorizedAccount { account, needed_role: role }.abi_encode(),
+            oz::AccessControlUnauthorizedAccount { account, needed_role: role }.abi_encode()
+        );
     }
 
     #[test]

@@ -35,6 +35,13 @@ pub const fn keccak_const(input: &[u8]) -> [u8; 32] {
     stylus_sdk::keccak_const::Keccak256::new().update(input).finalize()
 }
 
+/// The 4-byte selector of a function signature, at compile time (for calls encoded by
+/// hand: a typed wrapper compiles an encoder and a decoder per function).
+pub const fn selector(signature: &[u8]) -> [u8; 4] {
+    let h = keccak_const(signature);
+    [h[0], h[1], h[2], h[3]]
+}
+
 /// The signer of a 65-byte `r ‖ s ‖ v` signature of `digest`; `None` for any other
 /// length, a `v` other than 27 or 28, a high `s`, or a signature that recovers no one.
 #[inline]
@@ -107,6 +114,12 @@ pub fn has_code(vm: &dyn Host, account: Address) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn selector_is_the_first_four_bytes_of_the_signature_hash() {
+        assert_eq!(selector(b"balanceOf(address)"), [0x70, 0xa0, 0x82, 0x31]);
+        assert_eq!(selector(b"ownerOf(uint256)"), [0x63, 0x52, 0x21, 0x1e]);
+    }
 
     #[test]
     fn constants_are_what_they_name() {

@@ -39,16 +39,19 @@ use alloc::vec::Vec;
 use compute_fi_contracts::interfaces::tba::AccountContext;
 use stylus_sdk::{
     alloy_primitives::{aliases::B32, keccak256, Address, B256, U256, U64},
-    alloy_sol_types::{sol, SolCall},
+    alloy_sol_types::{sol, SolCall, SolEvent},
     prelude::*,
     storage::{StorageBool, StorageU256, StorageU64},
     stylus_core::calls::context::Call,
 };
 
 use crate::{
-    errors::not_owner, executor::OP_CALL, sandbox::sandbox_address, DelegateGranted,
-    DelegateRevoked, DelegateScope, Error, InsufficientGas, InvalidDelegate, InvalidExpiry,
-    InvalidScopes, TbaAccount,
+    errors::not_owner,
+    events::{address_word, bytes4_word, emit, number_word},
+    executor::OP_CALL,
+    sandbox::sandbox_address,
+    DelegateGranted, DelegateRevoked, DelegateScope, Error, InsufficientGas, InvalidDelegate,
+    InvalidExpiry, InvalidScopes, TbaAccount,
 };
 
 /// Longest delegate grant, from now (seconds).
@@ -223,13 +226,18 @@ impl TbaAccount {
         grant.epoch.set(epoch);
         for (target, selector) in targets.iter().zip(&selectors) {
             self.scopes.setter(scope_key(id, *target, *selector)).set(true);
-            log(
+            emit(
                 self.vm(),
-                DelegateScope { delegate, grantId: id, target: *target, selector: *selector },
+                &[DelegateScope::SIGNATURE_HASH, address_word(delegate), number_word(id)],
+                &[address_word(*target), bytes4_word(*selector)],
             );
         }
         self.bump_state();
-        log(self.vm(), DelegateGranted { owner, delegate, expiry, canSign: can_sign, grantId: id });
+        emit(
+            self.vm(),
+            &[DelegateGranted::SIGNATURE_HASH, address_word(owner), address_word(delegate)],
+            &[number_word(expiry), number_word(can_sign.into()), number_word(id)],
+        );
         Ok(id)
     }
 
@@ -242,7 +250,11 @@ impl TbaAccount {
         grant.can_sign.set(false);
         grant.epoch.set(U256::ZERO);
         self.bump_state();
-        log(self.vm(), DelegateRevoked { owner, delegate });
+        emit(
+            self.vm(),
+            &[DelegateRevoked::SIGNATURE_HASH, address_word(owner), address_word(delegate)],
+            &[],
+        );
         Ok(())
     }
 

@@ -8,10 +8,15 @@
 use compute_fi_contracts::interfaces::tba::AccountContext;
 use stylus_sdk::{
     alloy_primitives::{Address, U64},
+    alloy_sol_types::SolEvent,
     prelude::*,
 };
 
-use crate::{errors::not_owner, AccountLocked, Error, LockTooLong, LockUpdated, TbaAccount};
+use crate::{
+    errors::not_owner,
+    events::{emit, number_word},
+    AccountLocked, Error, LockTooLong, LockUpdated, TbaAccount,
+};
 
 /// Longest lock, from now (seconds).
 pub const MAX_LOCK: u64 = 365 * 24 * 3600;
@@ -51,7 +56,7 @@ impl TbaAccount {
         }
         self.locked_until.set(U64::from(until));
         self.bump_state();
-        log(self.vm(), LockUpdated { lockedUntil: until });
+        emit(self.vm(), &[LockUpdated::SIGNATURE_HASH], &[number_word(until)]);
         Ok(())
     }
 }

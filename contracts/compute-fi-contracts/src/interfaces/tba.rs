@@ -24,9 +24,11 @@
 use alloc::vec;
 
 use alloy_primitives::{keccak256, Address, B256, U256};
-use stylus_sdk::prelude::sol_interface;
+use alloy_sol_types::sol;
 
-sol_interface! {
+// Call structs only (`sol!`, not `sol_interface!`): callers encode the calls themselves,
+// since a typed wrapper compiles an encoder and a decoder per function.
+sol! {
     /// The ERC-6551 registry (reference interface).
     interface IERC6551Registry {
         function createAccount(address implementation, bytes32 salt, uint256 chain_id, address token_contract, uint256 token_id) external returns (address);
@@ -122,6 +124,25 @@ pub fn parse_proxy(code: &[u8]) -> Option<AccountContext> {
     })
 }
 
+/// The token id a proxy's runtime `code` names when it is exactly the reference layout
+/// for a token of `token_contract` on `chain_id`; `None` otherwise. Leaner than
+/// [`parse_proxy`] for a caller that knows which collection and chain it asks about.
+pub fn proxy_token_id(code: &[u8], chain_id: U256, token_contract: Address) -> Option<U256> {
+    let code: &[u8; PROXY_RUNTIME_LEN] = code.try_into().ok()?;
+    let (header, rest) = code.split_first_chunk::<0x0a>()?;
+    let (_implementation, rest) = rest.split_first_chunk::<0x14>()?;
+    let (footer, rest) = rest.split_first_chunk::<0x0f>()?;
+    let (_salt, rest) = rest.split_first_chunk::<0x20>()?;
+    let (chain, rest) = rest.split_first_chunk::<0x20>()?;
+    let (contract, token_id) = rest.split_first_chunk::<0x20>()?;
+    let token_id: &[u8; 0x20] = token_id.try_into().ok()?;
+    (*header == PROXY_HEADER
+        && *footer == PROXY_FOOTER
+        && *chain == chain_id.to_be_bytes::<32>()
+        && *contract == token_contract.into_word().0)
+        .then(|| U256::from_be_bytes(*token_id))
+}
+
 /// Whether `account` is the account `registry` derives for the context its own code
 /// claims, i.e. a genuine ERC-6551 account of that registry. `code` is `account`'s code.
 pub fn verify_account(registry: Address, account: Address, code: &[u8]) -> Option<AccountContext> {
@@ -175,6 +196,21 @@ mod tests {
             "0000000000000000000000000000000000000000000000000000000000000007"
         );
         assert_eq!(proxy_init_code(&ctx()), expected);
+    }
+
+    #[test]
+    fn proxy_token_id_names_the_token_of_one_collection_and_chain() {
+        let c = ctx();
+        let code = proxy_runtime(&c);
+        assert_eq!(proxy_token_id(&code, c.chain_id, c.token_contract), Some(c.token_id));
+        assert_eq!(proxy_token_id(&code, U256::from(1u64), c.token_contract), None);
+        assert_eq!(proxy_token_id(&code, c.chain_id, Address::repeat_byte(0x34)), None);
+        assert_eq!(proxy_token_id(&code[..172], c.chain_id, c.token_contract), None);
+        for at in [0x00, 0x1e, 0x6d] {
+            let mut bad = code;
+            bad[at] ^= 1;
+            assert_eq!(proxy_token_id(&bad, c.chain_id, c.token_contract), None, "byte {at}");
+        }
     }
 
     #[test]
