@@ -45,9 +45,27 @@ interface IMembership  {
 
     error IdOverflow();
 
-    error ERC721InvalidReceiver(address);
+    error ERC721InvalidOwner(address);
+
+    error ERC721NonexistentToken(uint256);
+
+    error ERC721IncorrectOwner(address, uint256, address);
 
     error ERC721InvalidSender(address);
+
+    error ERC721InvalidReceiver(address);
+
+    error InvalidReceiverWithReason(string);
+
+    error ERC721InsufficientApproval(address, uint256);
+
+    error ERC721InvalidApprover(address);
+
+    error ERC721InvalidOperator(address);
+
+    error OwnershipCycle(uint256, address);
+
+    error NestingTooDeep(uint256, address);
 }
 
 interface IERC721 {

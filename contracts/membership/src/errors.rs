@@ -1,8 +1,8 @@
 //! Every failure of membership: setup, `join`, and the ERC-721 ones minting can raise.
 
 use compute_fi_contracts::errors::AlreadyInitialized;
-use openzeppelin_stylus::token::{erc20::utils::safe_erc20 as safe, erc721};
-use stylus_sdk::{alloy_primitives::Address, alloy_sol_types::sol, prelude::*};
+use openzeppelin_stylus::token::erc721;
+use stylus_sdk::{alloy_sol_types::sol, prelude::*};
 
 sol! {
     /// Setup has not run.
@@ -26,6 +26,13 @@ sol! {
     /// Token ids are exhausted.
     #[derive(Debug)]
     error IdOverflow();
+    /// `to` is token `tokenId`'s own token-bound account, or is held through nested
+    /// accounts by it: the token would own itself and nobody could move it again.
+    #[derive(Debug)]
+    error OwnershipCycle(uint256 tokenId, address to);
+    /// `to` is nested deeper in accounts of this collection than the cycle check follows.
+    #[derive(Debug)]
+    error NestingTooDeep(uint256 tokenId, address to);
 }
 
 /// Membership errors (join, setup) and the ERC-721 ones minting can raise.
@@ -39,25 +46,34 @@ pub enum Error {
     AccountCreationFailed(AccountCreationFailed),
     DepositFailed(DepositFailed),
     IdOverflow(IdOverflow),
-    InvalidReceiver(erc721::ERC721InvalidReceiver),
+    InvalidOwner(erc721::ERC721InvalidOwner),
+    NonexistentToken(erc721::ERC721NonexistentToken),
+    IncorrectOwner(erc721::ERC721IncorrectOwner),
     InvalidSender(erc721::ERC721InvalidSender),
+    InvalidReceiver(erc721::ERC721InvalidReceiver),
+    InvalidReceiverWithReason(erc721::InvalidReceiverWithReason),
+    InsufficientApproval(erc721::ERC721InsufficientApproval),
+    InvalidApprover(erc721::ERC721InvalidApprover),
+    InvalidOperator(erc721::ERC721InvalidOperator),
+    OwnershipCycle(OwnershipCycle),
+    NestingTooDeep(NestingTooDeep),
 }
 
-/// SafeErc20 failures: the token call failed or returned false.
-pub(crate) fn from_safe(e: safe::Error) -> Error {
-    match e {
-        safe::Error::SafeErc20FailedOperation(x) => {
-            Error::TokenCallFailed(TokenCallFailed { token: x.token })
+/// The library's ERC-721 failures, as membership's own (one error type for the whole
+/// contract, so that every failure is in its exported ABI).
+impl From<erc721::Error> for Error {
+    fn from(e: erc721::Error) -> Self {
+        use erc721::Error as E;
+        match e {
+            E::InvalidOwner(x) => Error::InvalidOwner(x),
+            E::NonexistentToken(x) => Error::NonexistentToken(x),
+            E::IncorrectOwner(x) => Error::IncorrectOwner(x),
+            E::InvalidSender(x) => Error::InvalidSender(x),
+            E::InvalidReceiver(x) => Error::InvalidReceiver(x),
+            E::InvalidReceiverWithReason(x) => Error::InvalidReceiverWithReason(x),
+            E::InsufficientApproval(x) => Error::InsufficientApproval(x),
+            E::InvalidApprover(x) => Error::InvalidApprover(x),
+            E::InvalidOperator(x) => Error::InvalidOperator(x),
         }
-        safe::Error::SafeErc20FailedDecreaseAllowance(_) => {
-            Error::TokenCallFailed(TokenCallFailed { token: Address::ZERO })
-        }
-    }
-}
-
-pub(crate) fn from_721(e: erc721::Error) -> Error {
-    match e {
-        erc721::Error::InvalidReceiver(x) => Error::InvalidReceiver(x),
-        _ => Error::InvalidSender(erc721::ERC721InvalidSender { sender: Address::ZERO }),
     }
 }

@@ -23,6 +23,10 @@
 //! a grant dies with any transfer (see `tba-account`). It is counted before the transfer
 //! runs (an effect before the receiver hook; a failed transfer reverts it).
 //!
+//! # Ownership cycles
+//! No transfer may leave a token owned by its own token-bound account, directly or
+//! through nested accounts of this collection (`OwnershipCycle`; see [`cycles`]).
+//!
 //! Order in `join` (checks-effects-interactions): the token id is taken and the NFT
 //! minted (not safe-minted: no callback to the caller) before any external call; the
 //! external calls (registry, asset, vault) never call back into this contract in the
@@ -30,34 +34,26 @@
 #![cfg_attr(not(any(test, feature = "export-abi")), no_main)]
 extern crate alloc;
 
+mod calls;
+pub mod cycles;
 pub mod errors;
 pub mod events;
 
 use alloc::string::String;
 
-use compute_fi_contracts::{
-    errors::AlreadyInitialized,
-    interfaces::tba::{IERC4626Deposit, IERC6551Registry, IWETH},
-};
+use compute_fi_contracts::errors::AlreadyInitialized;
 pub use errors::*;
-use errors::{from_721, from_safe};
 pub use events::*;
 use openzeppelin_stylus::{
-    token::{
-        erc20::utils::{ISafeErc20, SafeErc20},
-        erc721::{
-            self,
-            extensions::{Erc721Metadata, IErc721Metadata},
-            Erc721, IErc721,
-        },
+    token::erc721::{
+        extensions::{Erc721Metadata, IErc721Metadata},
+        Erc721, IErc721,
     },
     utils::introspection::erc165::IErc165,
 };
-#[allow(deprecated)]
-use stylus_sdk::call::Call;
 use stylus_sdk::{
     abi::Bytes,
-    alloy_primitives::{aliases::B32, Address, B256, U256},
+    alloy_primitives::{aliases::B32, Address, U256},
     prelude::*,
     storage::{StorageAddress, StorageBool, StorageMap, StorageU256},
 };
@@ -91,7 +87,6 @@ pub struct Membership {
     implementation: StorageAddress,
     stake: StorageU256,
     next_id: StorageU256,
-    safe_erc20: SafeErc20,
     /// Transfers per token: the ownership epoch (crate docs).
     transfers: StorageMap<U256, StorageU256>,
 }
@@ -130,28 +125,13 @@ impl Membership {
         self.stake.set(stake);
         self.next_id.set(U256::from(1));
         // Token 0: the community pool.
-        self.erc721._mint(admin, U256::ZERO).map_err(from_721)?;
+        self.erc721._mint(admin, U256::ZERO)?;
         let pool_account = self.create_account(U256::ZERO)?;
         log(
             self.vm(),
             CommunityCreated { admin, poolTokenId: U256::ZERO, poolAccount: pool_account },
         );
         Ok(())
-    }
-
-    fn create_account(&mut self, token_id: U256) -> Result<Address, Error> {
-        let registry = self.registry.get();
-        let chain_id = U256::from(self.vm().chain_id());
-        let this = self.vm().contract_address();
-        let implementation = self.implementation.get();
-        IERC6551Registry::new(registry)
-            .create_account(&mut *self, implementation, B256::ZERO, chain_id, this, token_id)
-            .ok()
-            .filter(|a| !a.is_zero())
-            .ok_or(Error::AccountCreationFailed(AccountCreationFailed {
-                registry,
-                tokenId: token_id,
-            }))
     }
 
     /// Counts one transfer of `token_id` (its epoch; saturates, which 2^256 transfers
@@ -164,7 +144,7 @@ impl Membership {
 }
 
 #[public]
-#[implements(IErc721<Error = erc721::Error>, IErc721Metadata<Error = erc721::Error>, IErc165)]
+#[implements(IErc721<Error = Error>, IErc721Metadata<Error = Error>, IErc165)]
 impl Membership {
     #[constructor]
     #[allow(clippy::too_many_arguments)]
@@ -216,43 +196,25 @@ impl Membership {
         let token_id = self.next_id.get();
         let next = token_id.checked_add(U256::from(1)).ok_or(Error::IdOverflow(IdOverflow {}))?;
         self.next_id.set(next);
-        self.erc721._mint(member, token_id).map_err(from_721)?;
+        self.erc721._mint(member, token_id)?;
         // Interactions.
         let account = self.create_account(token_id)?;
         let asset = self.asset.get();
-        let this = self.vm().contract_address();
         if sent.is_zero() {
-            self.safe_erc20.safe_transfer_from(asset, member, this, stake).map_err(from_safe)?;
+            self.pull(asset, member, stake)?;
         } else {
-            #[allow(deprecated)]
-            IWETH::new(asset)
-                .deposit(Call::new_in(self).value(stake))
-                .map_err(|_| Error::TokenCallFailed(TokenCallFailed { token: asset }))?;
+            self.wrap(asset, stake)?;
         }
         let vault = self.vault.get();
-        self.safe_erc20.force_approve(asset, vault, stake).map_err(from_safe)?;
-        let shares = IERC4626Deposit::new(vault)
-            .deposit(&mut *self, stake, account)
-            .map_err(|_| Error::DepositFailed(DepositFailed { vault, assets: stake }))?;
+        self.approve_token(asset, vault, stake)?;
+        let shares = self.deposit_stake(vault, stake, account)?;
         log(self.vm(), Joined { member, tokenId: token_id, account, assets: stake, shares });
         Ok(token_id)
     }
 
     /// The token-bound account of `token_id` (registry's view; it may not exist yet).
     pub fn account_of(&self, token_id: U256) -> Result<Address, Error> {
-        let registry = self.registry.get();
-        IERC6551Registry::new(registry)
-            .account(
-                self,
-                self.implementation.get(),
-                B256::ZERO,
-                U256::from(self.vm().chain_id()),
-                self.vm().contract_address(),
-                token_id,
-            )
-            .map_err(|_| {
-                Error::AccountCreationFailed(AccountCreationFailed { registry, tokenId: token_id })
-            })
+        self.registry_account(token_id)
     }
 
     pub fn admin(&self) -> Address {
@@ -285,13 +247,13 @@ impl Membership {
 
 #[public]
 impl IErc721 for Membership {
-    type Error = erc721::Error;
+    type Error = Error;
 
     fn balance_of(&self, owner: Address) -> Result<U256, Self::Error> {
-        self.erc721.balance_of(owner)
+        Ok(self.erc721.balance_of(owner)?)
     }
     fn owner_of(&self, token_id: U256) -> Result<Address, Self::Error> {
-        self.erc721.owner_of(token_id)
+        Ok(self.erc721.owner_of(token_id)?)
     }
     fn safe_transfer_from(
         &mut self,
@@ -299,8 +261,9 @@ impl IErc721 for Membership {
         to: Address,
         token_id: U256,
     ) -> Result<(), Self::Error> {
+        self.check_no_cycle(to, token_id)?;
         self.count_transfer(token_id);
-        self.erc721.safe_transfer_from(from, to, token_id)
+        Ok(self.erc721.safe_transfer_from(from, to, token_id)?)
     }
     fn safe_transfer_from_with_data(
         &mut self,
@@ -309,8 +272,9 @@ impl IErc721 for Membership {
         token_id: U256,
         data: Bytes,
     ) -> Result<(), Self::Error> {
+        self.check_no_cycle(to, token_id)?;
         self.count_transfer(token_id);
-        self.erc721.safe_transfer_from_with_data(from, to, token_id, data)
+        Ok(self.erc721.safe_transfer_from_with_data(from, to, token_id, data)?)
     }
     fn transfer_from(
         &mut self,
@@ -318,17 +282,18 @@ impl IErc721 for Membership {
         to: Address,
         token_id: U256,
     ) -> Result<(), Self::Error> {
+        self.check_no_cycle(to, token_id)?;
         self.count_transfer(token_id);
-        self.erc721.transfer_from(from, to, token_id)
+        Ok(self.erc721.transfer_from(from, to, token_id)?)
     }
     fn approve(&mut self, to: Address, token_id: U256) -> Result<(), Self::Error> {
-        self.erc721.approve(to, token_id)
+        Ok(self.erc721.approve(to, token_id)?)
     }
     fn set_approval_for_all(&mut self, to: Address, approved: bool) -> Result<(), Self::Error> {
-        self.erc721.set_approval_for_all(to, approved)
+        Ok(self.erc721.set_approval_for_all(to, approved)?)
     }
     fn get_approved(&self, token_id: U256) -> Result<Address, Self::Error> {
-        self.erc721.get_approved(token_id)
+        Ok(self.erc721.get_approved(token_id)?)
     }
     fn is_approved_for_all(&self, owner: Address, operator: Address) -> bool {
         self.erc721.is_approved_for_all(owner, operator)
@@ -337,7 +302,7 @@ impl IErc721 for Membership {
 
 #[public]
 impl IErc721Metadata for Membership {
-    type Error = erc721::Error;
+    type Error = Error;
 
     fn name(&self) -> String {
         self.metadata.name()

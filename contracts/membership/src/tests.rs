@@ -2,18 +2,33 @@
 //! membership only through their ABIs. The real registry cannot deploy in motsu
 //! (no CREATE2), so `MockRegistry` answers the reference address without deploying;
 //! join end to end with the real registry, account proxy and vault runs on the local
-//! chain.
+//! chain. motsu cannot hold EVM code either: the token-bound accounts' proxy code is
+//! substituted through `code_override` (what the cycle check reads).
 use alloc::{string::ToString, vec::Vec};
+use std::{cell::RefCell, collections::HashMap};
 
-use alloy_primitives::U8;
+use alloy_primitives::{B256, U8};
 use alloy_sol_types::sol;
-use compute_fi_contracts::interfaces::tba::{account_address, AccountContext};
+use compute_fi_contracts::interfaces::tba::{account_address, proxy_runtime, AccountContext};
 use mock_erc20::MockErc20;
 use motsu::prelude::*;
-use openzeppelin_stylus::token::erc20::IErc20;
+use openzeppelin_stylus::token::{erc20::IErc20, erc721};
 use stylus_sdk::storage::{StorageMap, StorageU256};
 
 use super::*;
+
+thread_local! {
+    static CODE: RefCell<HashMap<Address, Vec<u8>>> = RefCell::new(HashMap::new());
+}
+
+/// Code motsu cannot hold: what `code_at` sees for `account` in tests.
+pub(crate) fn code_override(account: Address) -> Option<Vec<u8>> {
+    CODE.with(|c| c.borrow().get(&account).cloned())
+}
+
+fn set_code(account: Address, code: Vec<u8>) {
+    CODE.with(|c| c.borrow_mut().insert(account, code));
+}
 
 /// Registry stand-in: returns the reference address (optionally fails), never deploys.
 #[storage]
@@ -149,17 +164,23 @@ impl World {
             U256::from(STAKE),
         )
     }
+    fn context(&self, id: u64) -> AccountContext {
+        AccountContext {
+            implementation: self.implementation,
+            salt: B256::ZERO,
+            chain_id: U256::from(CHAIN),
+            token_contract: self.m.address(),
+            token_id: U256::from(id),
+        }
+    }
     fn account(&self, id: u64) -> Address {
-        account_address(
-            self.registry.address(),
-            &AccountContext {
-                implementation: self.implementation,
-                salt: B256::ZERO,
-                chain_id: U256::from(CHAIN),
-                token_contract: self.m.address(),
-                token_id: U256::from(id),
-            },
-        )
+        account_address(self.registry.address(), &self.context(id))
+    }
+    /// Token `id`'s account, with the proxy code the registry would have deployed there.
+    fn deployed_account(&self, id: u64) -> Address {
+        let account = self.account(id);
+        set_code(account, proxy_runtime(&self.context(id)).to_vec());
+        account
     }
 }
 
@@ -444,20 +465,149 @@ fn a_failed_transfer_counts_nothing() {
     // Not approved, wrong owner, nonexistent token, zero receiver: each reverts (reverted as
     // on chain: `motsu_unwrap_err`), nothing counted.
     let err = w.m.sender(eve).transfer_from(alice, eve, id).motsu_unwrap_err();
-    assert!(matches!(err, erc721::Error::InsufficientApproval(_)));
+    assert!(matches!(err, Error::InsufficientApproval(_)));
     let err = w.m.sender(alice).safe_transfer_from(eve, alice, id).motsu_unwrap_err();
-    assert!(matches!(err, erc721::Error::IncorrectOwner(_)));
+    assert!(matches!(err, Error::IncorrectOwner(_)));
     let err =
         w.m.sender(alice)
             .safe_transfer_from_with_data(alice, eve, U256::from(7), Bytes::from(Vec::new()))
             .motsu_unwrap_err();
-    assert!(matches!(err, erc721::Error::NonexistentToken(_)));
+    assert!(matches!(err, Error::NonexistentToken(_)));
     let err = w.m.sender(alice).transfer_from(alice, Address::ZERO, id).motsu_unwrap_err();
-    assert!(matches!(err, erc721::Error::InvalidReceiver(_)));
+    assert!(matches!(err, Error::InvalidReceiver(_)));
     assert_eq!(w.m.sender(alice).transfer_count(id), U256::ZERO);
     assert_eq!(w.m.sender(alice).transfer_count(U256::from(7)), U256::ZERO);
     assert_eq!(w.m.all_events().len(), before, "no event from a failed transfer");
     assert_eq!(w.m.sender(alice).owner_of(id).unwrap(), alice);
+}
+
+/// The three transfer functions, by index, from `from` to `to` as `who`.
+fn transfer(
+    w: &World,
+    how: usize,
+    who: Address,
+    from: Address,
+    to: Address,
+    id: U256,
+) -> Result<(), Error> {
+    match how {
+        0 => w.m.sender(who).transfer_from(from, to, id),
+        1 => w.m.sender(who).safe_transfer_from(from, to, id),
+        _ => w.m.sender(who).safe_transfer_from_with_data(from, to, id, Bytes::from(vec![7u8])),
+    }
+}
+
+fn cycle(id: U256, to: Address) -> Error {
+    Error::OwnershipCycle(OwnershipCycle { tokenId: id, to })
+}
+
+fn assert_refused(w: &World, err: Error, expected: Error, owner: Address, id: U256) {
+    assert_eq!(alloc::vec::Vec::<u8>::from(err), alloc::vec::Vec::<u8>::from(expected));
+    assert_eq!(w.m.sender(owner).owner_of(id).unwrap(), owner, "the token stays put");
+    assert_eq!(w.m.sender(owner).transfer_count(id), U256::ZERO, "nothing counted");
+}
+
+#[motsu::test]
+fn no_transfer_moves_a_token_into_its_own_account() {
+    let w = world();
+    w.setup().unwrap();
+    let (alice, carol) = (Address::repeat_byte(0xa1), Address::repeat_byte(0xc0));
+    let id = join_erc20(&w, alice);
+    let own = w.deployed_account(1);
+    // Any ERC-6551 account of the token is its own, whatever registry or salt made it.
+    let other_salt = Address::repeat_byte(0x5a);
+    set_code(
+        other_salt,
+        proxy_runtime(&AccountContext { salt: B256::repeat_byte(1), ..w.context(1) }).to_vec(),
+    );
+    w.m.sender(alice).set_approval_for_all(carol, true).unwrap();
+    let before = w.m.all_events().len();
+    for how in 0..3 {
+        for (who, to) in [(alice, own), (carol, own), (alice, other_salt)] {
+            let err = transfer(&w, how, who, alice, to, id).motsu_unwrap_err();
+            assert_refused(&w, err, cycle(id, to), alice, id);
+        }
+    }
+    // The pool NFT too.
+    let pool = w.deployed_account(0);
+    let err = w.m.sender(w.admin).transfer_from(w.admin, pool, U256::ZERO).motsu_unwrap_err();
+    assert_refused(&w, err, cycle(U256::ZERO, pool), w.admin, U256::ZERO);
+    assert_eq!(w.m.all_events().len(), before, "no event from a refused transfer");
+}
+
+#[motsu::test]
+fn no_transfer_moves_a_token_into_an_account_its_account_holds() {
+    let w = world();
+    w.setup().unwrap();
+    let alice = Address::repeat_byte(0xa1);
+    let ids: Vec<U256> = (0..3).map(|_| join_erc20(&w, alice)).collect();
+    let accounts: Vec<Address> = (1..=3).map(|i| w.deployed_account(i)).collect();
+    // Token 2 into token 1's account and token 3 into token 2's: a nesting, no cycle.
+    w.m.sender(alice).transfer_from(alice, accounts[0], ids[1]).unwrap();
+    w.m.sender(alice).transfer_from(alice, accounts[1], ids[2]).unwrap();
+    assert_eq!(w.m.sender(alice).owner_of(ids[2]).unwrap(), accounts[1]);
+    // Token 1 into the account of a token its account holds, one or two levels down.
+    for how in 0..3 {
+        for to in [accounts[1], accounts[2]] {
+            let err = transfer(&w, how, alice, alice, to, ids[0]).motsu_unwrap_err();
+            assert_refused(&w, err, cycle(ids[0], to), alice, ids[0]);
+        }
+    }
+    // Token 2, held by token 1's account, into token 3's account (which it holds).
+    let err =
+        w.m.sender(accounts[0]).transfer_from(accounts[0], accounts[2], ids[1]).motsu_unwrap_err();
+    assert_eq!(
+        alloc::vec::Vec::<u8>::from(err),
+        alloc::vec::Vec::<u8>::from(cycle(ids[1], accounts[2]))
+    );
+    // Out of the nesting, the same token moves freely again.
+    w.m.sender(accounts[0]).transfer_from(accounts[0], alice, ids[1]).unwrap();
+    w.m.sender(alice).transfer_from(alice, accounts[2], ids[0]).unwrap();
+}
+
+#[motsu::test]
+fn accounts_of_other_collections_or_chains_are_ordinary_receivers() {
+    let w = world();
+    w.setup().unwrap();
+    let alice = Address::repeat_byte(0xa1);
+    let id = join_erc20(&w, alice);
+    let (elsewhere, other_chain, never_minted) =
+        (Address::repeat_byte(0xe1), Address::repeat_byte(0xe2), Address::repeat_byte(0xe3));
+    let other_nft = AccountContext { token_contract: Address::repeat_byte(0x77), ..w.context(1) };
+    set_code(elsewhere, proxy_runtime(&other_nft).to_vec());
+    set_code(
+        other_chain,
+        proxy_runtime(&AccountContext { chain_id: U256::from(1), ..w.context(1) }).to_vec(),
+    );
+    set_code(never_minted, proxy_runtime(&w.context(50)).to_vec());
+    w.m.sender(alice).transfer_from(alice, elsewhere, id).unwrap();
+    w.m.sender(elsewhere).transfer_from(elsewhere, other_chain, id).unwrap();
+    w.m.sender(other_chain).transfer_from(other_chain, never_minted, id).unwrap();
+    assert_eq!(w.m.sender(alice).transfer_count(id), U256::from(3));
+}
+
+#[motsu::test]
+fn nesting_beyond_the_walk_is_refused() {
+    let w = world();
+    w.setup().unwrap();
+    let alice = Address::repeat_byte(0xa1);
+    let depth = crate::cycles::MAX_NESTING as u64;
+    let ids: Vec<U256> = (0..=depth + 1).map(|_| join_erc20(&w, alice)).collect();
+    let accounts: Vec<Address> = (1..=depth + 2).map(|i| w.deployed_account(i)).collect();
+    // Token k+1 into token k's account: the deepest receiver sits under `depth` accounts.
+    for k in 0..depth as usize {
+        w.m.sender(alice).transfer_from(alice, accounts[k], ids[k + 1]).unwrap();
+    }
+    // The walk still sees a cycle at its last level...
+    let deepest = accounts[depth as usize - 1];
+    let err = w.m.sender(alice).transfer_from(alice, deepest, ids[0]).motsu_unwrap_err();
+    assert_refused(&w, err, cycle(ids[0], deepest), alice, ids[0]);
+    // ...and refuses one level more, where it cannot look.
+    let too_deep = accounts[depth as usize];
+    let last = ids[depth as usize + 1];
+    let err = w.m.sender(alice).transfer_from(alice, too_deep, last).motsu_unwrap_err();
+    let expected = Error::NestingTooDeep(NestingTooDeep { tokenId: last, to: too_deep });
+    assert_refused(&w, err, expected, alice, last);
 }
 
 proptest::proptest! {
