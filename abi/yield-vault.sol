@@ -71,6 +71,8 @@ interface IYieldVault  {
 
     error LossBeyondBound(uint256, uint256, uint16);
 
+    error YieldHeldBack(uint256, uint256);
+
     error InDeficit(uint256, uint256);
 
     error HarvestTooSoon(uint64, uint64);

@@ -6,9 +6,10 @@
 //! stores the accruing yield as pending (senior to principal: it is owed to the ledger)
 //! and [`YieldVault::notify`] tells the ledger the balances before the change, so credits
 //! are accounted per member in O(1). Yield is attributed only above a rounding reserve
-//! ([`rounding_reserve`]) and within the profit bound; deposits are refused past the loss
-//! bound ([`YieldVault::loss_check`]); the source's rounding of a deposit is paid from
-//! yield ([`YieldVault::pay_rounding_from_yield`]).
+//! ([`rounding_reserve`]) and within the profit bound; entries are refused while the
+//! profit bound holds yield back and past the loss bound ([`YieldVault::check_entry`]);
+//! the source's rounding of a deposit, and no more, is paid from yield
+//! ([`YieldVault::pay_rounding_from_yield`]).
 
 use alloy_sol_types::{SolCall, SolEvent};
 use compute_fi_contracts::{
@@ -23,7 +24,7 @@ use stylus_sdk::{
 
 use crate::{
     calls::first_word,
-    errors::{overflow, Error, LossBeyondBound},
+    errors::{overflow, Error, LossBeyondBound, YieldHeldBack},
     events::YieldAttributed,
     YieldVault,
 };
@@ -159,39 +160,54 @@ impl YieldVault {
         Ok(())
     }
 
-    /// Loss bound check for deposits and mints: refuses a deficit beyond `maxLossBps`.
-    pub(crate) fn loss_check(&self, books: Books) -> Result<(), Error> {
+    /// The bounds on entries (deposits and mints). While solvent: no surplus the profit
+    /// bound holds back may remain unattributed (it is yield of the holders of now; an
+    /// entry would share it), as long as it is within what one harvest period clears:
+    /// beyond that (a donation or a rate far above the bound) refusing would let anyone
+    /// freeze entries for many periods, or for ever with a bound of zero, at the price of
+    /// a donation. In deficit: no deficit beyond `maxLossBps`.
+    pub(crate) fn check_entry(&self, books: Books) -> Result<(), Error> {
+        let principal = books.principal;
         if books.solvent() {
-            return Ok(());
+            let unattributed = books
+                .holders_value
+                .saturating_sub(principal)
+                .saturating_sub(rounding_reserve(principal));
+            let bound = part_of(principal, self.max_profit_bps.get().to::<u16>())?;
+            if unattributed.is_zero() || unattributed > bound {
+                return Ok(());
+            }
+            return Err(Error::YieldHeldBack(YieldHeldBack { unattributed, profitBound: bound }));
         }
         let max_loss_bps = self.max_loss_bps.get().to::<u16>();
-        let allowed = part_of(books.principal, max_loss_bps)?;
-        if books.holders_value.is_zero()
-            || books.principal.saturating_sub(books.holders_value) > allowed
+        let allowed = part_of(principal, max_loss_bps)?;
+        if books.holders_value.is_zero() || principal.saturating_sub(books.holders_value) > allowed
         {
             return Err(Error::LossBeyondBound(LossBeyondBound {
                 value: books.holders_value,
-                principal: books.principal,
+                principal,
                 maxLossBps: max_loss_bps,
             }));
         }
         Ok(())
     }
 
-    /// A deposit of `assets` that the source credits as `credited`: the difference, the
-    /// source's rounding (a wei or so), comes out of yield: first the rounding reserve,
-    /// then the yield accruing in this very call, then yield attributed and not yet
-    /// harvested (the ledger shares out what a harvest actually delivers), so an exact
-    /// stake gets exactly its shares. Only when no yield covers it is it the depositor's;
-    /// never the other holders'. Records the books (less what was used of the accruing
-    /// yield) and returns the assets the depositor's shares are priced on.
+    /// A deposit of `assets` that the source credits as `credited`: the shortfall, up to
+    /// the rounding reserve's measure of the deposit (1,000 units and a part per billion,
+    /// which any source's rounding fits in and no entry fee does), comes out of yield:
+    /// first the rounding reserve, then the yield accruing in this very call, then yield
+    /// attributed and not yet harvested (the ledger shares out what a harvest actually
+    /// delivers), so an exact stake gets exactly its shares. The rest (an entry fee, or
+    /// rounding no yield covers) is the depositor's; never the other holders'. Records the
+    /// books (less what was used of the accruing yield) and returns the assets the
+    /// depositor's shares are priced on.
     pub(crate) fn pay_rounding_from_yield(
         &mut self,
         books: &mut Books,
         assets: U256,
         credited: U256,
     ) -> Result<U256, Error> {
-        let rounding_loss = assets.saturating_sub(credited);
+        let rounding_loss = assets.saturating_sub(credited).min(rounding_reserve(assets));
         // `holders_value - principal` is the unattributed rounding reserve (0 in deficit).
         let from_reserve = rounding_loss.min(books.holders_value.saturating_sub(books.principal));
         let rounding_loss = rounding_loss.saturating_sub(from_reserve);

@@ -42,7 +42,7 @@ impl YieldVault {
         self.check_stake(assets)?;
         self.when_not_paused()?;
         let mut books = self.books()?;
-        self.loss_check(books)?;
+        self.check_entry(books)?;
         let credited = self.worth_in_source(assets)?;
         let priced = self.pay_rounding_from_yield(&mut books, assets, credited)?;
         let shares = books.shares_for(priced, Rounding::Down)?;
@@ -54,7 +54,7 @@ impl YieldVault {
     pub(crate) fn mint_shares(&mut self, shares: U256, receiver: Address) -> Result<U256, Error> {
         self.when_not_paused()?;
         let books = self.accrue()?;
-        self.loss_check(books)?;
+        self.check_entry(books)?;
         let assets = self.mint_cost(books, shares)?;
         self.check_stake(assets)?;
         self.enter(receiver, assets, shares, books, Payment::PullAsset)?;

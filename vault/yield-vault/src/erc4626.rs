@@ -1,6 +1,6 @@
 //! The ERC-4626 surface. Conversions are 1:1 while solvent and pro rata in deficit (see
-//! `attribution`); the limits say 0 where the call would revert (paused, past the loss
-//! bound, locked).
+//! `attribution`); each limit is what its call accepts, 0 where the call would revert
+//! (paused, past a bound, locked, below the stake, dust).
 
 use compute_fi_contracts::math::Rounding;
 use openzeppelin_stylus::token::erc20::{extensions::IErc4626, IErc20};
@@ -39,7 +39,7 @@ impl IErc4626 for YieldVault {
         self.books()?.assets_for(shares, Rounding::Down)
     }
 
-    /// 0 while paused or past the loss bound; else the cap room in assets (0 if under the
+    /// 0 while paused or past a bound; else the cap room in assets (0 if under the
     /// minimum stake; the stake itself when stakes are exact and it fits).
     fn max_deposit(&self, receiver: Address) -> U256 {
         let shares = self.max_mint(receiver);
@@ -63,13 +63,13 @@ impl IErc4626 for YieldVault {
         self.deposit_to(assets, receiver, Payment::PullAsset)
     }
 
-    /// 0 while paused or past the loss bound; else the cap room in shares.
+    /// 0 while paused or past a bound; else the cap room in shares.
     fn max_mint(&self, receiver: Address) -> U256 {
         if self.flag(PAUSED) {
             return U256::ZERO;
         }
         let Ok(books) = self.books() else { return U256::ZERO };
-        if self.loss_check(books).is_err() {
+        if self.check_entry(books).is_err() {
             return U256::ZERO;
         }
         let total = self.total_cap.get().saturating_sub(books.principal);
@@ -85,7 +85,7 @@ impl IErc4626 for YieldVault {
         self.mint_shares(shares, receiver)
     }
 
-    /// 0 while locked; else what the owner's shares are worth.
+    /// What `withdraw` accepts: 0 while locked; else what the owner's shares are worth.
     fn max_withdraw(&self, owner: Address) -> Result<U256, Self::Error> {
         if self.locked_until(owner).is_some() {
             return Ok(U256::ZERO);
@@ -106,12 +106,13 @@ impl IErc4626 for YieldVault {
         self.withdraw_assets(assets, receiver, owner)
     }
 
-    /// 0 while locked; else the owner's shares.
+    /// What `redeem` accepts: 0 while locked or when the owner's shares are worth nothing
+    /// (dust in deficit); else the owner's shares.
     fn max_redeem(&self, owner: Address) -> U256 {
-        if self.locked_until(owner).is_some() {
-            return U256::ZERO;
+        match self.max_withdraw(owner) {
+            Ok(assets) if !assets.is_zero() => self.erc20.balance_of(owner),
+            _ => U256::ZERO,
         }
-        self.erc20.balance_of(owner)
     }
 
     fn preview_redeem(&self, shares: U256) -> Result<U256, Self::Error> {

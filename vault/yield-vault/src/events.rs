@@ -35,14 +35,16 @@ compute_fi_contracts::contract_events! {
 impl YieldVault {
     /// Emits a log: `topics` (signature hash first, then the indexed fields) and the
     /// non-indexed fields as data words. Written out rather than through `log()`, whose
-    /// per-event encoders cost the artifact more than this one loop.
+    /// per-event encoders cost the artifact more than this one loop, and as one buffer for
+    /// `emit_log` rather than through `raw_log`, which adds its own copying code.
     pub(crate) fn emit(&self, topics: &[B256], words: &[U256]) {
-        let mut data = alloc::vec::Vec::with_capacity(words.len() * 32);
-        for word in words {
-            data.extend_from_slice(&word.to_be_bytes::<32>());
+        let mut log = alloc::vec::Vec::with_capacity((topics.len() + words.len()) * 32);
+        for topic in topics {
+            log.extend_from_slice(topic.as_slice());
         }
-        // A log can fail only in a static call, where the state change it reports
-        // cannot happen either.
-        let _ = self.vm().raw_log(topics, &data);
+        crate::errors::push_words(&mut log, words);
+        // Every log follows a storage write of the same call, so in a static call, where
+        // the host refuses the log, the call reverts as that write would make it.
+        self.vm().emit_log(&log, topics.len());
     }
 }

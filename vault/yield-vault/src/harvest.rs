@@ -1,5 +1,6 @@
 //! Harvest: attributed yield goes to the ledger. Not while paused; open to anyone unless
-//! keeper-only; at most once per interval; never in deficit (yield is paid only from value
+//! keeper-only; at most once per interval (and per block timestamp, so the profit bound on
+//! pending yield is what one period moves); never in deficit (yield is paid only from value
 //! above principal); at least the minimum pending.
 
 use alloy_sol_types::{SolCall, SolEvent};
@@ -25,11 +26,13 @@ impl YieldVault {
             self.only_role(KEEPER_ROLE)?;
         }
         let now = self.vm().block_timestamp();
+        // At least a second apart: with no interval a period is one block timestamp, so
+        // the profit bound limits what a period moves, not each of many calls in it.
         let next = self
             .last_harvest
             .get()
             .to::<u64>()
-            .saturating_add(self.harvest_interval.get().to::<u64>());
+            .saturating_add(self.harvest_interval.get().to::<u64>().max(1));
         if now < next {
             return Err(Error::HarvestTooSoon(HarvestTooSoon { now, next }));
         }

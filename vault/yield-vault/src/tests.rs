@@ -30,6 +30,7 @@ use super::*;
 pub(crate) use crate::attribution::ILedgerHooks;
 
 mod attacks;
+mod bounds;
 mod props;
 mod unit;
 

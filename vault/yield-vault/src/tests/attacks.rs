@@ -15,7 +15,7 @@ type L = Contract<RecordingLedger>;
 
 /// Credits a reward-per-share ledger would give each account from the recorded hook
 /// calls (the bookkeeping the real ledger does), settled on the final balances.
-fn credits(e: &Env, accounts: &[Address]) -> HashMap<Address, U256> {
+pub(super) fn credits(e: &Env, accounts: &[Address]) -> HashMap<Address, U256> {
     let one = U256::from(E18) * U256::from(E18);
     let mut acc = U256::ZERO;
     let mut debt: HashMap<Address, U256> = HashMap::new();
