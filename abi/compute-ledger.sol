@@ -37,6 +37,8 @@ interface IComputeLedger  {
 
     function setConversion(address router, uint24 fee, address feed, uint64 maxAge, uint16 slippageBps, uint256 minAnswer, uint256 maxAnswer) external;
 
+    function setConversionGuards(bool keeperOnly, address sequencerFeed, uint64 gracePeriod) external;
+
     function setPool(address pool, uint16 poolBps) external;
 
     function setMarket(address market) external;
@@ -48,6 +50,8 @@ interface IComputeLedger  {
     function revokeRole(bytes32 role, address account) external;
 
     function addresses() external view returns (address, address, address, address, address);
+
+    function conversionGuards() external view returns (bool, address, uint64);
 
     function epoch() external view returns (uint64);
 
@@ -77,6 +81,8 @@ interface IComputeLedger  {
 
     error ConversionRefused(uint8, int256, uint256);
 
+    error SlippageAboveLimit(uint16, uint16);
+
     error TokenCallFailed(address);
 }
 
@@ -90,6 +96,7 @@ interface IComputeLedgerEvents {
     event CreditsTransferred(address indexed from, address indexed to, uint256 amount);
     event MarketMoved(uint8 indexed kind, address indexed account, uint256 amount);
     event ConversionConfigured(address router, uint24 fee, address feed, uint64 maxAge, uint16 slippageBps, uint256 minAnswer, uint256 maxAnswer);
+    event ConversionGuardsConfigured(bool keeperOnly, address sequencerFeed, uint64 gracePeriod);
     event PoolConfigured(address pool, uint16 poolBps);
     event MarketConfigured(address market);
 }

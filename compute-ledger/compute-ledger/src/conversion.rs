@@ -3,8 +3,12 @@
 //!
 //! The price must be positive, no older than `max_age`, not in the future and within
 //! `[min_answer, max_answer]`; the router must pay at least the feed's price less
-//! `slippage_bps`. Any refusal leaves the asset in the ledger and the epoch open, so a
-//! later harvest or [`ComputeLedger::convert`] retries.
+//! `slippage_bps` (at most [`MAX_SLIPPAGE_BPS`]). With a sequencer uptime feed set, no
+//! price is trusted while the L2 sequencer is down or within the grace period after it
+//! came back. With `keeper_only`, only a keeper's [`ComputeLedger::convert`] swaps, so
+//! no one else chooses the moment of a conversion (a sandwich's best moment). Any refusal
+//! leaves the asset in the ledger and the epoch sealed, so a later harvest or
+//! [`ComputeLedger::convert`] retries.
 
 use alloy_sol_types::{SolCall, SolEvent};
 use compute_fi_contracts::{
@@ -20,9 +24,12 @@ use stylus_sdk::{
 };
 
 use crate::{
-    errors::{invalid, mul, overflow, read_failed, token_ok, ConversionRefused, Error},
+    accumulator::Sealed,
+    errors::{
+        invalid, mul, overflow, read_failed, token_ok, ConversionRefused, Error, SlippageAboveLimit,
+    },
     events::{emit, word},
-    ComputeLedger, ConversionConfigured,
+    ComputeLedger, ConversionConfigured, ConversionGuardsConfigured,
 };
 
 /// Why a conversion was refused (the `reason` of [`ConversionRefused`] and
@@ -40,7 +47,17 @@ pub mod reason {
     pub const SWAP_FAILED: u8 = 5;
     /// No router or feed is configured.
     pub const NOT_CONFIGURED: u8 = 6;
+    /// The L2 sequencer is down (or its uptime feed has no round yet).
+    pub const SEQUENCER_DOWN: u8 = 7;
+    /// The L2 sequencer came back less than the grace period ago: prices may be stale.
+    pub const SEQUENCER_GRACE: u8 = 8;
+    /// Only a keeper converts (`convert`); the harvest left the swap to it.
+    pub const KEEPER_ONLY: u8 = 9;
 }
+
+/// The widest slippage the admin may allow (1%): a sandwich of a conversion can take at
+/// most this much of it.
+pub const MAX_SLIPPAGE_BPS: u16 = 100;
 
 /// `10^n`, checked.
 fn pow10(n: u8) -> Result<U256, Error> {
@@ -70,7 +87,13 @@ impl ComputeLedger {
     /// Stores the conversion settings and the price scaling read from the feed's and the
     /// tokens' decimals.
     pub(crate) fn configure_conversion(&mut self, c: ConversionSettings) -> Result<(), Error> {
-        if u64::from(c.slippage_bps) > BPS || c.min_answer > c.max_answer {
+        if c.slippage_bps > MAX_SLIPPAGE_BPS {
+            return Err(Error::SlippageAboveLimit(SlippageAboveLimit {
+                slippageBps: c.slippage_bps,
+                limitBps: MAX_SLIPPAGE_BPS,
+            }));
+        }
+        if c.min_answer > c.max_answer {
             return Err(invalid());
         }
         let dec = |s: &Self, a: Address| IErc20View::new(a).decimals(s).map_err(|_| read_failed(a));
@@ -103,23 +126,80 @@ impl ComputeLedger {
         Ok(())
     }
 
-    /// Converts every unconverted asset and closes the open epoch.
-    pub(crate) fn convert_and_close(&mut self) -> Result<(), Error> {
-        let assets = self.unconverted.get();
+    /// The keeper-only option and the L2 sequencer uptime check (`sequencer_feed` zero:
+    /// none).
+    pub(crate) fn configure_guards(
+        &mut self,
+        keeper_only: bool,
+        sequencer_feed: Address,
+        grace_period: u64,
+    ) {
+        self.keeper_only.set(keeper_only);
+        self.sequencer_feed.set(sequencer_feed);
+        self.grace_period.set(Uint::from(grace_period));
+        emit(
+            self.vm(),
+            &[ConversionGuardsConfigured::SIGNATURE_HASH],
+            &[
+                word(U256::from(keeper_only as u8)),
+                sequencer_feed.into_word().0,
+                word(U256::from(grace_period)),
+            ],
+        );
+    }
+
+    /// Converts the assets of sealed epoch `s` and closes it; `by_keeper`: the caller
+    /// holds `KEEPER_ROLE` (checked by `convert`).
+    pub(crate) fn convert_and_close(&mut self, s: &Sealed, by_keeper: bool) -> Result<(), Error> {
+        let assets = s.assets;
         let payment = self.payment.get();
         let asset = self.asset.get();
-        let output = if asset == payment { assets } else { self.swap(asset, payment, assets)? };
-        self.close_epoch(assets, output)
+        let output =
+            if asset == payment { assets } else { self.swap(asset, payment, assets, by_keeper)? };
+        self.close_epoch(s, output)
+    }
+
+    /// Refuses a price while the L2 sequencer is down or within the grace period after
+    /// it came back (Chainlink's uptime feed: answer 0 up, 1 down; `startedAt` when the
+    /// status last changed, 0 before its first round).
+    fn check_sequencer(&self, now: U256) -> Result<(), Error> {
+        let feed = self.sequencer_feed.get();
+        if feed.is_zero() {
+            return Ok(());
+        }
+        let Ok((_, answer, started_at, _, _)) = IAggregatorV3::new(feed).latest_round_data(self)
+        else {
+            return Err(refused(reason::SEQUENCER_DOWN, I256::ZERO, U256::ZERO));
+        };
+        if !answer.is_zero() || started_at.is_zero() {
+            return Err(refused(reason::SEQUENCER_DOWN, answer, started_at));
+        }
+        let grace = U256::from(self.grace_period.get());
+        if now.saturating_sub(started_at) < grace {
+            return Err(refused(reason::SEQUENCER_GRACE, answer, started_at));
+        }
+        Ok(())
     }
 
     /// Swaps `amount_in` of `asset` into `payment` through the router with a minimum
     /// output from the price feed; returns what arrived.
-    fn swap(&mut self, asset: Address, payment: Address, amount_in: U256) -> Result<U256, Error> {
+    fn swap(
+        &mut self,
+        asset: Address,
+        payment: Address,
+        amount_in: U256,
+        by_keeper: bool,
+    ) -> Result<U256, Error> {
+        if self.keeper_only.get() && !by_keeper {
+            return Err(refused(reason::KEEPER_ONLY, I256::ZERO, U256::ZERO));
+        }
         let router = self.router.get();
         let feed_addr = self.feed.get();
         if router.is_zero() || feed_addr.is_zero() {
             return Err(refused(reason::NOT_CONFIGURED, I256::ZERO, U256::ZERO));
         }
+        let now = U256::from(self.vm().block_timestamp());
+        self.check_sequencer(now)?;
         let Ok((_, answer, _, updated_at, _)) =
             IAggregatorV3::new(feed_addr).latest_round_data(&*self)
         else {
@@ -130,7 +210,6 @@ impl ComputeLedger {
         }
         // answer > 0 here, so its two's complement is its value.
         let price = answer.into_raw();
-        let now = U256::from(self.vm().block_timestamp());
         let max_age = U256::from(self.max_age.get());
         if updated_at > now || now.saturating_sub(updated_at) > max_age {
             return Err(refused(reason::STALE_PRICE, answer, updated_at));

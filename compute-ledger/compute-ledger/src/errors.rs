@@ -37,9 +37,13 @@ sol! {
     /// A balance read failed.
     #[derive(Debug)]
     error ReadFailed(address target);
-    /// Nothing is waiting for conversion.
+    /// No sealed epoch is waiting for conversion (assets harvested while one waited
+    /// convert at the next harvest, which seals their epoch).
     #[derive(Debug)]
     error NothingToConvert();
+    /// The conversion slippage asked for is above the ledger's limit.
+    #[derive(Debug)]
+    error SlippageAboveLimit(uint16 slippageBps, uint16 limitBps);
     /// The conversion was refused (see [`crate::reason`]).
     #[derive(Debug)]
     error ConversionRefused(uint8 reason, int256 answer, uint256 updatedAt);
@@ -62,6 +66,7 @@ pub enum Error {
     ReadFailed(ReadFailed),
     NothingToConvert(NothingToConvert),
     ConversionRefused(ConversionRefused),
+    SlippageAboveLimit(SlippageAboveLimit),
     TokenFailed(TokenCallFailed),
 }
 

@@ -38,7 +38,7 @@ compute_fi_contracts::contract_events! {
         /// for share holders, `pool` for the community pool account.
         #[derive(Debug)]
         event EpochClosed(uint256 indexed epoch, uint256 assets, uint256 output, uint256 members, uint256 pool);
-        /// The conversion of the open epoch's assets was refused; they stay for a retry.
+        /// The conversion of sealed epoch `epoch`'s assets was refused; they stay for a retry.
         #[derive(Debug)]
         event ConversionDeferred(uint256 indexed epoch, uint256 assets, uint8 reason);
         /// Accrued yield of closed epochs became `amount` spendable credits of `account`.
@@ -56,6 +56,10 @@ compute_fi_contracts::contract_events! {
         /// Conversion settings changed.
         #[derive(Debug)]
         event ConversionConfigured(address router, uint24 fee, address feed, uint64 maxAge, uint16 slippageBps, uint256 minAnswer, uint256 maxAnswer);
+        /// Who may convert and the L2 sequencer uptime check changed (`sequencerFeed` zero:
+        /// no check).
+        #[derive(Debug)]
+        event ConversionGuardsConfigured(bool keeperOnly, address sequencerFeed, uint64 gracePeriod);
         /// Pool account or share changed.
         #[derive(Debug)]
         event PoolConfigured(address pool, uint16 poolBps);

@@ -15,7 +15,9 @@
 //! - `yield_per_share`: asset units scaled by 1e27, cumulative. Each attribution of `y`
 //!   over `S > 0` shares adds `floor(y * 1e27 / S)` and adds `y` to the open epoch's
 //!   member yield `Y`. With `S == 0` the yield is the pool's (`pool_yield`).
-//! - An epoch is closed by a successful conversion of everything harvested in it
+//! - A harvest seals the open epoch (everything attributed in it is harvested now) and
+//!   opens the next, so later yield never joins a harvest whose assets are already
+//!   counted. A sealed epoch is closed by a successful conversion of exactly its assets
 //!   (`A` assets become `P` payment tokens). The pool takes `pool_bps` of `P`; of the rest,
 //!   members get `M = R * Y / max(A, Y + pool_yield)`, the pool the remainder. The credits
 //!   accumulator `credits_per_share` (payment units per share, scaled 1e27) advances by
@@ -34,9 +36,13 @@
 //! - Everything rounds down on what accounts get: the sum of all accounts' shares of an
 //!   epoch is at most `M` (each `b * floor(Δyield_per_share)` sums to at most `Y`), so
 //!   the ledger's balance always covers claims; dust stays in the ledger.
-//! - If the conversion is refused (stale, zero or out-of-bounds price, a router revert or
-//!   short output), the harvested asset stays in the ledger and the epoch stays open;
-//!   [`ComputeLedger::convert`] retries (anyone may call it).
+//! - If the conversion is refused (stale, zero or out-of-bounds price, sequencer down, a
+//!   router revert or short output, keeper-only), the harvested asset stays in the ledger
+//!   and the epoch stays sealed, waiting; [`ComputeLedger::convert`] or the next harvest
+//!   retries. At most one epoch waits: a harvest while one waits keeps its assets in the
+//!   open epoch, which seals at the first harvest after the waiting one closed. An
+//!   account settled while an epoch waits keeps that epoch's yield apart
+//!   (`sealed_yield`) from the open epoch's.
 //!
 //! # Balances: what the hooks cannot tell
 //!
@@ -83,7 +89,9 @@ use roles::KNOWN_ROLES;
 use stylus_sdk::{
     alloy_primitives::{uint, Address, Uint, B256, U256},
     prelude::*,
-    storage::{StorageAddress, StorageMap, StorageU16, StorageU256, StorageU64, StorageUint},
+    storage::{
+        StorageAddress, StorageBool, StorageMap, StorageU16, StorageU256, StorageU64, StorageUint,
+    },
 };
 
 pub mod accumulator;
@@ -122,6 +130,11 @@ pub struct Account {
     settled_yield_per_share: StorageU256,
     /// Open epoch at the last settlement.
     settled_epoch: StorageU64,
+    /// Whether `sealed_yield` holds yield of the sealed epoch `settled_epoch - 1`, which
+    /// was waiting for its conversion at the last settlement (else it is stale).
+    has_sealed_yield: StorageBool,
+    /// Scaled asset yield accrued in that sealed epoch.
+    sealed_yield: StorageU256,
 }
 
 /// A closed epoch.
@@ -154,6 +167,12 @@ pub struct ComputeLedger {
     feed: StorageAddress,
     max_age: StorageU64,
     slippage_bps: StorageU16,
+    /// Only a keeper converts: a harvest leaves the swap to [`ComputeLedger::convert`].
+    keeper_only: StorageBool,
+    /// Chainlink L2 sequencer uptime feed (zero: no check) and the time the sequencer
+    /// must have been up before a price is trusted.
+    sequencer_feed: StorageAddress,
+    grace_period: StorageU64,
     min_answer: StorageU256,
     max_answer: StorageU256,
     /// Price scaling: output = input * answer * `price_num` / `price_den`
@@ -164,6 +183,16 @@ pub struct ComputeLedger {
     epochs: StorageMap<u64, Epoch>,
     /// Open epoch index.
     epoch: StorageU64,
+    /// Whether epoch `epoch - 1` is sealed and waiting for its conversion (its figures
+    /// are the `sealed_*` fields).
+    sealed: StorageBool,
+    /// `yield_per_share` when the waiting sealed epoch began (it ended where the open
+    /// epoch began).
+    sealed_start_yield_per_share: StorageU256,
+    /// Member yield, pool yield and harvested assets of the waiting sealed epoch.
+    sealed_member_yield: StorageU256,
+    sealed_pool_yield: StorageU256,
+    sealed_assets: StorageU256,
     /// Yield per share (asset units scaled by [`SCALE`]), cumulative.
     yield_per_share: StorageU256,
     /// Credits per share (payment units scaled by [`SCALE`]), cumulative over closed
@@ -175,7 +204,8 @@ pub struct ComputeLedger {
     epoch_member_yield: StorageU256,
     /// Pool yield (attributed with no shares) in the open epoch.
     pool_yield: StorageU256,
-    /// Assets harvested in the open epoch, waiting for conversion.
+    /// Harvested assets waiting for conversion: the sealed epoch's and those harvested
+    /// in the open epoch while it waits.
     unconverted: StorageU256,
     /// Payment tokens the ledger has taken into its books (converted output, top-ups)
     /// less what it paid out.
@@ -249,12 +279,15 @@ impl ComputeLedger {
         self.harvested(yield_attributed, total_supply, assets)
     }
 
-    /// Retries the conversion of the open epoch's harvested assets. Anyone may call it.
+    /// Converts the sealed epoch waiting for its conversion and closes it. Anyone may
+    /// call it, or only a keeper with the keeper-only option.
     pub fn convert(&mut self) -> Result<(), Error> {
-        if self.unconverted.get().is_zero() {
+        self.only_keeper_when_set()?;
+        if !self.sealed.get() {
             return Err(Error::NothingToConvert(NothingToConvert {}));
         }
-        self.convert_and_close()
+        let s = self.load_sealed();
+        self.convert_and_close(&s, true)
     }
 
     // ---------------------------------------------------------------- accounts
@@ -288,11 +321,12 @@ impl ComputeLedger {
         self.accounts.getter(account).reserved.get()
     }
 
-    /// Pending accrual of `account`: yield attributed in the open epoch (asset units),
-    /// not yet harvested or converted.
+    /// Pending accrual of `account`: yield attributed to it (asset units) not yet
+    /// converted (in the open epoch, or in a sealed epoch waiting for its conversion).
     pub fn pending(&self, account: Address) -> Result<U256, Error> {
         let balance = self.shares_of(account)?;
-        portion(self.settled(account, balance)?.pending_yield, U256::from(1u8), SCALE)
+        let s = self.settled(account, balance)?;
+        portion(s.pending_yield.saturating_add(s.sealed_yield), U256::from(1u8), SCALE)
     }
 
     // ---------------------------------------------------------------- market
@@ -345,6 +379,21 @@ impl ComputeLedger {
         })
     }
 
+    /// Admin: whether only a `KEEPER_ROLE` holder converts (harvests then leave the swap
+    /// to `convert`), and the Chainlink L2 sequencer uptime feed (zero: no check) with
+    /// the grace period after the sequencer comes back.
+    #[selector(name = "setConversionGuards")]
+    pub fn set_conversion_guards(
+        &mut self,
+        keeper_only: bool,
+        sequencer_feed: Address,
+        grace_period: u64,
+    ) -> Result<(), Error> {
+        self.only_admin()?;
+        self.configure_guards(keeper_only, sequencer_feed, grace_period);
+        Ok(())
+    }
+
     /// Admin: the community pool account and its share of each harvest.
     #[selector(name = "setPool")]
     pub fn set_pool(&mut self, pool: Address, pool_bps: u16) -> Result<(), Error> {
@@ -389,7 +438,13 @@ impl ComputeLedger {
         (self.vault.get(), self.asset.get(), self.payment.get(), self.pool.get(), self.market.get())
     }
 
-    /// The open epoch.
+    /// The keeper-only option, the sequencer uptime feed and its grace period.
+    #[selector(name = "conversionGuards")]
+    pub fn conversion_guards(&self) -> (bool, Address, u64) {
+        (self.keeper_only.get(), self.sequencer_feed.get(), self.grace_period.get().to::<u64>())
+    }
+
+    /// The open epoch (a harvest seals it and opens the next).
     pub fn epoch(&self) -> u64 {
         self.epoch.get().to::<u64>()
     }

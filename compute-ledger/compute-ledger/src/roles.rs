@@ -5,13 +5,17 @@
 //!   conversion, pool and market, and grants and revokes the role (`grantRole`,
 //!   `revokeRole`, with `RoleGranted` / `RoleRevoked`). Revoking every admin freezes the
 //!   configuration, as in OpenZeppelin's AccessControl.
+//! - `KEEPER_ROLE`: with the keeper-only option, the only callers of `convert` (a harvest
+//!   then leaves the swap to them).
 //! - `VAULT_ROLE`: only the configured vault calls the hooks.
 //! - `MARKET_ROLE`: only the configured job market reserves, releases, charges and pays.
 //!
 //! The vault and the market are configured addresses, not granted roles: each is one
 //! contract, and the hooks read its address anyway.
 
-use compute_fi_contracts::access::{unauthorized, ADMIN_ROLE, MARKET_ROLE, VAULT_ROLE};
+use compute_fi_contracts::access::{
+    unauthorized, ADMIN_ROLE, KEEPER_ROLE, MARKET_ROLE, VAULT_ROLE,
+};
 use stylus_sdk::{
     alloy_primitives::{Address, B256},
     prelude::*,
@@ -19,13 +23,22 @@ use stylus_sdk::{
 
 use crate::{errors::Error, ComputeLedger};
 
-/// The roles the ledger grants: the admin only.
-pub const KNOWN_ROLES: [B256; 1] = [ADMIN_ROLE];
+/// The roles the ledger grants.
+pub const KNOWN_ROLES: [B256; 2] = [ADMIN_ROLE, KEEPER_ROLE];
 
 impl ComputeLedger {
     pub(crate) fn only_admin(&self) -> Result<(), Error> {
         let caller = self.vm().msg_sender();
         self.roles.check(&KNOWN_ROLES, ADMIN_ROLE, caller).map_err(Error::UnauthorizedAccount)
+    }
+
+    /// With `keeper_only`, only a `KEEPER_ROLE` holder converts.
+    pub(crate) fn only_keeper_when_set(&self) -> Result<(), Error> {
+        if !self.keeper_only.get() {
+            return Ok(());
+        }
+        let caller = self.vm().msg_sender();
+        self.roles.check(&KNOWN_ROLES, KEEPER_ROLE, caller).map_err(Error::UnauthorizedAccount)
     }
 
     pub(crate) fn only_vault(&self) -> Result<(), Error> {

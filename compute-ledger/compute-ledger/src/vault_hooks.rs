@@ -14,6 +14,7 @@ use stylus_sdk::{
 };
 
 use crate::{
+    accumulator::Sealed,
     errors::{add, read_failed, AssetsNotReceived, Error},
     events::{emit, word},
     ComputeLedger, ConversionDeferred, Harvested,
@@ -43,8 +44,9 @@ impl ComputeLedger {
     }
 
     /// After the vault transferred `assets` of its asset: attributes the last yield,
-    /// checks the tokens arrived, then converts and closes the epoch, or defers the
-    /// conversion when it is refused (the harvest itself must not fail on a price).
+    /// checks the tokens arrived, seals the open epoch (everything attributed in it is
+    /// now harvested), then converts and closes it, or keeps it sealed for a retry when
+    /// the conversion is refused (the harvest itself must not fail on a price).
     pub(crate) fn harvested(
         &mut self,
         yield_attributed: U256,
@@ -73,18 +75,37 @@ impl ComputeLedger {
         self.unconverted.set(unconverted);
         let epoch = U256::from(self.epoch.get());
         emit(self.vm(), &[Harvested::SIGNATURE_HASH, B256::from(epoch)], &[word(assets)]);
-        if unconverted.is_zero() {
+        // A sealed epoch still waiting converts first; while it cannot, this harvest's
+        // assets wait in the open epoch, which seals only once nothing waits before it.
+        if self.sealed.get() {
+            let waiting = self.load_sealed();
+            if !self.converted_or_deferred(&waiting)? {
+                return Ok(());
+            }
+        }
+        let open_assets = self.unconverted.get();
+        if open_assets.is_zero() {
             return Ok(());
         }
-        match self.convert_and_close() {
-            Ok(()) => Ok(()),
+        let s = self.seal_open(open_assets);
+        if !self.converted_or_deferred(&s)? {
+            self.store_sealed(&s);
+        }
+        Ok(())
+    }
+
+    /// Converts and closes sealed epoch `s`: `true` when it closed, `false` when the
+    /// conversion was refused (logged; the harvest itself must not fail on a price).
+    fn converted_or_deferred(&mut self, s: &Sealed) -> Result<bool, Error> {
+        match self.convert_and_close(s, false) {
+            Ok(()) => Ok(true),
             Err(Error::ConversionRefused(r)) => {
                 emit(
                     self.vm(),
-                    &[ConversionDeferred::SIGNATURE_HASH, B256::from(epoch)],
-                    &[word(unconverted), word(U256::from(r.reason))],
+                    &[ConversionDeferred::SIGNATURE_HASH, B256::from(U256::from(s.epoch))],
+                    &[word(s.assets), word(U256::from(r.reason))],
                 );
-                Ok(())
+                Ok(false)
             }
             Err(e) => Err(e),
         }

@@ -175,7 +175,8 @@ fn refused_then_retried(h: &H, fix: impl Fn(&H), reason: u8) {
     h.ledger.assert_emitted(&ConversionDeferred { epoch: U256::ZERO, assets: e18(1), reason });
     assert_eq!(h.spendable(alice()), U256::ZERO);
     assert_eq!(h.ledger.sender(h.admin).totals().2, e18(1));
-    assert_eq!(h.ledger.sender(h.admin).epoch(), 0);
+    // The harvest sealed epoch 0: later yield belongs to epoch 1.
+    assert_eq!(h.ledger.sender(h.admin).epoch(), 1);
     let err = h.ledger.sender(bob()).convert().motsu_unwrap_err();
     assert!(
         matches!(err, Error::ConversionRefused(ConversionRefused { reason: r, .. }) if r == reason)
@@ -361,9 +362,11 @@ fn admin_setters_are_guarded_and_logged() {
     let err = h
         .ledger
         .sender(h.admin)
-        .set_conversion(bob(), U24::ZERO, h.feed.address(), 1, 10_001, one, one)
+        .set_conversion(bob(), U24::ZERO, h.feed.address(), 1, 101, one, one)
         .motsu_unwrap_err();
-    assert!(matches!(err, Error::InvalidArgument(_)));
+    assert!(
+        matches!(err, Error::SlippageAboveLimit(SlippageAboveLimit { slippageBps, limitBps }) if slippageBps == 101 && limitBps == 100)
+    );
     let err = h
         .ledger
         .sender(h.admin)
@@ -435,4 +438,73 @@ fn harvest_surplus_goes_to_the_pool_and_shortfall_is_shared() {
     });
     assert_eq!(h.spendable(alice()), u(150));
     assert_eq!(h.spendable(h.pool), u(60));
+}
+
+#[motsu::test]
+fn deferred_conversion_credits_later_yield_at_its_own_harvest() {
+    let h = H::new(true, 1000); // 10% to the pool
+    h.feed.sender(bob()).set_answer(I256::ZERO, U256::from(NOW));
+    h.deposit(alice(), e18(1), U256::ZERO);
+    h.harvest(e18(1), e18(1));
+    h.ledger.assert_emitted(&ConversionDeferred {
+        epoch: U256::ZERO,
+        assets: e18(1),
+        reason: reason::ZERO_PRICE,
+    });
+    // 1 WETH more accrues to alice (the only holder) while the first harvest waits; its
+    // assets stay in the vault until the next harvest.
+    h.deposit(bob(), e18(1), e18(1));
+    assert_eq!(h.ledger.sender(alice()).pending(alice()).motsu_unwrap(), e18(2));
+    good_price(&h);
+    h.ledger.sender(bob()).convert().motsu_unwrap();
+    // Only the harvested WETH converted: 3000 USDC, 10% of it to the pool.
+    h.ledger.assert_emitted(&EpochClosed {
+        epoch: U256::ZERO,
+        assets: e18(1),
+        output: u(3_000_000_000),
+        members: u(2_700_000_000),
+        pool: u(300_000_000),
+    });
+    assert_eq!(h.spendable(alice()), u(2_700_000_000));
+    assert_eq!(h.ledger.sender(alice()).pending(alice()).motsu_unwrap(), e18(1));
+    // The next harvest brings the 1 WETH attributed to alice and 2 WETH more (1 each).
+    h.harvest(e18(2), e18(3));
+    assert_eq!(h.spendable(alice()), u(8_100_000_000));
+    assert_eq!(h.spendable(bob()), u(2_700_000_000));
+    assert_eq!(h.spendable(h.pool), u(1_200_000_000));
+    assert_eq!(h.pay_balance(), u(12_000_000_000));
+}
+
+#[motsu::test]
+fn balance_changes_while_a_conversion_waits_keep_each_harvest_apart() {
+    let h = H::new(true, 0);
+    let carol = Address::repeat_byte(0xC3);
+    h.feed.sender(bob()).set_answer(I256::ZERO, U256::from(NOW));
+    h.deposit(alice(), e18(1), U256::ZERO);
+    h.harvest(e18(1), e18(1)); // deferred: alice's 1 WETH waits
+                               // alice moves half her shares to carol after 2 WETH more accrued to her, then 1 WETH
+                               // accrues over alice and carol.
+    h.transfer_shares(alice(), carol, e18(1) / u(2), e18(2));
+    h.ledger.sender(bob()).settle(alice()).motsu_unwrap();
+    h.deposit(bob(), e18(1), e18(1));
+    assert_eq!(h.ledger.sender(alice()).pending(alice()).motsu_unwrap(), e18(1) * u(7) / u(2));
+    assert_eq!(h.ledger.sender(carol).pending(carol).motsu_unwrap(), e18(1) / u(2));
+    // A second harvest while the first waits: still refused, its assets wait too.
+    h.harvest(U256::ZERO, e18(3));
+    assert_eq!(h.ledger.sender(h.admin).totals().2, e18(4));
+    good_price(&h);
+    h.ledger.sender(bob()).convert().motsu_unwrap();
+    assert_eq!(h.spendable(alice()), u(3_000_000_000));
+    assert_eq!(h.spendable(carol), U256::ZERO);
+    assert_eq!(h.ledger.sender(h.admin).totals().2, e18(3));
+    // Yield after the second harvest belongs to the harvest after it.
+    h.withdraw(alice(), e18(1) / u(2), e18(3));
+    h.harvest(U256::ZERO, e18(3));
+    // 3 WETH over alice 0.5, carol 0.5, bob 1 shares. alice: 1 + 2 + 0.5 + 0.75 WETH;
+    // carol 0.5 + 0.75; bob 1.5.
+    assert_eq!(h.spendable(alice()), u(12_750_000_000));
+    assert_eq!(h.spendable(carol), u(3_750_000_000));
+    assert_eq!(h.spendable(bob()), u(4_500_000_000));
+    assert_eq!(h.spendable(h.pool), U256::ZERO);
+    assert_eq!(h.ledger.sender(h.admin).totals().2, U256::ZERO);
 }

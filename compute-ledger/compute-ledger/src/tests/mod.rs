@@ -1,4 +1,5 @@
 //! motsu unit and property tests.
+mod guards;
 mod harness;
 mod ledger;
 mod props;

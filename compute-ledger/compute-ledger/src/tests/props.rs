@@ -1,9 +1,17 @@
 //! Property tests: random sequences of vault balance changes, yield, harvests (with
-//! refused and retried conversions), top-ups, credit transfers and market operations.
-//! After every step: the ledger's payment-token balance covers every account's spendable
-//! credits (including accrual of closed epochs) + reservations + what the market is owed;
-//! and every account's credits equal an independent model (pro-rata by exact attributed
-//! yield, explicit sources only) within rounding.
+//! refused conversions: stale or zero price, a router paying short), retried
+//! conversions, top-ups, credit transfers and market operations. After every step: the
+//! ledger's payment-token balance covers every account's spendable credits (including
+//! accrual of closed epochs) + reservations + what the market is owed; and every
+//! account's credits equal an independent model within rounding.
+//!
+//! The model shares no formula with the accumulator: it books each account's exact
+//! yield (1e36 fixed point, by the shares it held at each attribution) into the harvest
+//! that handed that yield's assets over (a lot), and when the ledger converts, it checks
+//! that the ledger converted whole lots, oldest first, and credits each account its yield
+//! in those lots times the output per asset, less the pool's share.
+
+use std::collections::VecDeque;
 
 use alloy_primitives::{Address, I256, U256};
 use openzeppelin_stylus::token::erc20::IErc20;
@@ -16,8 +24,9 @@ enum Op {
     Deposit(usize, u64, u64),
     Withdraw(usize, u8, u64),
     Move(usize, usize, u8, u64),
-    Harvest(u64, bool),
-    Convert,
+    /// Harvest with the price state (0 good, 1 stale, 2 zero, 3 router pays short).
+    Harvest(u64, u8),
+    Convert(u8),
     TopUp(usize, u64),
     Give(usize, usize, u8),
     Reserve(usize, u8),
@@ -28,21 +37,22 @@ enum Op {
 
 fn op() -> impl Strategy<Value = Op> {
     let a = 0usize..3;
+    let price = prop_oneof![1 => Just(0u8), 1 => 1u8..=3];
     prop_oneof![
-        (a.clone(), 1u64..u64::MAX, 0u64..1_000_000_000_000u64)
+        3 => (a.clone(), 1u64..u64::MAX, 0u64..1_000_000_000_000u64)
             .prop_map(|(i, x, y)| Op::Deposit(i, x, y)),
-        (a.clone(), 1u8..=100, 0u64..1_000_000_000_000u64)
+        2 => (a.clone(), 1u8..=100, 0u64..1_000_000_000_000u64)
             .prop_map(|(i, f, y)| Op::Withdraw(i, f, y)),
-        (a.clone(), a.clone(), 1u8..=100, 0u64..1_000_000_000_000u64)
+        2 => (a.clone(), a.clone(), 1u8..=100, 0u64..1_000_000_000_000u64)
             .prop_map(|(i, j, f, y)| Op::Move(i, j, f, y)),
-        (0u64..1_000_000_000_000u64, any::<bool>()).prop_map(|(y, ok)| Op::Harvest(y, ok)),
-        Just(Op::Convert),
-        (0usize..4, 1u64..1_000_000_000u64).prop_map(|(i, x)| Op::TopUp(i, x)),
-        (0usize..4, 0usize..4, 1u8..=100).prop_map(|(i, j, f)| Op::Give(i, j, f)),
-        (0usize..4, 1u8..=100).prop_map(|(i, f)| Op::Reserve(i, f)),
-        (0usize..4, 1u8..=100).prop_map(|(i, f)| Op::Release(i, f)),
-        (0usize..4, 1u8..=100).prop_map(|(i, f)| Op::Charge(i, f)),
-        (1u8..=100).prop_map(Op::Pay),
+        3 => (0u64..1_000_000_000_000u64, price.clone()).prop_map(|(y, p)| Op::Harvest(y, p)),
+        2 => price.prop_map(Op::Convert),
+        1 => (0usize..4, 1u64..1_000_000_000u64).prop_map(|(i, x)| Op::TopUp(i, x)),
+        1 => (0usize..4, 0usize..4, 1u8..=100).prop_map(|(i, j, f)| Op::Give(i, j, f)),
+        1 => (0usize..4, 1u8..=100).prop_map(|(i, f)| Op::Reserve(i, f)),
+        1 => (0usize..4, 1u8..=100).prop_map(|(i, f)| Op::Release(i, f)),
+        1 => (0usize..4, 1u8..=100).prop_map(|(i, f)| Op::Charge(i, f)),
+        1 => (1u8..=100).prop_map(Op::Pay),
     ]
 }
 
@@ -52,19 +62,28 @@ fn bals(h: &H, accts: &[Address]) -> Vec<U256> {
 
 const MS: u128 = 1_000_000_000_000_000_000_000_000_000_000_000_000; // 1e36
 
-/// Independent model: exact pro-rata attribution (1e36 fixed point per account, not per
-/// share), conversion at the measured output, explicit credit sources only.
+/// Assets one harvest handed over and each account's exact yield (scaled by 1e36) in
+/// them.
+struct Lot {
+    assets: U256,
+    yields: Vec<U256>,
+}
+
+/// Independent model: per-account yield by lot, conversion at the measured output.
 struct Model {
     pool_bps: u16,
     credits: Vec<U256>,
     reserved: Vec<U256>,
     owed: U256,
-    open_y: Vec<U256>,
-    open_members: U256,
-    open_pool: U256,
+    /// Yield attributed since the last harvest: each account's (scaled) and in all
+    /// (the assets the next harvest hands over; yield over no shares is the pool's).
+    open_yields: Vec<U256>,
     open_assets: U256,
-    unharvested: U256,
-    epochs: u64,
+    /// Harvested lots not yet converted, oldest first.
+    lots: VecDeque<Lot>,
+    harvested: U256,
+    converted: U256,
+    conversions: u64,
 }
 
 impl Model {
@@ -74,51 +93,70 @@ impl Model {
             credits: vec![U256::ZERO; n],
             reserved: vec![U256::ZERO; n],
             owed: U256::ZERO,
-            open_y: vec![U256::ZERO; n],
-            open_members: U256::ZERO,
-            open_pool: U256::ZERO,
+            open_yields: vec![U256::ZERO; n],
             open_assets: U256::ZERO,
-            unharvested: U256::ZERO,
-            epochs: 0,
+            lots: VecDeque::new(),
+            harvested: U256::ZERO,
+            converted: U256::ZERO,
+            conversions: 0,
         }
     }
 
     fn attribute(&mut self, y: U256, supply: U256, balances: &[U256]) {
-        self.unharvested += y;
+        self.open_assets += y;
         if supply.is_zero() {
-            self.open_pool += y;
             return;
         }
-        self.open_members += y;
         for (k, b) in balances.iter().enumerate() {
-            self.open_y[k] += y * *b * U256::from(MS) / supply;
+            self.open_yields[k] += y * *b * U256::from(MS) / supply;
         }
     }
 
-    fn take_unharvested(&mut self) -> U256 {
-        let a = self.unharvested;
-        self.unharvested = U256::ZERO;
-        self.open_assets += a;
-        a
+    /// A harvest hands over everything attributed since the last one.
+    fn harvest(&mut self) -> U256 {
+        let assets = core::mem::replace(&mut self.open_assets, U256::ZERO);
+        let n = self.open_yields.len();
+        let yields = core::mem::replace(&mut self.open_yields, vec![U256::ZERO; n]);
+        if !assets.is_zero() {
+            self.lots.push_back(Lot { assets, yields });
+        }
+        self.harvested += assets;
+        assets
     }
 
-    fn close(&mut self, out: U256) {
-        let rest = out - out * U256::from(self.pool_bps) / U256::from(10_000u16);
-        let base = core::cmp::max(self.open_assets, self.open_members + self.open_pool);
-        let members =
-            if self.open_members.is_zero() { U256::ZERO } else { rest * self.open_members / base };
+    /// The ledger now holds `unconverted` assets and received `out` payment tokens in
+    /// this step: the newly converted assets must be whole lots, oldest first.
+    fn converted(&mut self, unconverted: U256, out: U256) -> Result<U256, TestCaseError> {
+        let now = self.harvested - unconverted;
+        let delta = now - self.converted;
+        if delta.is_zero() {
+            prop_assert!(out.is_zero(), "output {} with nothing converted", out);
+            return Ok(delta);
+        }
         let n = self.credits.len();
-        for k in 0..n {
-            if !self.open_members.is_zero() {
-                self.credits[k] += members * self.open_y[k] / (self.open_members * U256::from(MS));
+        let (mut assets, mut yields) = (U256::ZERO, vec![U256::ZERO; n]);
+        while assets < delta {
+            let Some(lot) = self.lots.pop_front() else {
+                prop_assert!(false, "converted {} beyond the harvested lots", delta);
+                unreachable!()
+            };
+            assets += lot.assets;
+            for (total, y) in yields.iter_mut().zip(&lot.yields) {
+                *total += *y;
             }
-            self.open_y[k] = U256::ZERO;
+        }
+        prop_assert_eq!(assets, delta, "a conversion split a harvest's lot");
+        let rest = out - out * U256::from(self.pool_bps) / U256::from(10_000u16);
+        let mut members = U256::ZERO;
+        for (credits, y) in self.credits.iter_mut().zip(&yields) {
+            let c = rest * *y / (assets * U256::from(MS));
+            *credits += c;
+            members += c;
         }
         self.credits[n - 1] += out - members;
-        self.open_members = U256::ZERO;
-        self.open_pool = U256::ZERO;
-        self.open_assets = U256::ZERO;
-        self.epochs += 1;
+        self.converted = now;
+        self.conversions += 1;
+        Ok(delta)
     }
 }
 
@@ -135,11 +173,15 @@ fn run(swap: bool, pool_bps: u16, ops: Vec<Op>) -> Result<(), TestCaseError> {
         h.pool,
     ];
     let mut m = Model::new(4, pool_bps);
-    let stale = |h: &H, ok: bool| {
-        let at = if ok { NOW } else { NOW - 100_000 };
-        h.feed
-            .sender(h.admin)
-            .set_answer(I256::try_from(3000_0000_0000i64).unwrap(), U256::from(at));
+    let price = |h: &H, p: u8| {
+        let (answer, at, rate) = match p {
+            0 => (3000_0000_0000i64, NOW, 3_000_000_000u64),
+            1 => (3000_0000_0000i64, NOW - 100_000, 3_000_000_000u64),
+            2 => (0, NOW, 3_000_000_000u64),
+            _ => (3000_0000_0000i64, NOW, 2_940_000_000u64),
+        };
+        h.feed.sender(h.admin).set_answer(I256::try_from(answer).unwrap(), U256::from(at));
+        h.router.sender(h.admin).set_rate(U256::from(rate));
     };
     let sponsor = Address::repeat_byte(0x55);
     for (step, o) in ops.into_iter().enumerate() {
@@ -160,32 +202,36 @@ fn run(swap: bool, pool_bps: u16, ops: Vec<Op>) -> Result<(), TestCaseError> {
                 m.attribute(U256::from(y), s, &bals(&h, &accts));
                 h.transfer_shares(accts[i], accts[j], pct(bi, f), U256::from(y));
             }
-            Op::Harvest(y, ok) => {
-                if swap {
-                    stale(&h, ok);
-                }
+            Op::Harvest(y, p) => {
+                price(&h, p);
                 let s = h.supply();
                 m.attribute(U256::from(y), s, &bals(&h, &accts));
-                let assets = m.take_unharvested();
+                let assets = m.harvest();
                 let before = h.pay_balance();
                 h.harvest(U256::from(y), assets);
                 let out = h.pay_balance() - before;
                 let (_, _, unconverted) = h.ledger.sender(h.admin).totals();
-                if unconverted.is_zero() && !m.open_assets.is_zero() {
-                    m.close(out);
-                } else if !unconverted.is_zero() {
-                    prop_assert!(swap && !ok, "deferred only when the price is refused");
+                let delta = m.converted(unconverted, out)?;
+                if !swap || p == 0 {
+                    // A good price converts everything harvested.
+                    prop_assert!(unconverted.is_zero(), "left {} unconverted", unconverted);
+                } else {
+                    prop_assert!(delta.is_zero(), "converted at a refused price");
                 }
             }
-            Op::Convert => {
-                if swap {
-                    stale(&h, true);
-                }
+            Op::Convert(p) => {
+                price(&h, p);
                 let before = h.pay_balance();
                 let res = h.ledger.sender(h.admin).convert();
+                let out = h.pay_balance() - before;
+                let (_, _, unconverted) = h.ledger.sender(h.admin).totals();
+                let delta = m.converted(unconverted, out)?;
                 match res {
-                    Ok(()) => m.close(h.pay_balance() - before),
-                    Err(crate::Error::NothingToConvert(_)) => prop_assert!(m.open_assets.is_zero()),
+                    Ok(()) => prop_assert!(swap && p == 0 && !delta.is_zero()),
+                    Err(crate::Error::NothingToConvert(_)) => prop_assert!(delta.is_zero()),
+                    Err(crate::Error::ConversionRefused(_)) => {
+                        prop_assert!(swap && p != 0 && delta.is_zero())
+                    }
                     Err(e) => prop_assert!(false, "convert failed: {e:?}"),
                 }
             }
@@ -244,7 +290,7 @@ fn run(swap: bool, pool_bps: u16, ops: Vec<Op>) -> Result<(), TestCaseError> {
             let sp = h.spendable(*a);
             let r = h.ledger.sender(h.admin).reserved(*a);
             prop_assert_eq!(r, m.reserved[k], "reserved of {} at step {}", k, step);
-            let tol = U256::from(2 * m.epochs + 2);
+            let tol = U256::from(3 * m.conversions + 2);
             let diff = if sp > m.credits[k] { sp - m.credits[k] } else { m.credits[k] - sp };
             prop_assert!(
                 diff <= tol,
