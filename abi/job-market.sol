@@ -21,7 +21,7 @@ interface IJobMarket  {
 
     function paused() external view returns (bool);
 
-    function setParams(uint256 minBond, uint64 unbondDelay, uint64 challengeWindow, uint64 minWindow, uint64 callbackGas, uint16 slashBps) external;
+    function setParams(uint256 minBond, uint64 unbondDelay, uint64 challengeWindow, uint64 disputeWindow, uint64 minWindow, uint64 callbackGas, uint16 slashBps) external;
 
     function joinProvider(bytes calldata endpoint, uint256 bond) external;
 
@@ -81,6 +81,10 @@ interface IJobMarket  {
 
     error TokenCallFailed(address);
 
+    error InsufficientGas(uint64, uint64);
+
+    error PaymentTokenMismatch(address, address);
+
     error MathOverflow();
 }
 
@@ -95,7 +99,7 @@ interface IJobMarketEvents {
     event JobSettled(uint256 indexed id, uint256 paid, uint256 refund, uint256 slashed);
     event JobCancelled(uint256 indexed id, uint256 refund);
     event CallbackFailed(uint256 indexed id);
-    event ParamsSet(uint256 minBond, uint64 unbondDelay, uint64 challengeWindow, uint64 minWindow, uint64 callbackGas, uint16 slashBps);
+    event ParamsSet(uint256 minBond, uint64 unbondDelay, uint64 challengeWindow, uint64 disputeWindow, uint64 minWindow, uint64 callbackGas, uint16 slashBps);
 }
 
 interface IAccessControlEvents {

@@ -15,10 +15,11 @@ use compute_fi_contracts::{
 use stylus_sdk::{
     alloy_primitives::{Address, B256, U256},
     call::Call,
+    prelude::*,
 };
 
 use crate::{
-    errors::{ledger_err, Error, LedgerCallFailed, TokenCallFailed},
+    errors::{ledger_err, Error, InsufficientGas, LedgerCallFailed, TokenCallFailed},
     JobMarket,
 };
 
@@ -38,6 +39,8 @@ pub const CHARGE: [u8; 4] = selector(b"charge(address,uint256)");
 pub const PAY: [u8; 4] = selector(b"pay(address,uint256)");
 /// Ledger: pulls `amount` of the payment token from the caller into `account`'s credits.
 pub const TOP_UP: [u8; 4] = selector(b"topUp(address,uint256)");
+/// Ledger: `addresses()` returns (vault, asset, payment token, pool, market).
+pub const ADDRESSES: [u8; 4] = selector(b"addresses()");
 /// ERC-20 `transfer(to, value)`.
 pub const TRANSFER: [u8; 4] = selector(b"transfer(address,uint256)");
 /// ERC-20 `approve(spender, value)`.
@@ -52,6 +55,10 @@ pub const SUPPORTS_INTERFACE: [u8; 4] = selector(b"supportsInterface(bytes4)");
 pub const IS_VALID_SIGNATURE: [u8; 4] = selector(b"isValidSignature(bytes32,bytes)");
 /// The job consumer callback.
 pub const ON_JOB_FULFILLED: [u8; 4] = selector(b"onJobFulfilled(uint256,bytes32,uint256,uint256)");
+
+/// Gas a call to the consumer costs the market besides the allowance it passes on: the
+/// cold account access (2,600), the call itself and the work between the check and it.
+pub const CALL_COST: u64 = 10_000;
 
 /// Solidity's `Panic(uint256)` selector: what a reverted call reports when its return
 /// data does not decode (the ledger's market functions return nothing).
@@ -123,6 +130,18 @@ impl JobMarket {
         Ok(())
     }
 
+    /// The payment token of `ledger` (the third word of its `addresses()`); zero when the
+    /// call fails or that word is not an address.
+    pub(crate) fn payment_token_of(&self, ledger: Address) -> Address {
+        let r = stylus_sdk::call::static_call(self, ledger, &ADDRESSES);
+        match r.as_deref().map(|d| (d.get(64..76), d.get(76..96))) {
+            Ok((Some(high), Some(a))) if high.iter().all(|b| *b == 0) => {
+                <[u8; 20]>::try_from(a).map_or(Address::ZERO, Address::from)
+            }
+            _ => Address::ZERO,
+        }
+    }
+
     /// The model registry's answer for `requester` (0 ok, 1 unavailable, 2 denied); a
     /// failed call or an answer that is not a `uint8` counts as denied.
     pub(crate) fn access_answer(
@@ -156,20 +175,35 @@ impl JobMarket {
     }
 
     /// Calls the requester's consumer hook with `gas` when it declares the interface
-    /// through ERC-165; `false` when declared and the hook failed.
+    /// through ERC-165; `false` when declared and the hook failed. Each call gets its
+    /// full `gas` or neither is made (`InsufficientGas`): a starved query would read as
+    /// "not declared" and a starved hook as its own failure.
     pub(crate) fn notify_consumer(
         &mut self,
         requester: Address,
         gas: u64,
         words: [B256; 4],
-    ) -> bool {
+    ) -> Result<bool, Error> {
         let query = encode(SUPPORTS_INTERFACE, &[bytes4_word(JOB_CONSUMER_INTERFACE_ID)], &[]);
+        self.gas_for(gas)?;
         let declared = stylus_sdk::call::static_call(Call::new().gas(gas), requester, &query);
         if !returned(&declared, TRUE_WORD) {
-            return true;
+            return Ok(true);
         }
         let data = encode(ON_JOB_FULFILLED, &words, &[]);
+        self.gas_for(gas)?;
         let r = stylus_sdk::call::call(Call::new_in(self).gas(gas), requester, &data);
-        matches!(r, Ok(d) if d.is_empty())
+        Ok(matches!(r, Ok(d) if d.is_empty()))
+    }
+
+    /// `Ok` when a call made now can be given `gas`: a call gets at most 63/64 of what is
+    /// left after its own cost, so `gas × 64/63 + CALL_COST` must be left.
+    fn gas_for(&self, gas: u64) -> Result<(), Error> {
+        let needed = gas.saturating_add(gas.div_ceil(63)).saturating_add(CALL_COST);
+        let left = self.vm().evm_gas_left();
+        if left < needed {
+            return Err(Error::InsufficientGas(InsufficientGas { gasLeft: left, needed }));
+        }
+        Ok(())
     }
 }

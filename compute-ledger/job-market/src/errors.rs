@@ -39,6 +39,14 @@ sol! {
     error LedgerCallFailed(bytes4 ledgerError);
     #[derive(Debug)]
     error TokenCallFailed(address token);
+    /// Too little gas left to give the consumer callback its full allowance: `needed`
+    /// is the allowance after the 63/64 rule plus the call's own cost.
+    #[derive(Debug)]
+    error InsufficientGas(uint64 gasLeft, uint64 needed);
+    /// The payment token given at setup is not the ledger's (`ledgerToken`, zero when
+    /// the ledger did not answer).
+    #[derive(Debug)]
+    error PaymentTokenMismatch(address token, address ledgerToken);
 }
 
 #[derive(SolidityError, Debug)]
@@ -58,6 +66,8 @@ pub enum Error {
     BadSignature(BadSignature),
     LedgerCallFailed(LedgerCallFailed),
     TokenCallFailed(TokenCallFailed),
+    InsufficientGas(InsufficientGas),
+    PaymentTokenMismatch(PaymentTokenMismatch),
     MathOverflow(MathOverflow),
 }
 

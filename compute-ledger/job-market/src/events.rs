@@ -33,6 +33,6 @@ compute_fi_contracts::contract_events! {
         #[derive(Debug)]
         event CallbackFailed(uint256 indexed id);
         #[derive(Debug)]
-        event ParamsSet(uint256 minBond, uint64 unbondDelay, uint64 challengeWindow, uint64 minWindow, uint64 callbackGas, uint16 slashBps);
+        event ParamsSet(uint256 minBond, uint64 unbondDelay, uint64 challengeWindow, uint64 disputeWindow, uint64 minWindow, uint64 callbackGas, uint16 slashBps);
     }
 }

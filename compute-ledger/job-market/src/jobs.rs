@@ -7,7 +7,7 @@
 //! requester, so a call back into the market finds the job already moved on.
 
 use compute_fi_contracts::{
-    access::{when_not_paused, OWNER_ROLE, REQUESTER_ROLE},
+    access::{when_not_paused, OWNER_ROLE},
     signatures::has_code,
 };
 use stylus_sdk::{
@@ -50,7 +50,9 @@ pub(crate) fn request(
     if price.is_zero() {
         return Err(Error::ProviderUnavailable(ProviderUnavailable { provider, model }));
     }
-    let earliest = m.now().saturating_add(m.min_window.get().to::<u64>());
+    // At least one second even with a zero minimum window: `fulfil` needs
+    // `now < deadline`, so a deadline at `now` would open a job no one can fulfil.
+    let earliest = m.now().saturating_add(m.min_window.get().to::<u64>().max(1));
     if deadline < earliest {
         return Err(Error::DeadlineTooSoon(DeadlineTooSoon { deadline, earliest }));
     }
@@ -128,8 +130,7 @@ pub(crate) fn fulfil(
     if charge.is_zero() {
         m.finish(job, requester, provider, U256::ZERO, U256::ZERO, U256::ZERO)?;
     }
-    m.callback(job, requester, output_hash, units, charge);
-    Ok(())
+    m.callback(job, requester, output_hash, units, charge)
 }
 
 /// Makes a fulfilled job's charge final: at once when the requester calls it; by anyone
@@ -145,13 +146,18 @@ pub(crate) fn accept(m: &mut JobMarket, job: U256) -> Result<(), Error> {
     m.settle_fulfilled(job)
 }
 
-/// The requester, at or after the deadline of an unfulfilled job: full refund.
+/// Anyone ends a job no one finished in time; the money always goes back to the
+/// requester, so the caller gains nothing and the provider's bond is freed. At or after
+/// the deadline of an unfulfilled job: a full refund. At or after the resolution deadline
+/// of an unresolved dispute: see `disputes::settle_by_default`.
 pub(crate) fn cancel(m: &mut JobMarket, job: U256) -> Result<(), Error> {
     let j = m.jobs.getter(job);
+    if j.status.get() == U8::from(status::DISPUTED) {
+        return m.settle_by_default(job);
+    }
     let (requester, provider, deadline, max) =
         (j.requester.get(), j.provider.get(), j.deadline.get().to::<u64>(), j.max.get());
     m.expect(job, status::REQUESTED)?;
-    m.only_party(requester, REQUESTER_ROLE)?;
     if m.now() < deadline {
         return Err(Error::OutOfTime(OutOfTime { job, limit: deadline }));
     }
@@ -163,7 +169,11 @@ pub(crate) fn cancel(m: &mut JobMarket, job: U256) -> Result<(), Error> {
 
 impl JobMarket {
     pub(crate) fn now(&self) -> u64 {
-        self.vm().block_timestamp()
+        let now = self.vm().block_timestamp();
+        // motsu's clock stands still; the unit tests move the market's clock forward.
+        #[cfg(test)]
+        let now = now.saturating_add(crate::tests::harness::elapsed());
+        now
     }
 
     /// `Ok` when `job` is in state `want`, else `WrongStatus` with the state it is in.
@@ -228,7 +238,8 @@ impl JobMarket {
     }
 
     /// Calls the requester's consumer hook with capped gas when it declares the interface
-    /// through ERC-165. Never fails the caller: a requester cannot block its own charge.
+    /// through ERC-165. The hook's failure never fails the caller (a requester cannot
+    /// block its own charge); only too little gas to give the hook its allowance does.
     fn callback(
         &mut self,
         job: U256,
@@ -236,14 +247,15 @@ impl JobMarket {
         output_hash: B256,
         units: U256,
         charge: U256,
-    ) {
+    ) -> Result<(), Error> {
         if !has_code(self.vm(), requester) {
-            return;
+            return Ok(());
         }
         let gas = self.callback_gas.get().to::<u64>();
         let words = [job.into(), output_hash, units.into(), charge.into()];
-        if !self.notify_consumer(requester, gas, words) {
+        if !self.notify_consumer(requester, gas, words)? {
             log(self.vm(), CallbackFailed { id: job });
         }
+        Ok(())
     }
 }

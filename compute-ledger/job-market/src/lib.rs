@@ -11,13 +11,25 @@
 //! anyone after the challenge window; `dispute` within the window freezes it until the arbiter
 //! `resolve`s with a refund share (an upheld dispute also slashes the provider's bond into
 //! the requester's credits: as much again as the refund, at most `slashBps` of the bond).
-//! Unfulfilled at the deadline: `cancel` refunds in full. Final
-//! charges accrue to the provider's earnings, paid by `withdraw`.
+//! Every job can end without its requester or the arbiter, so no bond is held for ever:
+//! unfulfilled at the deadline, anyone may `cancel` it with a full refund; disputed and
+//! unresolved by the resolution deadline, anyone may `cancel` it by default (the charge
+//! refunded, nothing slashed; see [`disputes`]). Final charges accrue to the provider's
+//! earnings, paid by `withdraw`.
 //!
-//! Times: `fulfil` needs `now < deadline`, `cancel` needs `now >= deadline`, and
-//! `deadline >= now + minWindow` at request; `dispute` needs `now < fulfilledAt + window`,
-//! `accept` by others than the requester needs `now >= fulfilledAt + window`. All windows are admin parameters, so zero
-//! windows make every path reachable under a fixed test clock.
+//! Times: `fulfil` needs `now < deadline`, `cancel` of an unfulfilled job needs
+//! `now >= deadline`, and `deadline >= now + max(minWindow, 1)` at request (a provider
+//! always gets time to fulfil); `dispute` needs `now < fulfilledAt + window`, `accept`
+//! by others than the requester needs `now >= fulfilledAt + window`, `cancel` of a
+//! dispute needs `now >= fulfilledAt + window + disputeWindow`. All windows are admin
+//! parameters; the unit tests move the market's clock (motsu's stands still).
+//!
+//! A consumer callback gets its full `callbackGas` or `fulfil` fails with
+//! `InsufficientGas`: otherwise a provider could pick a transaction gas limit that
+//! leaves the callback (after the 63/64 rule) too little to run and still be paid.
+//!
+//! The payment token is the ledger's (checked at setup): slashing hands the ledger bond
+//! in this token, so any other token would make every upheld dispute revert.
 //!
 //! Roles ([`roles`]): OpenZeppelin AccessControl's vocabulary (`hasRole`, `grantRole`,
 //! `revokeRole`) over one byte of role bits per account: admin (community governance),
@@ -126,6 +138,8 @@ pub struct JobMarket {
     providers: StorageMap<Address, Provider>,
     jobs: StorageMap<U256, Job>,
     job_count: StorageU256,
+    /// The arbiter's time after the challenge window (see `disputes`).
+    dispute_window: StorageU64,
 }
 
 #[public]
@@ -142,7 +156,7 @@ impl JobMarket {
     }
 
     /// One-time setup (for a clone, in the transaction that creates it): `admin` gets
-    /// the admin role.
+    /// the admin role. `token` must be `ledger`'s payment token (`PaymentTokenMismatch`).
     pub fn initialize(
         &mut self,
         admin: Address,
@@ -155,6 +169,15 @@ impl JobMarket {
         }
         if admin.is_zero() || ledger.is_zero() || token.is_zero() || models.is_zero() {
             return Err(invalid());
+        }
+        // Bonds are slashed into the ledger in this token: another one would make every
+        // upheld dispute revert.
+        let ledger_token = self.payment_token_of(ledger);
+        if ledger_token != token {
+            return Err(Error::PaymentTokenMismatch(PaymentTokenMismatch {
+                token,
+                ledgerToken: ledger_token,
+            }));
         }
         let sender = self.vm().msg_sender();
         self.roles.set(&ROLES, ADMIN_ROLE, admin, true, sender)?;
@@ -202,11 +225,13 @@ impl JobMarket {
 
     /// Admin: see [`params`].
     #[selector(name = "setParams")]
+    #[allow(clippy::too_many_arguments)]
     pub fn set_params(
         &mut self,
         min_bond: U256,
         unbond_delay: u64,
         challenge_window: u64,
+        dispute_window: u64,
         min_window: u64,
         callback_gas: u64,
         slash_bps: u16,
@@ -216,6 +241,7 @@ impl JobMarket {
             min_bond,
             unbond_delay,
             challenge_window,
+            dispute_window,
             min_window,
             callback_gas,
             slash_bps,
@@ -334,7 +360,10 @@ impl JobMarket {
         disputes::resolve(self, job, refund_bps)
     }
 
-    /// Requester, at or after the deadline of an unfulfilled job: full refund.
+    /// Anyone: ends a job no one finished in time, always in the requester's favour. At or
+    /// after the deadline of an unfulfilled job: a full refund. At or after the resolution
+    /// deadline of an unresolved dispute (`fulfilledAt + challengeWindow +
+    /// disputeWindow`): the charge refunded, nothing slashed.
     pub fn cancel(&mut self, job: U256) -> Result<(), Error> {
         jobs::cancel(self, job)
     }

@@ -1,5 +1,7 @@
-//! The admin's parameters: minimum bond, unbonding delay, challenge window, minimum
-//! time a provider gets before a cancel, gas for consumer callbacks, and the most of a
+//! The admin's parameters: minimum bond, unbonding delay, challenge window, the
+//! arbiter's time after it (`disputeWindow`: then an unresolved dispute settles by
+//! default, see [`crate::disputes`]), minimum time a provider gets before a cancel (at
+//! least one second whatever its value), gas for consumer callbacks, and the most of a
 //! bond one upheld dispute slashes. Windows may be zero (every path reachable at once).
 
 use compute_fi_contracts::{access::ADMIN_ROLE, math::BPS};
@@ -13,11 +15,13 @@ use crate::{
     JobMarket, ParamsSet,
 };
 
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn set_params(
     m: &mut JobMarket,
     min_bond: U256,
     unbond_delay: u64,
     challenge_window: u64,
+    dispute_window: u64,
     min_window: u64,
     callback_gas: u64,
     slash_bps: u16,
@@ -29,6 +33,7 @@ pub(crate) fn set_params(
     m.min_bond.set(min_bond);
     m.unbond_delay.set(U64::from(unbond_delay));
     m.window.set(U64::from(challenge_window));
+    m.dispute_window.set(U64::from(dispute_window));
     m.min_window.set(U64::from(min_window));
     m.callback_gas.set(U64::from(callback_gas));
     m.slash_bps.set(U16::from(slash_bps));
@@ -38,6 +43,7 @@ pub(crate) fn set_params(
             minBond: min_bond,
             unbondDelay: unbond_delay,
             challengeWindow: challenge_window,
+            disputeWindow: dispute_window,
             minWindow: min_window,
             callbackGas: callback_gas,
             slashBps: slash_bps,

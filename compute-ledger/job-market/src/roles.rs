@@ -5,8 +5,9 @@
 //! - `ARBITER_ROLE`: resolves disputes.
 //! - `GUARDIAN_ROLE`: pauses and resumes new requests; a pause never stops fulfilment,
 //!   settlement, refunds or withdrawals, so no one's money is held by it.
-//! - A job's parties: only its requester disputes or cancels (`REQUESTER_ROLE` names the
-//!   refusal) and only its provider fulfils (`OWNER_ROLE`: the provider's own record).
+//! - A job's parties: only its requester disputes (`REQUESTER_ROLE` names the refusal)
+//!   and only its provider fulfils (`OWNER_ROLE`: the provider's own record). `cancel`
+//!   is anyone's: it only ever refunds the requester.
 
 use compute_fi_contracts::access::{
     check_pause_change, pause_event, unauthorized, ADMIN_ROLE, ARBITER_ROLE, GUARDIAN_ROLE,

@@ -21,6 +21,22 @@ use crate::JobMarket;
 
 pub const NOW: u64 = 1_735_689_600;
 
+std::thread_local! {
+    /// Seconds the market's clock has moved past motsu's fixed `NOW` (per test thread,
+    /// as motsu's state is).
+    static ELAPSED: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// How far the market's clock has moved past `NOW` (read by `JobMarket::now` in tests).
+pub fn elapsed() -> u64 {
+    ELAPSED.with(|e| e.get())
+}
+
+/// Moves the market's clock forward by `secs`: motsu's own clock stands still.
+pub fn warp(secs: u64) {
+    ELAPSED.with(|e| e.set(e.get() + secs));
+}
+
 pub fn u(x: u128) -> U256 {
     U256::from(x)
 }
@@ -137,6 +153,7 @@ pub struct H {
 
 impl H {
     pub fn new() -> H {
+        ELAPSED.with(|e| e.set(0));
         let admin = Address::repeat_byte(0xAD);
         let pay = Contract::<MockErc20>::new();
         pay.sender(admin).constructor("USD".into(), "USD".into(), U8::from(6));
@@ -164,9 +181,9 @@ impl H {
         let (arbiter, guardian) = (Address::repeat_byte(0xAB), Address::repeat_byte(0x6A));
         market.sender(admin).grant_role(ARBITER_ROLE, arbiter).motsu_unwrap();
         market.sender(admin).grant_role(GUARDIAN_ROLE, guardian).motsu_unwrap();
-        // min bond 100, no unbond delay, challenge window 100 s, no minimum window,
-        // callback gas 100k, slash 50%.
-        market.sender(admin).set_params(u(100), 0, 100, 0, 100_000, 5_000).motsu_unwrap();
+        // min bond 100, no unbond delay, challenge window 100 s, no time for the arbiter
+        // after it, no minimum window, callback gas 100k, slash 50%.
+        market.sender(admin).set_params(u(100), 0, 100, 0, 0, 100_000, 5_000).motsu_unwrap();
         let provider = Address::repeat_byte(0x77);
         let requester = Account::from_seed("requester");
         let h =
@@ -181,6 +198,15 @@ impl H {
         self.pay.sender(p).mint(p, bond).motsu_unwrap();
         self.pay.sender(p).approve(self.market.address(), bond).motsu_unwrap();
         self.market.sender(p).join_provider(b(b"https://node"), bond).motsu_unwrap();
+    }
+
+    /// Sets the challenge window, the arbiter's time after it, the minimum request window
+    /// and the callback gas, keeping the harness's bond, unbonding delay and slash share.
+    pub fn windows(&self, challenge: u64, dispute: u64, min_window: u64, callback_gas: u64) {
+        self.market
+            .sender(self.admin)
+            .set_params(u(100), 0, challenge, dispute, min_window, callback_gas, 5_000)
+            .motsu_unwrap();
     }
 
     pub fn credit(&self, who: Address, amount: U256) {

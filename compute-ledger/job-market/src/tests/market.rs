@@ -29,6 +29,7 @@ fn constructor_and_roles() {
         minBond: u(100),
         unbondDelay: 0,
         challengeWindow: 100,
+        disputeWindow: 0,
         minWindow: 0,
         callbackGas: 100_000,
         slashBps: 5_000,
@@ -43,7 +44,8 @@ fn constructor_and_roles() {
     assert!(matches!(e, Error::InvalidArgument(_)));
     // The clone path: initialise once, never again.
     let deployer = Address::repeat_byte(0xDE);
-    m.sender(deployer).initialize(a, a, a, a).motsu_unwrap();
+    let (ledger, pay, models) = (h.ledger.address(), h.pay.address(), h.models.address());
+    m.sender(deployer).initialize(a, ledger, pay, models).motsu_unwrap();
     m.assert_emitted(&RoleGranted { role: ADMIN_ROLE, account: a, sender: deployer });
     assert!(matches!(
         m.sender(a).initialize(a, a, a, a).motsu_unwrap_err(),
@@ -62,12 +64,12 @@ fn constructor_and_roles() {
     let e = h.market.sender(a).grant_role(KEEPER_ROLE, x).motsu_unwrap_err();
     assert!(matches!(e, Error::UnknownRole(UnknownRole { role }) if role == KEEPER_ROLE));
     assert!(refused(
-        h.market.sender(x).set_params(u(1), 0, 0, 0, 0, 0).motsu_unwrap_err(),
+        h.market.sender(x).set_params(u(1), 0, 0, 0, 0, 0, 0).motsu_unwrap_err(),
         x,
         ADMIN_ROLE
     ));
     assert!(matches!(
-        h.market.sender(a).set_params(u(1), 0, 0, 0, 0, 10_001).motsu_unwrap_err(),
+        h.market.sender(a).set_params(u(1), 0, 0, 0, 0, 0, 10_001).motsu_unwrap_err(),
         Error::InvalidArgument(_)
     ));
     // A revoked arbiter no longer resolves; the admin hands the role on.
@@ -168,7 +170,7 @@ fn providers_join_price_unbond_and_withdraw_bond() {
 #[motsu::test]
 fn unbond_delay_is_enforced() {
     let h = H::new();
-    h.market.sender(h.admin).set_params(u(100), 3600, 100, 0, 100_000, 5_000).motsu_unwrap();
+    h.market.sender(h.admin).set_params(u(100), 3600, 100, 0, 0, 100_000, 5_000).motsu_unwrap();
     h.market.sender(h.provider).start_unbond().motsu_unwrap();
     let e = h.market.sender(h.provider).withdraw_bond().motsu_unwrap_err();
     assert!(
@@ -208,12 +210,12 @@ fn request_reserves_and_emits() {
 fn request_reverts() {
     let h = H::new();
     assert!(matches!(
-        h.request_as(h.r(), U256::ZERO, NOW).motsu_unwrap_err(),
+        h.request_as(h.r(), U256::ZERO, NOW + 1).motsu_unwrap_err(),
         Error::InvalidArgument(_)
     ));
-    let e = h.request_as(h.r(), u(1_001), NOW).motsu_unwrap_err();
+    let e = h.request_as(h.r(), u(1_001), NOW + 1).motsu_unwrap_err();
     assert!(matches!(e, Error::LedgerCallFailed(_)));
-    h.market.sender(h.admin).set_params(u(100), 0, 100, 60, 100_000, 5_000).motsu_unwrap();
+    h.market.sender(h.admin).set_params(u(100), 0, 100, 0, 60, 100_000, 5_000).motsu_unwrap();
     let e = h.request_as(h.r(), u(1), NOW + 59).motsu_unwrap_err();
     assert!(
         matches!(e, Error::DeadlineTooSoon(DeadlineTooSoon { deadline, earliest }) if deadline == NOW + 59 && earliest == NOW + 60)
@@ -283,9 +285,10 @@ fn fulfil_caps_charge_and_releases_the_rest() {
     let job3 = h.request(u(10), NOW + 50);
     let e = h.market.sender(h.r()).fulfil(job3, B256::ZERO, b(b""), u(1)).motsu_unwrap_err();
     assert!(refused(e, h.r(), OWNER_ROLE));
-    let job4 = h.request(u(10), NOW);
+    let job4 = h.request(u(10), NOW + 1);
+    warp(1);
     assert!(
-        matches!(h.fulfil(job4, u(1)).motsu_unwrap_err(), Error::OutOfTime(OutOfTime { limit, .. }) if limit == NOW)
+        matches!(h.fulfil(job4, u(1)).motsu_unwrap_err(), Error::OutOfTime(OutOfTime { limit, .. }) if limit == NOW + 1)
     );
 }
 
@@ -328,7 +331,7 @@ fn accept_by_requester_pays_the_provider() {
 #[motsu::test]
 fn anyone_settles_after_an_undisputed_window() {
     let h = H::new();
-    h.market.sender(h.admin).set_params(u(100), 0, 0, 0, 100_000, 5_000).motsu_unwrap();
+    h.market.sender(h.admin).set_params(u(100), 0, 0, 0, 0, 100_000, 5_000).motsu_unwrap();
     let job = h.request(u(300), NOW + 50);
     h.fulfil(job, u(10)).motsu_unwrap();
     // Window zero: the requester can no longer dispute; the provider settles.
@@ -497,12 +500,8 @@ fn rejected_dispute_pays_in_full_without_slash() {
 #[motsu::test]
 fn provider_that_never_answers_is_cancelled_with_full_refund() {
     let h = H::new();
-    let job = h.request(u(300), NOW);
-    assert!(refused(
-        h.market.sender(h.provider).cancel(job).motsu_unwrap_err(),
-        h.provider,
-        REQUESTER_ROLE
-    ));
+    let job = h.request(u(300), NOW + 1);
+    warp(1);
     h.market.sender(h.r()).cancel(job).motsu_unwrap();
     h.market.assert_emitted(&JobCancelled { id: job, refund: u(300) });
     assert_eq!((h.spendable(h.r()), h.reserved(h.r())), (u(1_000), U256::ZERO));
@@ -524,10 +523,11 @@ fn requester_cannot_cancel_before_the_deadline() {
 fn tokens_always_cover_claims() {
     let h = H::new();
     let a = h.request(u(300), NOW + 50);
-    let b_ = h.request(u(200), NOW);
+    let b_ = h.request(u(200), NOW + 1);
     h.fulfil(a, u(50)).motsu_unwrap();
     h.market.sender(h.r()).dispute(a).motsu_unwrap();
     h.market.sender(h.arbiter).resolve(a, 5_000).motsu_unwrap();
+    warp(1);
     h.market.sender(h.r()).cancel(b_).motsu_unwrap();
     h.market.sender(h.provider).withdraw().motsu_unwrap();
     let (accounted, owed, _) = h.ledger.sender(h.admin).totals();
@@ -588,4 +588,49 @@ fn hand_encoded_calls_use_the_interfaces_selectors() {
     assert_eq!(SUPPORTS_INTERFACE, supportsInterfaceCall::SELECTOR);
     assert_eq!(IS_VALID_SIGNATURE, isValidSignatureCall::SELECTOR);
     assert_eq!(ON_JOB_FULFILLED, onJobFulfilledCall::SELECTOR);
+}
+
+#[motsu::test]
+fn fulfil_refuses_to_starve_the_consumer_callback() {
+    let h = H::new();
+    let c = Contract::<TestConsumer>::new();
+    c.sender(h.admin).configure(true, false, B256::ZERO);
+    h.credit(c.address(), u(100));
+    let job = h.request_as(c.address(), u(50), NOW + 50).motsu_unwrap();
+    // motsu's gas is finite: an allowance above what is left stands for a provider's
+    // transaction gas limit chosen to leave the callback less than its allowance.
+    let gas = 1u64 << 60;
+    h.windows(100, 0, 0, gas);
+    let e = h.fulfil(job, u(2)).motsu_unwrap_err();
+    let want = gas + gas.div_ceil(63) + crate::calls::CALL_COST;
+    assert!(
+        matches!(e, Error::InsufficientGas(InsufficientGas { gasLeft, needed }) if needed == want && gasLeft < needed),
+        "{e:?}"
+    );
+    assert_eq!(h.status(job), status::REQUESTED);
+    assert_eq!(c.sender(h.admin).calls(), 0);
+    // An EOA requester gets no callback, so no gas is reserved for one.
+    let eoa_job = h.request(u(30), NOW + 50);
+    h.fulfil(eoa_job, u(1)).motsu_unwrap();
+    // With the allowance available the callback runs in full.
+    h.windows(100, 0, 0, 100_000);
+    h.fulfil(job, u(2)).motsu_unwrap();
+    assert_eq!(c.sender(h.admin).calls(), 1);
+}
+
+#[motsu::test]
+fn payment_token_must_be_the_ledgers() {
+    let h = H::new();
+    let (a, other) = (h.admin, Address::repeat_byte(0x70));
+    let m = Contract::<JobMarket>::new();
+    let (ledger, models) = (h.ledger.address(), h.models.address());
+    let e = m.sender(a).constructor(a, ledger, other, models).motsu_unwrap_err();
+    assert!(matches!(e, Error::PaymentTokenMismatch(PaymentTokenMismatch { token, ledgerToken })
+        if token == other && ledgerToken == h.pay.address()));
+    // A ledger address that does not answer the ledger's `addresses` is refused too.
+    let e = m.sender(a).initialize(a, models, h.pay.address(), models).motsu_unwrap_err();
+    assert!(matches!(e, Error::PaymentTokenMismatch(PaymentTokenMismatch { token, ledgerToken })
+        if token == h.pay.address() && ledgerToken.is_zero()));
+    m.sender(a).initialize(a, ledger, h.pay.address(), models).motsu_unwrap();
+    assert!(m.sender(a).has_role(ADMIN_ROLE, a));
 }

@@ -1,3 +1,4 @@
-mod harness;
+pub(crate) mod harness;
+mod liveness;
 mod market;
 mod props;

@@ -1,6 +1,7 @@
 //! Property tests: random sequences of requests, fulfilments (with random units),
 //! acceptances (requester at once, others after the window), disputes, resolutions,
-//! cancels, withdrawals and top-ups, with the challenge window switched on and off.
+//! cancels (by the requester or anyone, of unfulfilled jobs and of unresolved disputes),
+//! withdrawals and top-ups, with the windows switched on and off and the clock moving.
 //! After every step: tokens cover claims in the ledger; the market holds exactly the
 //! bonds; what the ledger owes the market equals the provider's unpaid earnings; each
 //! requester's reservation equals what its open jobs hold; and value is conserved:
@@ -20,7 +21,8 @@ enum Op {
     Accept(u8, bool),
     Dispute(u8),
     Resolve(u8, u16),
-    Cancel(u8),
+    Cancel(u8, bool),
+    Warp(u8),
     Withdraw,
     TopUp(bool, u16),
     Window(bool),
@@ -33,7 +35,8 @@ fn op() -> impl Strategy<Value = Op> {
         (any::<u8>(), any::<bool>()).prop_map(|(j, r)| Op::Accept(j, r)),
         any::<u8>().prop_map(Op::Dispute),
         (any::<u8>(), 0u16..=10_000).prop_map(|(j, b)| Op::Resolve(j, b)),
-        any::<u8>().prop_map(Op::Cancel),
+        (any::<u8>(), any::<bool>()).prop_map(|(j, s)| Op::Cancel(j, s)),
+        any::<u8>().prop_map(Op::Warp),
         Just(Op::Withdraw),
         (any::<bool>(), 1u16..1000).prop_map(|(w, a)| Op::TopUp(w, a)),
         any::<bool>().prop_map(Op::Window),
@@ -57,7 +60,7 @@ fn run(ops: Vec<Op>) -> Result<(), TestCaseError> {
     for (step, o) in ops.into_iter().enumerate() {
         match o {
             Op::Request(who, max, soon) => {
-                let deadline = if soon { NOW } else { NOW + 50 };
+                let deadline = NOW + elapsed() + if soon { 1 } else { 50 };
                 if let Ok(id) = h.request_as(requesters[who as usize], u(max.into()), deadline) {
                     jobs.push(id);
                 }
@@ -79,11 +82,12 @@ fn run(ops: Vec<Op>) -> Result<(), TestCaseError> {
             Op::Resolve(j, bps) => {
                 let _ = h.market.sender(h.arbiter).resolve(pick(&jobs, j), bps);
             }
-            Op::Cancel(j) => {
+            Op::Cancel(j, by_stranger) => {
                 let id = pick(&jobs, j);
-                let who = h.market.sender(h.admin).job(id).0;
+                let who = if by_stranger { other } else { h.market.sender(h.admin).job(id).0 };
                 let _ = h.market.sender(who).cancel(id);
             }
+            Op::Warp(secs) => warp(secs.into()),
             Op::Withdraw => {
                 let _ = h.market.sender(h.provider).withdraw();
             }
@@ -92,8 +96,8 @@ fn run(ops: Vec<Op>) -> Result<(), TestCaseError> {
                 topups += u(amount.into());
             }
             Op::Window(on) => {
-                let w = if on { 100 } else { 0 };
-                h.market.sender(h.admin).set_params(u(100), 0, w, 0, 100_000, 5_000).unwrap();
+                let (w, d) = if on { (100, 30) } else { (0, 0) };
+                h.market.sender(h.admin).set_params(u(100), 0, w, d, 0, 100_000, 5_000).unwrap();
             }
         }
         // Reservations equal what open jobs hold.
