@@ -3,32 +3,24 @@
 //! refuse reentrant calls: WETH pays the unwrapped ETH back to the vault while `redeemEth`
 //! runs, a reentrant call the vault's entrypoint admits only with empty calldata, and only
 //! from WETH) and its time lock (motsu's clock stands still).
-mod common;
-
-use alloy_sol_types::{sol, SolCall, SolError};
-use common::community::*;
+use alloy_sol_types::{SolCall, SolError};
 use local_chain::{Address, Bytes, U256};
 
-sol! {
-    #[derive(Debug, PartialEq)]
-    interface IVaultEth {
-        function redeemEth(uint256 shares, address receiver, address owner) external returns (uint256);
-        function depositEth(address receiver) external payable returns (uint256);
-        function harvest() external returns (uint256);
-        function unlockTime(address owner) external view returns (uint64);
-        error UnexpectedEth(address from, uint256 amount);
-        error CallFailed(address target, uint256 amount);
-        error SharesLocked(address owner, uint64 unlockTime);
-        event Withdraw(address indexed sender, address indexed receiver, address indexed owner, uint256 assets, uint256 shares);
-    }
-}
+use super::common::{
+    abi::{
+        account::ITbaAccount,
+        vault::{IYieldVault, IERC4626},
+        weth,
+    },
+    community::*,
+};
 
 /// Runtime code of a receiver that, when paid, calls back into `vault`: first `harvest()`
 /// (calldata), then with empty calldata, storing each call's success in slots 0 and 1
 /// and 1 in slot 2 (it ran); it accepts the ETH either way.
 fn calling_back_receiver(vault: Address) -> Vec<u8> {
     let mut code = vec![0x63];
-    code.extend_from_slice(&IVaultEth::harvestCall::SELECTOR);
+    code.extend_from_slice(&IYieldVault::harvestCall::SELECTOR);
     code.extend_from_slice(&[0x60, 0xe0, 0x1b, 0x60, 0x00, 0x52]); // mstore(0, selector << 224)
     code.extend_from_slice(&[0x60, 0x00, 0x60, 0x00, 0x60, 0x04, 0x60, 0x00, 0x60, 0x00, 0x73]);
     code.extend_from_slice(vault.as_slice());
@@ -60,7 +52,7 @@ fn unlocked_eoa_holder(c: &mut Community) -> Address {
             bob,
             c.vault,
             u(STAKE),
-            IVaultEth::depositEthCall { receiver: bob }.abi_encode(),
+            IYieldVault::depositEthCall { receiver: bob }.abi_encode(),
         ),
         "depositEth",
     );
@@ -73,18 +65,18 @@ fn a_member_leaves_with_exactly_the_stake_in_eth_in_one_call() {
     let (mut c, alice, account) = joined();
     c.warp_by(LOCK);
     let (eth_before, weth_supply_before) =
-        (c.chain.balance(alice), c.chain.read(c.weth, &IWeth::totalSupplyCall {}).unwrap());
-    let data =
-        IVaultEth::redeemEthCall { shares: u(STAKE), receiver: alice, owner: account }.abi_encode();
+        (c.chain.balance(alice), c.chain.read(c.weth, &weth::IERC20::totalSupplyCall {}).unwrap());
+    let data = IYieldVault::redeemEthCall { shares: u(STAKE), receiver: alice, owner: account }
+        .abi_encode();
     let r = ok(c.exec(alice, account, c.vault, data), "redeemEth through the account");
     assert_eq!(c.chain.balance(alice) - eth_before, u(STAKE), "exactly the stake, in ETH");
     assert_eq!(c.shares(account), U256::ZERO);
     assert_eq!(c.chain.balance(c.vault), U256::ZERO, "the vault keeps no ETH");
-    let weth_supply = c.chain.read(c.weth, &IWeth::totalSupplyCall {}).unwrap();
+    let weth_supply = c.chain.read(c.weth, &weth::IERC20::totalSupplyCall {}).unwrap();
     assert_eq!(weth_supply_before - weth_supply, u(STAKE), "the WETH was unwrapped");
     // The source's own ERC-4626 Withdraw (owner: the vault) comes first; then the vault's.
     let w: Vec<_> =
-        r.events::<IVaultEth::Withdraw>().into_iter().filter(|w| w.owner == account).collect();
+        r.events::<IERC4626::Withdraw>().into_iter().filter(|w| w.owner == account).collect();
     assert_eq!(w.len(), 1);
     assert_eq!(
         (w[0].sender, w[0].receiver, w[0].assets, w[0].shares),
@@ -104,7 +96,7 @@ fn an_eoa_depositor_redeems_eth_to_a_contract_account() {
             bob,
             c.vault,
             U256::ZERO,
-            IVaultEth::redeemEthCall { shares: u(STAKE), receiver: account, owner: bob }
+            IYieldVault::redeemEthCall { shares: u(STAKE), receiver: account, owner: bob }
                 .abi_encode(),
         ),
         "redeemEth",
@@ -116,8 +108,8 @@ fn an_eoa_depositor_redeems_eth_to_a_contract_account() {
 #[test]
 fn redeem_eth_refuses_locked_shares_and_keeps_them() {
     let (mut c, alice, account) = joined();
-    let data =
-        IVaultEth::redeemEthCall { shares: u(STAKE), receiver: alice, owner: account }.abi_encode();
+    let data = IYieldVault::redeemEthCall { shares: u(STAKE), receiver: alice, owner: account }
+        .abi_encode();
     let r = c.exec(alice, account, c.vault, data);
     assert!(!r.success);
     assert_eq!(c.shares(account), u(STAKE));
@@ -130,8 +122,8 @@ fn plain_eth_to_the_vault_is_refused() {
     let r = c.chain.call(OUTSIDER, c.vault, u(1), Vec::<u8>::new());
     assert!(!r.success);
     assert_eq!(
-        IVaultEth::UnexpectedEth::abi_decode(&r.output).unwrap(),
-        IVaultEth::UnexpectedEth { from: OUTSIDER, amount: u(1) }
+        IYieldVault::UnexpectedEth::abi_decode(&r.output).unwrap(),
+        IYieldVault::UnexpectedEth { _0: OUTSIDER, _1: u(1) }
     );
     assert_eq!(c.chain.balance(c.vault), U256::ZERO);
 }
@@ -147,7 +139,7 @@ fn a_receiver_cannot_call_back_into_the_vault() {
             bob,
             c.vault,
             U256::ZERO,
-            IVaultEth::redeemEthCall { shares: u(STAKE), receiver, owner: bob }.abi_encode(),
+            IYieldVault::redeemEthCall { shares: u(STAKE), receiver, owner: bob }.abi_encode(),
         ),
         "redeemEth",
     );
@@ -165,7 +157,7 @@ fn a_receiver_cannot_call_back_into_the_vault() {
     );
     // Outside a redeem, the same calls reach the vault (the harvest reverts for its own
     // reason, the empty call with UnexpectedEth): the refusal above is the reentrancy rule.
-    let r = c.chain.call(bob, c.vault, U256::ZERO, IVaultEth::harvestCall {}.abi_encode());
+    let r = c.chain.call(bob, c.vault, U256::ZERO, IYieldVault::harvestCall {}.abi_encode());
     assert!(!r.output.is_empty(), "harvest answers with a reason outside a reentrant call");
 }
 
@@ -179,12 +171,12 @@ fn a_receiver_refusing_eth_reverts_the_whole_redeem() {
         bob,
         c.vault,
         U256::ZERO,
-        IVaultEth::redeemEthCall { shares: u(STAKE), receiver, owner: bob }.abi_encode(),
+        IYieldVault::redeemEthCall { shares: u(STAKE), receiver, owner: bob }.abi_encode(),
     );
     assert!(!r.success);
     assert_eq!(
-        IVaultEth::CallFailed::abi_decode(&r.output).unwrap(),
-        IVaultEth::CallFailed { target: receiver, amount: u(STAKE) }
+        IYieldVault::CallFailed::abi_decode(&r.output).unwrap(),
+        IYieldVault::CallFailed { _0: receiver, _1: u(STAKE) }
     );
     assert_eq!(c.shares(bob), u(STAKE), "shares intact");
     assert_eq!(c.chain.balance(c.vault), U256::ZERO);
@@ -195,7 +187,7 @@ fn someone_elses_deposit_does_not_extend_a_holders_lock() {
     let (mut c, alice, account) = joined();
     let t0 = c.now();
     assert_eq!(
-        c.chain.read(c.vault, &IVaultEth::unlockTimeCall { owner: account }).unwrap(),
+        c.chain.read(c.vault, &IYieldVault::unlockTimeCall { owner: account }).unwrap(),
         t0 + LOCK
     );
     c.warp_by(20 * DAY);
@@ -206,13 +198,13 @@ fn someone_elses_deposit_does_not_extend_a_holders_lock() {
             OUTSIDER,
             c.vault,
             u(STAKE),
-            IVaultEth::depositEthCall { receiver: account }.abi_encode(),
+            IYieldVault::depositEthCall { receiver: account }.abi_encode(),
         ),
         "third-party deposit",
     );
     assert_eq!(c.shares(account), u(2 * STAKE));
     assert_eq!(
-        c.chain.read(c.vault, &IVaultEth::unlockTimeCall { owner: account }).unwrap(),
+        c.chain.read(c.vault, &IYieldVault::unlockTimeCall { owner: account }).unwrap(),
         t0 + LOCK
     );
     c.warp_by(LOCK - 20 * DAY);
@@ -231,22 +223,22 @@ fn a_first_holding_and_the_holders_own_deposits_start_the_lock() {
             OUTSIDER,
             c.vault,
             u(STAKE),
-            IVaultEth::depositEthCall { receiver: carol }.abi_encode(),
+            IYieldVault::depositEthCall { receiver: carol }.abi_encode(),
         ),
         "deposit for a new holder",
     );
     let now = c.now();
     assert_eq!(
-        c.chain.read(c.vault, &IVaultEth::unlockTimeCall { owner: carol }).unwrap(),
+        c.chain.read(c.vault, &IYieldVault::unlockTimeCall { owner: carol }).unwrap(),
         now + LOCK
     );
     // The holder's own deposit (the member's account, through execute) restarts it.
     c.warp_by(20 * DAY);
     c.chain.set_balance(account, u(STAKE));
-    let call = IAccount::executeCall {
+    let call = ITbaAccount::executeCall {
         to: c.vault,
         value: u(STAKE),
-        data: Bytes::from(IVaultEth::depositEthCall { receiver: account }.abi_encode()),
+        data: Bytes::from(IYieldVault::depositEthCall { receiver: account }.abi_encode()),
         operation: 0,
     };
     ok(
@@ -255,7 +247,7 @@ fn a_first_holding_and_the_holders_own_deposits_start_the_lock() {
     );
     let now = c.now();
     assert_eq!(
-        c.chain.read(c.vault, &IVaultEth::unlockTimeCall { owner: account }).unwrap(),
+        c.chain.read(c.vault, &IYieldVault::unlockTimeCall { owner: account }).unwrap(),
         now + LOCK
     );
     c.warp_by(LOCK - 1);
