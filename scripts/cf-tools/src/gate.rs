@@ -1,11 +1,14 @@
 //! The Stylus artifact gate: what Nitro's activation would refuse, caught at build time.
 //!
 //! Every check parses the module with `wasmparser`; nothing here matches strings in the
-//! binary. A module passes when it validates under the feature set Stylus accepts
-//! (MVP + mutable globals, sign extension, multi-value, bulk memory; no floats, SIMD,
-//! reference types, threads or tail calls), imports only from `vm_hooks`, exports
-//! `user_entrypoint` and `memory`, encodes `call_indirect` the MVP way, has no start
-//! function, and compresses to at most [`MAX_COMPRESSED`] bytes.
+//! binary. A module passes when Nitro's activation would accept it, by the one rule set
+//! the local chain activates with ([`stylus_rules::activation::check`]: feature set,
+//! size, function/global/table/local/import limits, frame sizes, pages, start function,
+//! entrypoint and memory exports, hostio names and signatures), and on top of that, what
+//! we hold our own artifacts to: no floats at all (Nitro activates them but no block
+//! holding one can be paid for), imports only from `vm_hooks`, `call_indirect` in the MVP
+//! encoding, and at most [`MAX_COMPRESSED`] bytes compressed. The gate is therefore never
+//! more lenient than activation.
 
 use std::fmt;
 
@@ -38,6 +41,8 @@ pub enum Violation {
     StartFunction,
     /// The compressed module is larger than the limit.
     TooLarge { compressed: usize, limit: usize },
+    /// Nitro's activation rules refuse the module.
+    Activation(String),
 }
 
 impl fmt::Display for Violation {
@@ -57,17 +62,16 @@ impl fmt::Display for Violation {
             Violation::TooLarge { compressed, limit } => {
                 write!(f, "compressed size {compressed} B exceeds the {limit} B limit")
             }
+            Violation::Activation(e) => write!(f, "activation would fail: {e}"),
         }
     }
 }
 
-/// The WebAssembly features a Stylus program may use.
+/// The WebAssembly features our artifacts may use: activation's set without floats.
 pub fn stylus_features() -> WasmFeatures {
-    WasmFeatures::GC_TYPES
-        | WasmFeatures::MUTABLE_GLOBAL
-        | WasmFeatures::SIGN_EXTENSION
-        | WasmFeatures::MULTI_VALUE
-        | WasmFeatures::BULK_MEMORY
+    stylus_rules::activation::features()
+        - WasmFeatures::FLOATS
+        - WasmFeatures::SATURATING_FLOAT_TO_INT
 }
 
 /// Checks a module and its compressed size; returns every violation found (empty: pass).
@@ -75,6 +79,9 @@ pub fn check(wasm: &[u8], compressed_len: usize) -> Vec<Violation> {
     let mut found = check_structure(wasm);
     if let Err(e) = Validator::new_with_features(stylus_features()).validate_all(wasm) {
         found.push(Violation::Invalid(e.to_string()));
+    }
+    if let Err(e) = stylus_rules::activation::check(wasm) {
+        found.push(Violation::Activation(e.0));
     }
     if compressed_len > MAX_COMPRESSED {
         found.push(Violation::TooLarge { compressed: compressed_len, limit: MAX_COMPRESSED });
@@ -213,6 +220,7 @@ mod tests {
     /// A minimal module a Stylus chain would accept.
     const GOOD: &str = r#"(module
         (import "vm_hooks" "read_args" (func $read_args (param i32)))
+        (import "vm_hooks" "pay_for_memory_grow" (func (param i32)))
         (memory (export "memory") 1)
         (func (export "user_entrypoint") (param i32) (result i32)
             local.get 0
@@ -233,7 +241,10 @@ mod tests {
         let m = GOOD.replace(r#""vm_hooks" "read_args""#, r#""env" "read_args""#);
         assert_eq!(
             check(&wasm(&m), 100),
-            vec![Violation::ForeignImport { module: "env".into(), name: "read_args".into() }]
+            vec![
+                Violation::ForeignImport { module: "env".into(), name: "read_args".into() },
+                Violation::Activation("unknown hostio env::read_args".into())
+            ]
         );
     }
 
@@ -270,7 +281,13 @@ mod tests {
         assert!(found.contains(&Violation::MissingExport("user_entrypoint")));
 
         let m = GOOD.replace("(memory", "(func $s) (start $s) (memory");
-        assert_eq!(check(&wasm(&m), 100), vec![Violation::StartFunction]);
+        assert_eq!(
+            check(&wasm(&m), 100),
+            vec![
+                Violation::StartFunction,
+                Violation::Activation("start functions not allowed".into())
+            ]
+        );
     }
 
     #[test]
@@ -287,7 +304,7 @@ mod tests {
         (type $t (func (result i32)))
         (table 1 funcref)
         (elem (i32.const 0) $f)
-        (memory (export "memory") 1)
+        (memory (export "memory") 1 1)
         (func $f (result i32) i32.const 7)
         (func (export "user_entrypoint") (param i32) (result i32)
             i32.const 0
