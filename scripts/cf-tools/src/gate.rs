@@ -205,7 +205,7 @@ fn mvp_call_indirect(wasm: &[u8], offset: u64) -> bool {
 /// from floats, reinterpretations).
 fn is_float_op(op: &Operator<'_>) -> bool {
     let name = format!("{op:?}");
-    let name = name.split(|c: char| c == ' ' || c == '{').next().unwrap_or("");
+    let name = name.split([' ', '{']).next().unwrap_or("");
     name.starts_with("F32")
         || name.starts_with("F64")
         || name.contains("TruncF")
