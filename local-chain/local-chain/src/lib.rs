@@ -198,7 +198,7 @@ mod stylus;
 use std::path::PathBuf;
 
 pub use alloy_primitives::{address, b256, bytes, hex, keccak256, Address, Bytes, B256, U256};
-pub use arbwasm::ARB_WASM;
+pub use arbwasm::{ACTIVATION_STORAGE_GAS, ARB_WASM, NETWORK_FEE_ACCOUNT};
 pub use chain::{
     constructor_selector, deployer_initcode, is_stylus, BlockInfo, CallError, Chain, DeployError,
     Receipt, SnapshotId, Tx, World, ARB_COINBASE, BLOCK_TIME, DEFAULT_CHAIN_ID, DEFAULT_GAS_LIMIT,
@@ -206,10 +206,8 @@ pub use chain::{
 };
 pub use exec::{CALL_STACK_LIMIT, MAX_CODE_SIZE, STYLUS_PREFIX};
 pub use revm::primitives::Log;
-pub use stylus::{
-    decompress, ActivationError, ProgramInfo, FUEL_PER_GAS, HOSTIO_INK, HOSTIO_NAMES,
-    INIT_GAS_BASE, INK_PER_FUEL, INK_PER_GAS, PAGE_GAS,
-};
+pub use stylus::{decompress, ActivationError, ProgramInfo, HOSTIO_NAMES, INK_PER_GAS};
+pub use stylus_rules;
 
 /// Directory of the Stylus artifacts built by `scripts/cf build` (`target/stylus` at the
 /// repository root), or `$CF_ARTIFACTS_DIR` when set.

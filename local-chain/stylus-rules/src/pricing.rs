@@ -138,7 +138,7 @@ pub fn approx_exp_bips(value: u64, accuracy: u64) -> u64 {
 
 /// The activation data pricer (`DataPricer`): demand in bytes decays at `bytes_per_second`;
 /// the price per byte is `min_price * e^(demand / inertia)`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DataPricer {
     pub demand: u32,
     pub bytes_per_second: u32,
