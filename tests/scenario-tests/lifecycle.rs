@@ -295,7 +295,7 @@ fn a_community_lives_a_year() {
     // What stays in the source once everyone left is what is left of the vault's rounding
     // reserve (1,000 wei + principal / 2^30: at most ~1.9e-7 ETH for 200 ETH), plus a wei
     // of rounding per member at most.
-    let reserve_cap = (u(STAKE) * U256::from(n) >> 30usize) + U256::from(1_000u64 + n as u64);
+    let reserve_cap = ((u(STAKE) * U256::from(n)) >> 30usize) + U256::from(1_000u64 + n as u64);
     assert!(source_left <= reserve_cap, "source residual {source_left} > {reserve_cap}");
 
     // ---- Gas: join and harvest cost the same with 10 members as with N.
