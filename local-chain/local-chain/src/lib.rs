@@ -211,12 +211,11 @@
 //!
 //! ## Speed
 //!
-//! Compiled modules are cached by code hash. Measured here (2 cores, `tests/timing.rs`):
-//! a call into a minimal Stylus program takes about 5 µs and a plain EVM/EOA call about 2 µs
-//! (release); `balanceOf` on the 51 KB mock ERC-20 artifact (which runs a few thousand WASM
-//! instructions: ABI routing, keccak-based storage keys) takes about 170 µs in release and
-//! about 220 µs in test builds (the host workspace optimises wasmi and this crate even in
-//! test builds); a `transfer` transaction about 300 µs.
+//! Compiled modules are cached by code hash. Measured here (2 cores, `tests/timing.rs`, test
+//! builds, which optimise wasmi and this crate): `balanceOf` on the 51 KB mock ERC-20
+//! artifact (a few thousand WASM instructions: ABI routing, keccak-based storage keys)
+//! takes about 75 µs and a `transfer` transaction about 190 µs (with wasmi fuel metering
+//! they took about 220 and 300 µs; Nitro's instrumentation, run with no fuel, is cheaper).
 //!
 //! ## Artifacts in tests
 //!
