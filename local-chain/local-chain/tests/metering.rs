@@ -269,3 +269,50 @@ fn every_artifact_activates() {
         );
     }
 }
+
+/// Ink between two `evm_ink_left` calls around `body`.
+fn ink_around(chain: &mut Chain, body: &str) -> u64 {
+    let wat = format!(
+        r#"(func (export "user_entrypoint") (param $len i32) (result i32)
+             (local $a i64)
+             (local.set $a (call $ink_left))
+             {body}
+             (i64.store (i32.const 1000) (i64.sub (local.get $a) (call $ink_left)))
+             (call $write_result (i32.const 1000) (i32.const 8))
+             (i32.const 0))"#
+    );
+    let p = deploy_wat(chain, &module(&wat));
+    let r = chain.call(ALICE, p, U256::ZERO, Bytes::new());
+    r.assert_success();
+    u64::from_le_bytes(r.output[..8].try_into().unwrap())
+}
+
+/// Each hostio's ink, as Nitro's `pricing::hostio` composes it, between two `evm_ink_left`
+/// calls: the baseline is `local.set` 210 + `i32.const` 1 + `local.get` 75 + `call` 3,800 +
+/// a 2,450 header + the second `evm_ink_left`'s 8,400. A hostio call adds its arguments'
+/// `i32.const`s, a `call`, the header of the block its call ends, and its own ink.
+#[test]
+fn hostio_ink_is_nitros() {
+    let mut chain = chain();
+    let base = ink_around(&mut chain, "");
+    assert_eq!(base, 210 + 1 + 75 + 3_800 + 2_450 + 8_400);
+    let call = |args: u64| args + 3_800 + 2_450;
+    let cases: [(&str, u64); 7] = [
+        ("(call $sender (i32.const 0))", call(1) + 13_440),
+        ("(drop (call $number))", call(0) + 9 + 8_400),
+        ("(drop (call $reentrant))", call(0) + 9 + 8_400),
+        // 64 bytes: two words are in the base price.
+        ("(call $keccak (i32.const 0) (i32.const 64) (i32.const 200))", call(3) + 121_800),
+        ("(call $keccak (i32.const 0) (i32.const 65) (i32.const 200))", call(3) + 142_800),
+        // A cold storage miss: 18,480 ink, then SLOAD 2,100 gas + the EVM API's 5.
+        ("(call $sload (i32.const 0) (i32.const 64))", call(2) + 18_480 + 2_105 * 10_000),
+        // A second load of the same key hits the cache: no gas.
+        (
+            "(call $sload (i32.const 0) (i32.const 64)) (call $sload (i32.const 0) (i32.const 64))",
+            2 * call(2) + 2 * 18_480 + 2_105 * 10_000,
+        ),
+    ];
+    for (body, extra) in cases {
+        assert_eq!(ink_around(&mut chain, body) - base, extra, "{body}");
+    }
+}

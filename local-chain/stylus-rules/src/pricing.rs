@@ -221,9 +221,15 @@ mod tests {
         assert_eq!(entry_gas(1_000, 7, true, 0), 359);
     }
 
-    /// `ApproxExpBasisPoints` against e^x: exact at 0, within 0.1% at 1 and 2.
+    /// Nitro's `util/arbmath/math_test.go` `TestApproxExpBasisPoints` (accuracy 4), then
+    /// the pricer's accuracy 12 against e^x.
     #[test]
     fn exp_bips() {
+        for (input, expected) in
+            [(0, 10_000), (500, 10_512), (2_000, 12_214), (10_000, 27_083), (20_000, 70_000)]
+        {
+            assert_eq!(approx_exp_bips(input, 4), expected, "{input}");
+        }
         assert_eq!(approx_exp_bips(0, 12), 10_000);
         assert!((approx_exp_bips(10_000, 12) as i64 - 27_183).abs() <= 2);
         assert!((approx_exp_bips(20_000, 12) as i64 - 73_891).abs() <= 10);
