@@ -16,8 +16,12 @@ use wasmparser::{
     BinaryReader, ExternalKind, Operator, Parser, Payload, TypeRef, Validator, WasmFeatures,
 };
 
-/// Largest brotli-compressed program a Stylus chain takes without fragments (24 KiB).
+/// Largest deployed code a Stylus chain takes without fragments (24 KiB, EIP-170): the
+/// 4-byte `0xEFF00000` prefix and the brotli stream together.
 pub const MAX_COMPRESSED: usize = 24 * 1024;
+
+/// The prefix deployed Stylus code carries before the brotli stream.
+pub const PREFIX_LEN: usize = 4;
 
 /// The only import module a Stylus program may use.
 pub const HOSTIO_MODULE: &str = "vm_hooks";
@@ -83,8 +87,9 @@ pub fn check(wasm: &[u8], compressed_len: usize) -> Vec<Violation> {
     if let Err(e) = stylus_rules::activation::check(wasm) {
         found.push(Violation::Activation(e.0));
     }
-    if compressed_len > MAX_COMPRESSED {
-        found.push(Violation::TooLarge { compressed: compressed_len, limit: MAX_COMPRESSED });
+    if compressed_len + PREFIX_LEN > MAX_COMPRESSED {
+        let limit = MAX_COMPRESSED - PREFIX_LEN;
+        found.push(Violation::TooLarge { compressed: compressed_len, limit });
     }
     found
 }
@@ -292,11 +297,13 @@ mod tests {
 
     #[test]
     fn rejects_an_oversized_module() {
+        // The deployed code is the 4-byte prefix and the stream: 24,572 B of brotli at most.
+        let limit = MAX_COMPRESSED - PREFIX_LEN;
         assert_eq!(
-            check(&wasm(GOOD), MAX_COMPRESSED + 1),
-            vec![Violation::TooLarge { compressed: MAX_COMPRESSED + 1, limit: MAX_COMPRESSED }]
+            check(&wasm(GOOD), limit + 1),
+            vec![Violation::TooLarge { compressed: limit + 1, limit }]
         );
-        assert_eq!(check(&wasm(GOOD), MAX_COMPRESSED), vec![]);
+        assert_eq!(check(&wasm(GOOD), limit), vec![]);
     }
 
     /// The module `call_indirect` tests share: a table of one function.
