@@ -200,7 +200,9 @@
 //!     a word) are estimates, within a few tens of thousands of gas of Nitro's on an
 //!     activation of 1.7 M or more. The data fee goes to [`NETWORK_FEE_ACCOUNT`].
 //!   - Out-of-stack (the 22,000-word budget) ends the frame with all its gas used, as an
-//!     error; Nitro's exact outcome mapping is not checked.
+//!     error; Nitro's exact outcome mapping is not checked. A call into a program that is
+//!     not activated, needs an upgrade or has expired reverts and returns its gas; Nitro
+//!     fails such a call with an error, which may burn the frame's gas.
 //!   - `account_code` and `account_code_size` pay EIP-2929 access only (no extra
 //!     per-code-size charge ArbOS may add for very large codes).
 //!   - Arbitrum's L1 data (poster) cost is not charged; gas is not paid in ETH (balances

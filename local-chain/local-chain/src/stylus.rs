@@ -28,7 +28,9 @@ use wasmi::{Caller, Engine, Error, Global, Linker, Memory, Module, Store, Val};
 use crate::exec::{call_inputs, is_stylus_code, Exec};
 
 /// What activation records for a program (by code hash), as Nitro's `Program` does.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// (Fields missing from an older saved world read as 0 / false.)
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct ProgramInfo {
     /// Stylus version.
     pub version: u16,
