@@ -146,7 +146,8 @@ pub(crate) fn run(exec: &mut Exec, inputs: &CallInputs) -> InterpreterResult {
                 Some(info) => info.cached,
                 None => false,
             };
-            let Ok(mut info) = exec.runtime().activate(&code, time) else {
+            let page_limit = p::PAGE_LIMIT.saturating_sub(exec.pages.open);
+            let Ok(mut info) = exec.runtime().activate_with(&code, time, page_limit) else {
                 // Nitro takes all the gas of a failed activation.
                 return out(
                     InstructionResult::Revert,

@@ -120,11 +120,21 @@ impl Runtime {
     /// ([`stylus_rules::activation`]), compiles the instrumented module and caches it.
     /// `time` is the block timestamp (the activation hour is recorded).
     pub fn activate(&self, code: &[u8], time: u64) -> Result<ProgramInfo, ActivationError> {
+        self.activate_with(code, time, params::PAGE_LIMIT)
+    }
+
+    /// [`Runtime::activate`] with the pages the module may start with (`PageLimit` minus the
+    /// pages open in the transaction, as `ArbWasm.activateProgram` passes).
+    pub fn activate_with(
+        &self,
+        code: &[u8],
+        time: u64,
+        page_limit: u16,
+    ) -> Result<ProgramInfo, ActivationError> {
         let hash = keccak256(code);
         let wasm = decompress(code)?;
-        // A debug chain (console imports link), with the full page limit: activation runs
-        // in its own transaction here, with no pages open.
-        let opts = activation::Options { page_limit: params::PAGE_LIMIT, debug: true };
+        // A debug chain: the console imports link.
+        let opts = activation::Options { page_limit, debug: true };
         let activated = activation::activate(&wasm, opts).map_err(|e| ActivationError(e.0))?;
         let module = Module::new(&self.engine, &activated.wasm[..])
             .map_err(|e| ActivationError(format!("invalid WASM: {e}")))?;
