@@ -45,4 +45,11 @@ fn erc20_gas_figures() {
     let (new, existing, read) = erc20_figures(&mut chain, t);
     println!("mock-erc20: transfer to a new holder {new}, to an existing holder {existing}, balanceOf {read}");
     assert!(new > existing && existing > read && read > 21_000);
+    // In the CacheManager cache: the init gas (8,832 + init cost) is not paid.
+    let hash = local_chain::keccak256(chain.code(t));
+    let init = chain.program(hash).unwrap().init_gas();
+    chain.cache_program(hash);
+    let (new_c, existing_c, read_c) = erc20_figures(&mut chain, t);
+    println!("mock-erc20 cached: transfer to a new holder {new_c}, to an existing holder {existing_c}, balanceOf {read_c} (init gas {init})");
+    assert_eq!((new - new_c, existing - existing_c, read - read_c), (init, init, init));
 }
