@@ -316,3 +316,40 @@ fn hostio_ink_is_nitros() {
         assert_eq!(ink_around(&mut chain, body) - base, extra, "{body}");
     }
 }
+
+/// Activation parses untrusted bytes: corrupted modules and streams are refused, never a
+/// panic.
+#[test]
+fn corrupted_programs_are_refused_without_panicking() {
+    use std::io::Write;
+    let code = local_chain::artifact("mock-erc20").unwrap();
+    let wasm = local_chain::decompress(&code).unwrap();
+    let mut chain = chain();
+    let at = Address::repeat_byte(0x77);
+    let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+    for round in 0..120 {
+        let mut m = wasm.clone();
+        for _ in 0..1 + round % 4 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let i = (x as usize) % m.len();
+            m[i] ^= (x >> 32) as u8 | 1;
+        }
+        if round % 10 == 0 {
+            m.truncate((x as usize) % m.len());
+        }
+        let mut out = vec![0xEF, 0xF0, 0x00, 0x00];
+        {
+            let mut w = brotli::CompressorWriter::new(&mut out, 4096, 1, 22);
+            w.write_all(&m).unwrap();
+        }
+        if round % 7 == 0 {
+            // A corrupt stream.
+            let n = out.len();
+            out[4 + (x as usize) % (n - 4)] ^= 0x5a;
+        }
+        chain.set_code(at, out);
+        let _ = chain.activate(at);
+    }
+}
