@@ -69,6 +69,9 @@ pub struct World {
     pub block: BlockInfo,
     /// Activated programs by code hash.
     pub programs: HashMap<B256, ProgramInfo>,
+    /// The activation data pricer's state (ArbOS's `DataPricer`).
+    #[serde(default)]
+    pub data_pricer: stylus_rules::pricing::DataPricer,
 }
 
 /// A transaction.
@@ -431,9 +434,36 @@ impl Chain {
     /// is not activated revert.
     pub fn activate(&mut self, program: Address) -> Result<ProgramInfo, ActivationError> {
         let code = self.code(program);
-        let info = self.runtime.activate(&code)?;
+        let info = self.runtime.activate(&code, self.world.block.timestamp)?;
         self.world.programs.insert(keccak256(&code), info.clone());
         Ok(info)
+    }
+
+    /// The activation record of a program by code hash.
+    pub fn program(&self, code_hash: B256) -> Option<&ProgramInfo> {
+        self.world.programs.get(&code_hash)
+    }
+
+    /// Puts an activated program in the CacheManager cache (what `ArbWasmCache.cacheProgram`
+    /// does on chain): every call then pays only the cached init gas. Returns false when
+    /// no program with that code hash is activated.
+    pub fn cache_program(&mut self, code_hash: B256) -> bool {
+        self.set_cached(code_hash, true)
+    }
+
+    /// Takes a program out of the CacheManager cache.
+    pub fn evict_program(&mut self, code_hash: B256) -> bool {
+        self.set_cached(code_hash, false)
+    }
+
+    fn set_cached(&mut self, code_hash: B256, cached: bool) -> bool {
+        match self.world.programs.get_mut(&code_hash) {
+            Some(p) => {
+                p.cached = cached;
+                true
+            }
+            None => false,
+        }
     }
 
     /// Deploys Stylus code (`0xEFF000...` bytes, as `cargo stylus` / `scripts/cf build` make
@@ -551,15 +581,17 @@ impl Chain {
             db,
             block: self.world.block.clone(),
             programs: self.world.programs.clone(),
+            data_pricer: self.world.data_pricer,
             runtime: self.runtime.clone(),
             tx: tx.clone(),
             origin,
             gas: tx.gas_limit - intrinsic,
             commit,
         };
-        let TxDone { db, result, created, logs, programs } = job.run();
+        let TxDone { db, result, created, logs, programs, data_pricer } = job.run();
         if commit && result.result.is_ok() {
             self.world.programs = programs;
+            self.world.data_pricer = data_pricer;
         }
         let spent = tx.gas_limit - result.gas.remaining();
         let refund = if result.result.is_ok() {
@@ -584,6 +616,7 @@ struct TxJob {
     db: Db,
     block: BlockInfo,
     programs: HashMap<B256, ProgramInfo>,
+    data_pricer: stylus_rules::pricing::DataPricer,
     runtime: Arc<Runtime>,
     tx: Tx,
     origin: Address,
@@ -597,11 +630,12 @@ struct TxDone {
     created: Option<Address>,
     logs: Vec<Log>,
     programs: HashMap<B256, ProgramInfo>,
+    data_pricer: stylus_rules::pricing::DataPricer,
 }
 
 impl TxJob {
     fn run(self) -> TxDone {
-        let TxJob { db, block: b, programs, runtime, tx, origin, gas, commit } = self;
+        let TxJob { db, block: b, programs, data_pricer, runtime, tx, origin, gas, commit } = self;
         let mut ctx: Ctx = Context::new(db, SPEC);
         ctx.block = BlockEnv {
             number: U256::from(b.number),
@@ -629,6 +663,8 @@ impl TxJob {
             precompiles: Some(precompiles),
             activated: programs,
             frames: Vec::new(),
+            data_pricer,
+            ..Default::default()
         };
         let (result, created) = match tx.to {
             Some(to) => {
@@ -673,7 +709,14 @@ impl TxJob {
         if commit {
             db.commit(state);
         }
-        TxDone { db, result, created, logs, programs: exec.activated }
+        TxDone {
+            db,
+            result,
+            created,
+            logs,
+            programs: exec.activated,
+            data_pricer: exec.data_pricer,
+        }
     }
 }
 

@@ -70,6 +70,13 @@ pub struct Exec {
     /// Acting addresses of the open non-delegate frames (calls and creations), outermost
     /// first: `msg_reentrant` is true when the acting address appears more than once.
     pub(crate) frames: Vec<Address>,
+    /// Stylus pages open now and ever in this transaction (Nitro's memory model).
+    pub(crate) pages: stylus_rules::memory::Pages,
+    /// Programs run recently, priced as cached (Nitro's block `RecentWasms`; here one
+    /// transaction is one block).
+    pub(crate) recent: Vec<B256>,
+    /// The activation data pricer (ArbOS state).
+    pub(crate) data_pricer: stylus_rules::pricing::DataPricer,
 }
 
 fn call_result(

@@ -71,8 +71,9 @@
 //!   into the suspended interpreter (return data, memory, gas, exactly as revm's own handler
 //!   does). EVM and Stylus frames therefore nest in any order to the EVM's depth (1024); the
 //!   native stack grows on demand (`stacker`).
-//! - **Stylus frames** (`stylus.rs`): code is brotli-decompressed and compiled once per code
-//!   hash (at activation; a world loaded from disk recompiles lazily), then each call
+//! - **Stylus frames** (`stylus.rs`): code is brotli-decompressed, checked and instrumented
+//!   by Nitro's rules (crate `stylus-rules`) and compiled once per code hash (at activation;
+//!   a world loaded from disk recompiles lazily), then each call
 //!   instantiates the module in a fresh store (fresh linear memory, as on chain) whose host
 //!   functions are every `vm_hooks` import of stylus-sdk 0.9 and Nitro (see
 //!   [`HOSTIO_NAMES`]), bound to the frame. The execution state moves into the store for the
@@ -113,16 +114,32 @@
 //!
 //! ## Activation and deployment
 //!
-//! Both ways: an **explicit step** ([`Chain::activate`]) for tests, and a minimal
-//! **`ArbWasm` precompile at `0x71`** ([`ARB_WASM`]) for code that activates inside a
-//! transaction: `activateProgram(address)` (returns `(version, 0)`, refunds any value: no data
-//! fee; reverts `ProgramUpToDate()` / `ProgramNotWasm()`), `stylusVersion()`,
-//! `programVersion(address)`, `codehashVersion(bytes32)` (`ProgramNotActivated()`).
-//! Activation decompresses the code, validates the module (imports only from
-//! `vm_hooks`/`console` with known names, exports `user_entrypoint` and `memory`) and
-//! compiles it. A call into Stylus code that is not activated reverts, as on chain. Known
-//! difference: an activation inside a frame that later reverts stays recorded for the rest
-//! of that transaction (it is dropped if the whole transaction fails).
+//! Both ways: an **explicit step** ([`Chain::activate`]) for tests (free: no activation
+//! gas, no data fee), and the **`ArbWasm` precompile at `0x71`** ([`ARB_WASM`]) for code
+//! that activates inside a transaction: `activateProgram(address)` (Nitro's fixed 1,659,168
+//! gas + the compilation's gas + [`ACTIVATION_STORAGE_GAS`]; the data fee from the data
+//! pricer is taken from the value, the rest refunded, `ProgramInsufficientValue` when
+//! short; `ProgramUpToDate` / `ProgramNotWasm`), `codehashKeepalive(bytes32)` (after 31
+//! days; pays the data fee again; `ProgramKeepaliveTooSoon`), `stylusVersion()`,
+//! `programVersion`, `codehashVersion`, `programInitGas` (`(init + cached, cached)`),
+//! `codehashAsmSize`, `programMemoryFootprint`, `programTimeLeft`, and the parameters
+//! (`inkPrice`, `maxStackDepth`, `freePages`, `pageGas`, `pageRamp`, `pageLimit`,
+//! `minInitGas`, `initCostScalar`, `expiryDays`, `keepaliveDays`, `blockCacheSize`).
+//!
+//! Activation decompresses the code (at most 128 KiB) and applies Nitro's rules, the same
+//! rule set the build gate applies ([`stylus_rules::activation`], ArbOS 60): validation
+//! under Stylus's feature set (no multi-value, SIMD, reference types, threads, tail calls,
+//! exceptions), one memory exported as `memory` of at most 128 initial pages, growable only
+//! with `pay_for_memory_grow` imported, no start function, `user_entrypoint(i32) -> i32`,
+//! imports only of known hostios with Nitro's signatures (`vm_hooks`, and `console` since
+//! this is a debug chain), no reserved `stylus*` names, limits on functions (4,096), locals
+//! (348), instrumented body length (65,536), imports (513), data and element segments
+//! (128 each), table and element entries (4,096), stack frames (10,240 words) and live
+//! values (4,096). It records what Nitro records: init cost, cached init cost, footprint,
+//! asm estimate, the activation hour. A call into Stylus code that is not activated, or
+//! whose activation is more than 365 days old, reverts, as on chain. Known difference: an
+//! activation inside a frame that later reverts stays recorded for the rest of that
+//! transaction (it is dropped if the whole transaction fails).
 //!
 //! [`Chain::deploy_stylus`] (and [`Chain::deploy_artifact`], [`Chain::deploy_file`]) end in
 //! the state `cargo stylus deploy` leaves:
@@ -143,35 +160,65 @@
 //!   child gas the way revm's handler does; transactions add the intrinsic gas (21,000,
 //!   calldata, creation), cap refunds at 1/5 and apply the EIP-7623 floor. A test runs the
 //!   same transactions through revm's own mainnet handler and compares `gas_used` exactly.
-//! - **Stylus frames: an estimate** from Nitro's published pricing: 10,000 ink per gas;
-//!   computation is wasmi fuel (about one unit per executed instruction) at [`INK_PER_FUEL`]
-//!   ink each (an average of Nitro's per-opcode ink table, which ranges from 1 to a few
-//!   thousand ink); each hostio costs [`HOSTIO_INK`] plus a per-32-byte copy cost; storage,
-//!   transient storage, logs, keccak, account access, calls and creations cost what the EVM
-//!   charges (warm/cold, SSTORE rules and EIP-3529 refunds at flush, 63/64 forwarding,
-//!   stipend); entering a program
-//!   costs [`INIT_GAS_BASE`] + 1 gas per 32 bytes of WASM; `pay_for_memory_grow` costs
-//!   [`PAGE_GAS`] per page.
-//! - **Known differences**: Nitro prices each WASM opcode individually (its published table:
-//!   `local.get` 75 ink, `i32.add` 70, `i32.load` 670, `br` 765, `call` 3,800...); ours is flat
-//!   per wasmi instruction, and wasmi's register instructions fuse several WASM opcodes, so
-//!   compute is probably underestimated (up to ~3x; compute is a small part of typical
-//!   contract gas next to storage and init); Nitro's init cost comes from the
-//!   activation's measurement of the machine code and is lower for cached programs; Nitro's
-//!   memory pricing is exponential beyond free pages and applies to `memory.grow` itself;
-//!   Arbitrum's L1 data (poster) cost
-//!   is not charged; gas is not paid in ETH (balances only move by value transfers; the gas
-//!   price only shows through `tx_gas_price`). Typical figures on the mock ERC-20 artifact:
-//!   `transfer` to a new holder ~62k gas, to an existing holder ~45k, `balanceOf` ~34k.
+//! - **Stylus frames: Nitro's pricing** (all figures from OffchainLabs/nitro, in
+//!   [`stylus_rules`]), with 10,000 ink per gas:
+//!   - *Compute*: activation instruments the module as Nitro's middlewares do (ink meter,
+//!     dynamic meter, depth checker, heap bound, in that order) and wasmi runs the
+//!     instrumented module with no fuel. Each basic block pays, before it runs, its opcodes'
+//!     ink from Nitro's `pricing_v1` table (`i32.add` 70, `local.get` 75, `i32.load` 670,
+//!     `br` 765, `call` 3,800, `call_indirect` 13,610 + 650 a parameter...) plus the
+//!     2,450-ink header; `memory.fill`/`memory.copy` pay 100 ink a byte; each function
+//!     reserves its worst-case frame from a 22,000-word stack (ArbOS 50's depth).
+//!   - *Hostios*: Nitro's ink per hostio (8,400 base, 5,040 a pointer, 59,673 for an EVM
+//!     API call: `storage_load_bytes32` 18,480, `storage_flush_cache` 68,073,
+//!     `call_contract` 83,193...), its read/write prices per byte (16,381 + 55 and 5,040 +
+//!     30 per byte past 32; `write_result` and calls pay the read twice), `native_keccak256`
+//!     at 121,800 + 21,000 a word past two, the storage cache's read/write surcharges (free
+//!     for the first 32 reads and 8 writes) and its sentries (2,115 gas for a load, 2,310 for
+//!     a store, 2,300 for a flush); storage, transient storage, logs, account access, calls
+//!     and creations cost what the EVM charges (warm/cold, SSTORE rules and EIP-3529 refunds at
+//!     flush, stipend), a call forwards at most 63/64 of the gas left after its base cost.
+//!   - *Memory*: Nitro's model per transaction: 2 free pages, then 1,000 gas a page plus the
+//!     exponential term on the most pages ever open (8 MiB costs 31,999,998 gas in total);
+//!     a program's initial pages are paid on entry and stay open while it runs (nested
+//!     frames add up), `memory.grow` calls `pay_for_memory_grow` first.
+//!   - *Entry*: Stylus v2's `cachedGas` (352 + the cached init cost) on every call, plus
+//!     `initGas` (8,832 + the init cost) unless the program is cached: in the CacheManager
+//!     set ([`Chain::cache_program`]) or run earlier in the same transaction (Nitro's
+//!     recent-programs list, 32 long, ArbOS 60). Returning data costs what EVM memory for it
+//!     would (ArbOS 31).
+//!   - Determinism: gas no longer depends on anything but the transaction and the state
+//!     (no wasmi fuel, so lazy compilation does not show); a test runs the same transfer
+//!     first and after 900 other calls, and on a fresh runtime, and gets equal gas.
+//! - **Known differences, and their bounds**:
+//!   - Nitro's recent-programs list lives for the block; here every transaction is its own
+//!     block. A program run by an earlier transaction of the same Nitro block would save the
+//!     init gas (8,832 + init cost, about 9,000-20,000 gas for our artifacts) there, not
+//!     here.
+//!   - `ArbWasm` bookkeeping is modelled: the ArbOS storage work around activation
+//!     ([`ACTIVATION_STORAGE_GAS`], 54,900 gas) and queries (900 gas + account access + 3
+//!     a word) are estimates, within a few tens of thousands of gas of Nitro's on an
+//!     activation of 1.7 M or more. The data fee goes to [`NETWORK_FEE_ACCOUNT`].
+//!   - Out-of-stack (the 22,000-word budget) ends the frame with all its gas used, as an
+//!     error; Nitro's exact outcome mapping is not checked. A call into a program that is
+//!     not activated, needs an upgrade or has expired reverts and returns its gas; Nitro
+//!     fails such a call with an error, which may burn the frame's gas.
+//!   - `account_code` and `account_code_size` pay EIP-2929 access only (no extra
+//!     per-code-size charge ArbOS may add for very large codes).
+//!   - Arbitrum's L1 data (poster) cost is not charged; gas is not paid in ETH (balances
+//!     only move by value transfers and data fees; the gas price only shows through
+//!     `tx_gas_price`).
+//!   - Typical figures on the mock ERC-20 artifact (`tests/gas_figures.rs`): `transfer` to
+//!     a new holder 75,458 gas, to an existing holder 58,348, `balanceOf` 47,361; cached
+//!     (CacheManager) 55,642 / 38,532 / 27,545 (its init gas is 19,816: 8,832 + 10,984).
 //!
 //! ## Speed
 //!
-//! Compiled modules are cached by code hash. Measured here (2 cores, `tests/timing.rs`):
-//! a call into a minimal Stylus program takes about 5 µs and a plain EVM/EOA call about 2 µs
-//! (release); `balanceOf` on the 51 KB mock ERC-20 artifact (which runs a few thousand WASM
-//! instructions: ABI routing, keccak-based storage keys) takes about 170 µs in release and
-//! about 220 µs in test builds (the host workspace optimises wasmi and this crate even in
-//! test builds); a `transfer` transaction about 300 µs.
+//! Compiled modules are cached by code hash. Measured here (2 cores, `tests/timing.rs`, test
+//! builds, which optimise wasmi and this crate): `balanceOf` on the 51 KB mock ERC-20
+//! artifact (a few thousand WASM instructions: ABI routing, keccak-based storage keys)
+//! takes about 75 µs and a `transfer` transaction about 190 µs (with wasmi fuel metering
+//! they took about 220 and 300 µs; Nitro's instrumentation, run with no fuel, is cheaper).
 //!
 //! ## Artifacts in tests
 //!
@@ -182,11 +229,11 @@
 //!
 //! ## Not implemented (yet)
 //!
-//! ArbSys and the other Arbitrum precompiles (0x64...; only ArbWasm's activation surface is
-//! there), ArbWasm's data fee, keepalive and expiry, the `ContractDeployed` event of
+//! ArbSys and the other Arbitrum precompiles (0x64...; ArbWasm is there, `ArbWasmCache` and the
+//! CacheManager contract are not: [`Chain::cache_program`] stands in), the `ContractDeployed` event of
 //! the deployer, signatures and fee payment (every `from` is accepted), EIP-7702 delegations,
 //! real block hashes (`BLOCKHASH` gives revm `EmptyDB`'s synthetic `keccak256(decimal number)`),
-//! Stylus program caching/versions/expiry, Arbitrum's `NUMBER` = L1 block number nuance (both
+//! Stylus version upgrades, Arbitrum's `NUMBER` = L1 block number nuance (both
 //! EVM and Stylus see [`BlockInfo::number`]).
 #![warn(missing_debug_implementations)]
 
@@ -198,7 +245,7 @@ mod stylus;
 use std::path::PathBuf;
 
 pub use alloy_primitives::{address, b256, bytes, hex, keccak256, Address, Bytes, B256, U256};
-pub use arbwasm::ARB_WASM;
+pub use arbwasm::{ACTIVATION_STORAGE_GAS, ARB_WASM, NETWORK_FEE_ACCOUNT};
 pub use chain::{
     constructor_selector, deployer_initcode, is_stylus, BlockInfo, CallError, Chain, DeployError,
     Receipt, SnapshotId, Tx, World, ARB_COINBASE, BLOCK_TIME, DEFAULT_CHAIN_ID, DEFAULT_GAS_LIMIT,
@@ -206,10 +253,8 @@ pub use chain::{
 };
 pub use exec::{CALL_STACK_LIMIT, MAX_CODE_SIZE, STYLUS_PREFIX};
 pub use revm::primitives::Log;
-pub use stylus::{
-    decompress, ActivationError, ProgramInfo, FUEL_PER_GAS, HOSTIO_INK, HOSTIO_NAMES,
-    INIT_GAS_BASE, INK_PER_FUEL, INK_PER_GAS, PAGE_GAS,
-};
+pub use stylus::{decompress, ActivationError, ProgramInfo, HOSTIO_NAMES, INK_PER_GAS};
+pub use stylus_rules;
 
 /// Directory of the Stylus artifacts built by `scripts/cf build` (`target/stylus` at the
 /// repository root), or `$CF_ARTIFACTS_DIR` when set.

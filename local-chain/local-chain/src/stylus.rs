@@ -17,38 +17,64 @@ use revm::{
     primitives::{keccak256, Address, Bytes, Log, LogData, B256, KECCAK_EMPTY, U256},
 };
 use serde::{Deserialize, Serialize};
-use wasmi::{Caller, Engine, Error, Linker, Memory, Module, Store, TrapCode};
+pub use stylus_rules::params::{INK_PRICE as INK_PER_GAS, STYLUS_VERSION};
+use stylus_rules::{
+    activation::{self, INK_LEFT, INK_STATUS, STACK_LEFT},
+    params::{self, MAX_STACK_DEPTH, MAX_WASM_SIZE},
+    pricing::{self, hostio as ink},
+};
+use wasmi::{Caller, Engine, Error, Global, Linker, Memory, Module, Store, Val};
 
 use crate::exec::{call_inputs, is_stylus_code, Exec};
 
-/// Ink per gas (Nitro's default `ink_price`).
-pub const INK_PER_GAS: u64 = 10_000;
-/// Ink charged per wasmi fuel unit (wasmi charges about one fuel per executed instruction; this
-/// is an average of Nitro's per-opcode ink table, see the crate docs).
-pub const INK_PER_FUEL: u64 = 100;
-/// wasmi fuel per gas.
-pub const FUEL_PER_GAS: u64 = INK_PER_GAS / INK_PER_FUEL;
-/// Base ink of a hostio call (Nitro's `HOSTIO_INK`).
-pub const HOSTIO_INK: u64 = 8_400;
-/// Extra ink per 32-byte word copied across the WASM boundary (estimate).
-pub const PTR_INK: u64 = 5_040;
-/// Gas to enter a program: a fixed part plus a part growing with the module size (estimate of
-/// Nitro's `init cost`, which activation measures on the real machine code).
-pub const INIT_GAS_BASE: u64 = 9_000;
-/// Gas per new WASM page (64 KiB) paid through `pay_for_memory_grow` (Nitro's `page_gas`).
-pub const PAGE_GAS: u64 = 1_000;
-/// Stylus version reported by activation.
-pub const STYLUS_VERSION: u16 = 2;
-
-/// What activation records for a program (by code hash).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// What activation records for a program (by code hash), as Nitro's `Program` does.
+/// (Fields missing from an older saved world read as 0 / false.)
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct ProgramInfo {
     /// Stylus version.
     pub version: u16,
     /// Size of the decompressed WASM.
     pub wasm_len: usize,
-    /// Gas charged on every entry into the program (estimate).
-    pub init_gas: u64,
+    /// Init cost from activation (before `MinInitGas` and the scalar).
+    pub init_cost: u16,
+    /// Cached init cost from activation.
+    pub cached_init_cost: u16,
+    /// Initial memory in pages.
+    pub footprint: u16,
+    /// Estimated machine-code size in KiB (rounded up, as Nitro stores it).
+    pub asm_estimate_kb: u32,
+    /// The estimate in bytes (what the activation's data fee is computed on).
+    pub asm_estimate: u32,
+    /// Activation hour (hours since Arbitrum began).
+    pub activated_at: u32,
+    /// In the CacheManager cache.
+    pub cached: bool,
+    /// Gas the activation's compilation costs.
+    pub activation_gas: u64,
+}
+
+impl ProgramInfo {
+    /// Gas to enter the program when it is not cached (`Program.initGas`).
+    pub fn init_gas(&self) -> u64 {
+        pricing::init_gas(self.init_cost)
+    }
+    /// Gas every entry pays (`Program.cachedGas`).
+    pub fn cached_gas(&self) -> u64 {
+        pricing::cached_gas(self.cached_init_cost)
+    }
+    /// Estimated machine-code size in bytes (`codehashAsmSize`).
+    pub fn asm_size(&self) -> u32 {
+        self.asm_estimate_kb.saturating_mul(1024)
+    }
+    /// Seconds since activation (or the last keepalive) at `time`.
+    pub fn age(&self, time: u64) -> u64 {
+        pricing::hours_to_age(time, self.activated_at)
+    }
+    /// Expired at `time` (older than `ExpiryDays`).
+    pub fn expired(&self, time: u64) -> bool {
+        self.age(time) > params::EXPIRY_DAYS as u64 * pricing::DAY
+    }
 }
 
 /// Why a program cannot be activated.
@@ -76,10 +102,11 @@ impl fmt::Debug for Runtime {
 }
 
 impl Runtime {
-    /// A new runtime (fuel metering on, floats and SIMD off as in Stylus).
+    /// A new runtime. Ink is metered by the instrumentation activation adds (Nitro's), not
+    /// by the engine: no fuel, so nothing depends on when wasmi compiles a function.
     pub fn new() -> Self {
         let mut config = wasmi::Config::default();
-        config.consume_fuel(true);
+        config.consume_fuel(false);
         config.floats(true); // the SDK's console module declares float imports
         config.wasm_memory64(false);
         config.wasm_multi_memory(false);
@@ -89,46 +116,43 @@ impl Runtime {
         Self { engine, linker, modules: Mutex::new(HashMap::new()) }
     }
 
-    /// Decompresses and validates deployed Stylus code, compiles it and caches the module.
-    pub fn activate(&self, code: &[u8]) -> Result<ProgramInfo, ActivationError> {
+    /// Decompresses deployed Stylus code, applies Nitro's activation rules
+    /// ([`stylus_rules::activation`]), compiles the instrumented module and caches it.
+    /// `time` is the block timestamp (the activation hour is recorded).
+    pub fn activate(&self, code: &[u8], time: u64) -> Result<ProgramInfo, ActivationError> {
+        self.activate_with(code, time, params::PAGE_LIMIT)
+    }
+
+    /// [`Runtime::activate`] with the pages the module may start with (`PageLimit` minus the
+    /// pages open in the transaction, as `ArbWasm.activateProgram` passes).
+    pub fn activate_with(
+        &self,
+        code: &[u8],
+        time: u64,
+        page_limit: u16,
+    ) -> Result<ProgramInfo, ActivationError> {
         let hash = keccak256(code);
         let wasm = decompress(code)?;
-        let module = Module::new(&self.engine, &wasm[..])
+        // A debug chain: the console imports link.
+        let opts = activation::Options { page_limit, debug: true };
+        let activated = activation::activate(&wasm, opts).map_err(|e| ActivationError(e.0))?;
+        let module = Module::new(&self.engine, &activated.wasm[..])
             .map_err(|e| ActivationError(format!("invalid WASM: {e}")))?;
-        for import in module.imports() {
-            if import.module() != "vm_hooks" && import.module() != "console" {
-                return Err(ActivationError(format!(
-                    "import {}::{} is not a Stylus hostio",
-                    import.module(),
-                    import.name()
-                )));
-            }
-            if !self.has_hostio(import.module(), import.name()) {
-                return Err(ActivationError(format!(
-                    "unknown hostio {}::{}",
-                    import.module(),
-                    import.name()
-                )));
-            }
-        }
-        let exports: Vec<String> = module.exports().map(|e| e.name().to_string()).collect();
-        if !exports.iter().any(|e| e == "user_entrypoint") {
-            return Err(ActivationError("missing export user_entrypoint".into()));
-        }
-        if !exports.iter().any(|e| e == "memory") {
-            return Err(ActivationError("missing export memory".into()));
-        }
+        let a = activated.info;
         let info = ProgramInfo {
             version: STYLUS_VERSION,
             wasm_len: wasm.len(),
-            init_gas: INIT_GAS_BASE + wasm.len() as u64 / 32,
+            init_cost: a.init_cost,
+            cached_init_cost: a.cached_init_cost,
+            footprint: a.footprint,
+            asm_estimate_kb: a.asm_estimate.div_ceil(1024),
+            asm_estimate: a.asm_estimate,
+            activated_at: pricing::hours_since_arbitrum(time),
+            cached: false,
+            activation_gas: a.activation_gas,
         };
         self.modules.lock().expect("module cache lock").insert(hash, module);
         Ok(info)
-    }
-
-    fn has_hostio(&self, module: &str, name: &str) -> bool {
-        HOSTIO_NAMES.iter().any(|(m, n)| *m == module && *n == name)
     }
 
     fn module(&self, hash: B256, code: &[u8]) -> Option<Module> {
@@ -136,7 +160,7 @@ impl Runtime {
             return Some(m.clone());
         }
         // Not compiled in this process yet (e.g. a world loaded from disk): compile now.
-        self.activate(code).ok()?;
+        self.activate(code, params::ARBITRUM_START_TIME).ok()?;
         self.modules.lock().expect("module cache lock").get(&hash).cloned()
     }
 }
@@ -157,9 +181,14 @@ pub fn decompress(code: &[u8]) -> Result<Vec<u8>, ActivationError> {
     }
     let mut out = Vec::new();
     brotli::Decompressor::new(&code[4..], 4096)
-        .take(128 * 1024 * 1024)
+        .take(MAX_WASM_SIZE as u64 + 1)
         .read_to_end(&mut out)
         .map_err(|e| ActivationError(format!("brotli: {e}")))?;
+    if out.len() > MAX_WASM_SIZE {
+        return Err(ActivationError(format!(
+            "decompressed size exceeds the {MAX_WASM_SIZE} B limit"
+        )));
+    }
     Ok(out)
 }
 
@@ -184,10 +213,18 @@ fn fail(msg: impl Into<String>) -> Error {
     Error::host(Halt::Failure(msg.into()))
 }
 
+/// A storage-cache word: its value and the value the world holds, when known (Nitro's
+/// `StorageWord`): dirty when they differ.
 #[derive(Clone, Copy, Debug)]
 struct Slot {
     value: B256,
-    dirty: bool,
+    known: Option<B256>,
+}
+
+impl Slot {
+    fn dirty(&self) -> bool {
+        Some(self.value) != self.known
+    }
 }
 
 /// The frame a program runs in.
@@ -203,7 +240,14 @@ struct Frame {
     result: Vec<u8>,
     return_data: Bytes,
     cache: BTreeMap<B256, Slot>,
+    /// Storage-cache reads and writes so far (Nitro's surcharges grow with them).
+    reads: usize,
+    writes: usize,
     memory: Option<Memory>,
+    /// The instrumentation's ink, ink-status and stack globals.
+    ink: Option<Global>,
+    status: Option<Global>,
+    stack: Option<Global>,
     /// SSTORE refunds (EIP-3529) of this frame and of its successful children.
     refund: i64,
 }
@@ -214,6 +258,21 @@ struct Frame {
 pub struct StylusData {
     exec: Exec,
     frame: Frame,
+}
+
+/// Inserts `hash` into the recently-used list (most recent last, at most
+/// `BlockCacheSize`); true when it was there already (Nitro's `RecentWasms.Insert`).
+fn recent_insert(recent: &mut Vec<B256>, hash: B256) -> bool {
+    if let Some(at) = recent.iter().position(|h| *h == hash) {
+        recent.remove(at);
+        recent.push(hash);
+        return true;
+    }
+    recent.push(hash);
+    if recent.len() > params::BLOCK_CACHE_SIZE as usize {
+        recent.remove(0);
+    }
+    false
 }
 
 /// Runs the program at `inputs.bytecode_address` (already known to be Stylus code) in the
@@ -234,16 +293,31 @@ pub(crate) fn run_program(
         // Nitro: calling code that is not activated fails (ProgramNotActivated).
         return result(InstructionResult::Revert, gas_limit, Bytes::new());
     };
-    if gas_limit < info.init_gas {
+    let time = exec.ctx().block().timestamp().saturating_to::<u64>();
+    if info.version != STYLUS_VERSION || info.expired(time) {
+        // ProgramNeedsUpgrade / ProgramExpired.
+        return result(InstructionResult::Revert, gas_limit, Bytes::new());
+    }
+    // Entry cost (Programs.CallProgram): the footprint's memory price, the cached cost, and
+    // the init cost unless the program is cached or was used recently.
+    let pages_before = exec.pages;
+    let memory_gas =
+        stylus_rules::memory::gas_cost(info.footprint, pages_before.open, pages_before.ever);
+    let cached = info.cached | recent_insert(&mut exec.recent, code_hash);
+    let entry = pricing::entry_gas(info.init_cost, info.cached_init_cost, cached, memory_gas);
+    if gas_limit < entry {
         return result(InstructionResult::OutOfGas, 0, Bytes::new());
     }
+    exec.pages.open = pages_before.open.saturating_add(info.footprint);
+    exec.pages.ever = exec.pages.ever.max(exec.pages.open);
     let rt = exec.runtime();
     let code = match exec.ctx().journaled_state.code(inputs.bytecode_address) {
         Ok(c) => c.data,
         Err(_) => return result(InstructionResult::FatalExternalError, 0, Bytes::new()),
     };
     let Some(module) = rt.module(code_hash, &code) else {
-        return result(InstructionResult::Revert, gas_limit - info.init_gas, Bytes::new());
+        exec.pages.open = pages_before.open;
+        return result(InstructionResult::Revert, gas_limit - entry, Bytes::new());
     };
     let reentrant = exec.frames.iter().filter(|a| **a == inputs.target_address).count() > 1;
     let args = match &inputs.input {
@@ -261,19 +335,42 @@ pub(crate) fn run_program(
         ..Default::default()
     };
     let mut store = Store::new(&rt.engine, StylusData { exec: std::mem::take(exec), frame });
-    let _ = store.set_fuel((gas_limit - info.init_gas).saturating_mul(FUEL_PER_GAS));
+    let start_ink = (gas_limit - entry).saturating_mul(INK_PER_GAS);
     let outcome = (|| -> Result<i32, Error> {
         let instance = rt.linker.instantiate_and_start(&mut store, &module)?;
         let memory =
             instance.get_memory(&store, "memory").ok_or_else(|| fail("no memory export"))?;
-        store.data_mut().frame.memory = Some(memory);
+        let global = |name| instance.get_global(&store, name).ok_or_else(|| fail("not metered"));
+        let (ink, status, stack) = (global(INK_LEFT)?, global(INK_STATUS)?, global(STACK_LEFT)?);
+        ink.set(&mut store, Val::I64(start_ink as i64))?;
+        status.set(&mut store, Val::I32(0))?;
+        stack.set(&mut store, Val::I32(MAX_STACK_DEPTH as i32))?;
+        let f = &mut store.data_mut().frame;
+        f.memory = Some(memory);
+        f.ink = Some(ink);
+        f.status = Some(status);
+        f.stack = Some(stack);
         let entry = instance.get_typed_func::<i32, i32>(&store, "user_entrypoint")?;
         entry.call(&mut store, args.len() as i32)
     })();
-    let fuel_left = store.get_fuel().unwrap_or(0);
+    let (ink_left, exhausted, stack_left) = {
+        let f = &store.data().frame;
+        let get = |g: Option<Global>| g.map(|g| g.get(&store));
+        let ink = match get(f.ink) {
+            Some(Val::I64(v)) => v as u64,
+            _ => 0,
+        };
+        let status = matches!(get(f.status), Some(Val::I32(s)) if s != 0);
+        let stack = match get(f.stack) {
+            Some(Val::I32(v)) => v,
+            _ => 1,
+        };
+        (ink, status, stack)
+    };
     let data = store.into_data();
     *exec = data.exec;
-    let remaining = fuel_left / FUEL_PER_GAS;
+    exec.pages.open = pages_before.open;
+    let mut remaining = if exhausted { 0 } else { ink_left / INK_PER_GAS };
     let output = Bytes::from(data.frame.result);
     let status = match outcome {
         Ok(s) => s as u32,
@@ -284,8 +381,12 @@ pub(crate) fn run_program(
                 return result(InstructionResult::Revert, remaining, Bytes::new())
             }
             None => {
-                if e.as_trap_code() == Some(TrapCode::OutOfFuel) {
+                if exhausted {
                     return result(InstructionResult::OutOfGas, 0, Bytes::new());
+                }
+                if stack_left == 0 {
+                    // Nitro's OutOfStack: an error, all gas used.
+                    return result(InstructionResult::StackOverflow, 0, Bytes::new());
                 }
                 // A trap (panic, unreachable, bad memory access): Nitro's "failure", which
                 // reverts with no data and returns the unused gas.
@@ -293,6 +394,14 @@ pub(crate) fn run_program(
             }
         },
     };
+    // Returning data costs what EVM memory for it would (ArbOS 31's Stylus fixes).
+    if !output.is_empty() {
+        let evm_cost = pricing::evm_memory_cost(output.len() as u64);
+        if gas_limit < evm_cost {
+            return result(InstructionResult::OutOfGas, 0, Bytes::new());
+        }
+        remaining = remaining.min(gas_limit - evm_cost);
+    }
     if status == 0 {
         let mut r = result(InstructionResult::Return, remaining, output);
         r.gas.record_refund(data.frame.refund);
@@ -336,33 +445,56 @@ fn write(c: &mut C<'_>, ptr: i32, bytes: &[u8]) -> Result<(), Error> {
     mem.write(c, ptr as u32 as usize, bytes).map_err(|_| fail("out of bounds write"))
 }
 
-fn charge_ink(c: &mut C<'_>, ink: u64) -> Result<(), Error> {
-    let fuel = c.get_fuel()?;
-    let cost = ink.div_ceil(INK_PER_FUEL);
-    if fuel < cost {
-        c.set_fuel(0)?;
-        return Err(Error::host(Halt::OutOfInk));
+fn ink_left(c: &C<'_>) -> u64 {
+    match c.data().frame.ink.map(|g| g.get(c)) {
+        Some(Val::I64(v)) => v as u64,
+        _ => 0,
     }
-    c.set_fuel(fuel - cost)?;
+}
+
+fn set_ink(c: &mut C<'_>, ink: u64) -> Result<(), Error> {
+    let g = c.data().frame.ink.ok_or_else(|| fail("not metered"))?;
+    g.set(c, Val::I64(ink as i64))?;
+    Ok(())
+}
+
+/// Out of ink: the meter reads exhausted (Nitro's `MachineMeter::Exhausted`).
+fn out_of_ink<T>(c: &mut C<'_>) -> Result<T, Error> {
+    set_ink(c, 0)?;
+    if let Some(g) = c.data().frame.status {
+        g.set(&mut *c, Val::I32(1))?;
+    }
+    Err(Error::host(Halt::OutOfInk))
+}
+
+/// `buy_ink`: pay `ink` or run out.
+fn buy_ink(c: &mut C<'_>, ink: u64) -> Result<(), Error> {
+    let left = ink_left(c);
+    if left < ink {
+        return out_of_ink(c);
+    }
+    set_ink(c, left - ink)
+}
+
+/// `require_ink`: fail unless `ink` is left, burning nothing.
+fn require_gas(c: &mut C<'_>, gas: u64) -> Result<(), Error> {
+    if ink_left(c) < gas.saturating_mul(INK_PER_GAS) {
+        return out_of_ink(c);
+    }
     Ok(())
 }
 
 fn charge_gas(c: &mut C<'_>, gas: u64) -> Result<(), Error> {
-    charge_ink(c, gas.saturating_mul(INK_PER_GAS))
-}
-
-fn hostio(c: &mut C<'_>, bytes: usize) -> Result<(), Error> {
-    charge_ink(c, HOSTIO_INK + (bytes as u64).div_ceil(32) * PTR_INK / 8)
+    buy_ink(c, gas.saturating_mul(INK_PER_GAS))
 }
 
 fn gas_left(c: &C<'_>) -> u64 {
-    c.get_fuel().unwrap_or(0) / FUEL_PER_GAS
+    ink_left(c) / INK_PER_GAS
 }
 
 fn refund_gas(c: &mut C<'_>, gas: u64) -> Result<(), Error> {
-    let fuel = c.get_fuel()?;
-    c.set_fuel(fuel.saturating_add(gas.saturating_mul(FUEL_PER_GAS)))?;
-    Ok(())
+    let ink = ink_left(c).saturating_add(gas.saturating_mul(INK_PER_GAS));
+    set_ink(c, ink)
 }
 
 fn require_mutable(c: &C<'_>) -> Result<(), Error> {
@@ -388,8 +520,14 @@ fn access_account(c: &mut C<'_>, address: Address) -> Result<(bool, bool), Error
 
 /// Writes the dirty cached slots to the journal (EVM-equal SSTORE gas).
 fn flush_cache(c: &mut C<'_>, clear: bool) -> Result<(), Error> {
-    let dirty: Vec<(B256, B256)> =
-        c.data().frame.cache.iter().filter(|(_, s)| s.dirty).map(|(k, s)| (*k, s.value)).collect();
+    let dirty: Vec<(B256, B256)> = c
+        .data()
+        .frame
+        .cache
+        .iter()
+        .filter(|(_, s)| s.dirty())
+        .map(|(k, s)| (*k, s.value))
+        .collect();
     if !dirty.is_empty() {
         require_mutable(c)?;
     }
@@ -418,7 +556,7 @@ fn flush_cache(c: &mut C<'_>, clear: bool) -> Result<(), Error> {
         charge_gas(c, cost)?;
         c.data_mut().frame.refund += sstore_refund(r.original_value, r.present_value, r.new_value);
         if let Some(s) = c.data_mut().frame.cache.get_mut(&key) {
-            s.dirty = false;
+            s.known = Some(s.value);
         }
     }
     if clear {
@@ -467,7 +605,8 @@ fn do_call(
     ret_len: i32,
 ) -> Result<i32, Error> {
     let len = len as u32 as usize;
-    hostio(&mut c, len)?;
+    buy_ink(&mut c, ink::CALL_CONTRACT)?;
+    buy_ink(&mut c, 2 * pricing::read_price(len as u32))?;
     let target = read_address(&c, contract)?;
     let input = Bytes::from(read(&c, data, len)?);
     let value = match value {
@@ -485,8 +624,9 @@ fn do_call(
     if !value.is_zero() {
         charge_gas(&mut c, 9_000 + if empty { 25_000 } else { 0 })?;
     }
+    // Nitro's 63/64 rule on the gas left after the call's base cost.
     let left = gas_left(&c);
-    let mut child = gas.min(left - left / 64);
+    let mut child = gas.min(left.saturating_mul(63) / 64);
     charge_gas(&mut c, child)?;
     if !value.is_zero() {
         child += 2_300;
@@ -549,7 +689,8 @@ fn do_create(
     revert_len: i32,
 ) -> Result<(), Error> {
     let code_len = code_len as u32 as usize;
-    hostio(&mut c, code_len)?;
+    buy_ink(&mut c, if salt.is_some() { ink::CREATE2 } else { ink::CREATE1 })?;
+    buy_ink(&mut c, 2 * pricing::read_price(code_len as u32))?;
     require_mutable(&c)?;
     let init = Bytes::from(read(&c, code, code_len)?);
     let value = U256::from_be_bytes(read_n::<32>(&c, endowment)?);
@@ -644,12 +785,14 @@ fn link_hostios(l: &mut Linker<StylusData>) {
 
     ok(l.func_wrap(M, "read_args", |mut c: C<'_>, dest: i32| -> Result<(), Error> {
         let args = c.data().frame.args.clone();
-        hostio(&mut c, args.len())?;
+        buy_ink(&mut c, ink::READ_ARGS)?;
+        buy_ink(&mut c, pricing::write_price(args.len() as u32))?;
         write(&mut c, dest, &args)
     }));
     ok(l.func_wrap(M, "write_result", |mut c: C<'_>, ptr: i32, len: i32| -> Result<(), Error> {
         let len = len as u32 as usize;
-        hostio(&mut c, len)?;
+        buy_ink(&mut c, ink::WRITE_RESULT)?;
+        buy_ink(&mut c, 2 * pricing::read_price(len as u32))?;
         let data = read(&c, ptr, len)?;
         c.data_mut().frame.result = data;
         Ok(())
@@ -661,8 +804,14 @@ fn link_hostios(l: &mut Linker<StylusData>) {
         M,
         "storage_load_bytes32",
         |mut c: C<'_>, key: i32, dest: i32| -> Result<(), Error> {
-            hostio(&mut c, 32)?;
+            buy_ink(&mut c, ink::STORAGE_LOAD)?;
+            // Enough for a cold miss: SLOAD, the cache's access gas and the EVM API call.
+            let api_gas = pricing::EVM_API_INK / INK_PER_GAS;
+            require_gas(&mut c, 2_100 + pricing::REQUIRED_ACCESS_GAS + api_gas)?;
             let key = read_b256(&c, key)?;
+            c.data_mut().frame.reads += 1;
+            let surcharge = pricing::cache_read_gas(c.data().frame.reads);
+            charge_gas(&mut c, surcharge)?;
             let value = if let Some(s) = c.data().frame.cache.get(&key) {
                 s.value
             } else {
@@ -675,8 +824,8 @@ fn link_hostios(l: &mut Linker<StylusData>) {
                     .sload(address, key.into())
                     .map_err(|_| fail("database error"))?;
                 let (v, cold) = (B256::from(load.data), load.is_cold);
-                charge_gas(&mut c, if cold { 2_100 } else { 100 })?;
-                c.data_mut().frame.cache.insert(key, Slot { value: v, dirty: false });
+                charge_gas(&mut c, if cold { 2_100 } else { 100 } + api_gas)?;
+                c.data_mut().frame.cache.insert(key, Slot { value: v, known: Some(v) });
                 v
             };
             write(&mut c, dest, value.as_slice())
@@ -686,27 +835,33 @@ fn link_hostios(l: &mut Linker<StylusData>) {
         M,
         "storage_cache_bytes32",
         |mut c: C<'_>, key: i32, value: i32| -> Result<(), Error> {
-            hostio(&mut c, 64)?;
-            // Nitro refuses a store when less than the SSTORE sentry (2300 gas) is left.
-            if gas_left(&c) <= 2_300 {
-                c.set_fuel(0)?;
-                return Err(Error::host(Halt::OutOfInk));
-            }
+            buy_ink(&mut c, ink::STORAGE_CACHE)?;
+            // Nitro refuses a store unless the SSTORE sentry (2,300 gas) and the cache's
+            // access gas are left.
+            require_gas(&mut c, pricing::SSTORE_SENTRY_GAS + pricing::REQUIRED_ACCESS_GAS)?;
             let key = read_b256(&c, key)?;
             let value = read_b256(&c, value)?;
-            c.data_mut().frame.cache.insert(key, Slot { value, dirty: true });
+            c.data_mut().frame.writes += 1;
+            let surcharge = pricing::cache_write_gas(c.data().frame.writes);
+            charge_gas(&mut c, surcharge)?;
+            let cache = &mut c.data_mut().frame.cache;
+            match cache.get_mut(&key) {
+                Some(s) => s.value = value,
+                None => drop(cache.insert(key, Slot { value, known: None })),
+            }
             Ok(())
         },
     ));
     ok(l.func_wrap(M, "storage_flush_cache", |mut c: C<'_>, clear: i32| -> Result<(), Error> {
-        hostio(&mut c, 0)?;
+        buy_ink(&mut c, ink::STORAGE_FLUSH)?;
+        require_gas(&mut c, pricing::SSTORE_SENTRY_GAS)?;
         flush_cache(&mut c, clear != 0)
     }));
     ok(l.func_wrap(
         M,
         "transient_load_bytes32",
         |mut c: C<'_>, key: i32, dest: i32| -> Result<(), Error> {
-            hostio(&mut c, 32)?;
+            buy_ink(&mut c, ink::TRANSIENT_LOAD)?;
             charge_gas(&mut c, 100)?;
             let key = read_b256(&c, key)?;
             let address = c.data().frame.address;
@@ -718,9 +873,9 @@ fn link_hostios(l: &mut Linker<StylusData>) {
         M,
         "transient_store_bytes32",
         |mut c: C<'_>, key: i32, value: i32| -> Result<(), Error> {
-            hostio(&mut c, 64)?;
-            require_mutable(&c)?;
+            buy_ink(&mut c, ink::TRANSIENT_STORE)?;
             charge_gas(&mut c, 100)?;
+            require_mutable(&c)?;
             let key = read_b256(&c, key)?;
             let value = read_b256(&c, value)?;
             let address = c.data().frame.address;
@@ -800,8 +955,11 @@ fn link_hostios(l: &mut Linker<StylusData>) {
         "read_return_data",
         |mut c: C<'_>, dest: i32, offset: i32, size: i32| -> Result<i32, Error> {
             let (offset, size) = (offset as u32 as usize, size as u32 as usize);
-            hostio(&mut c, size)?;
+            buy_ink(&mut c, ink::READ_RETURN_DATA)?;
             let data = c.data().frame.return_data.clone();
+            // Pays for only as many bytes as could be written.
+            let max = data.len().saturating_sub(offset);
+            buy_ink(&mut c, pricing::write_price(size.min(max) as u32))?;
             let start = offset.min(data.len());
             let end = offset.saturating_add(size).min(data.len());
             write(&mut c, dest, &data[start..end])?;
@@ -809,7 +967,7 @@ fn link_hostios(l: &mut Linker<StylusData>) {
         },
     ));
     ok(l.func_wrap(M, "return_data_size", |mut c: C<'_>| -> Result<i32, Error> {
-        hostio(&mut c, 0)?;
+        buy_ink(&mut c, ink::RETURN_DATA_SIZE)?;
         Ok(c.data().frame.return_data.len() as i32)
     }));
     ok(l.func_wrap(
@@ -818,11 +976,12 @@ fn link_hostios(l: &mut Linker<StylusData>) {
         |mut c: C<'_>, data: i32, len: i32, topics: i32| -> Result<(), Error> {
             let len = len as u32 as usize;
             let topics = topics as u32 as usize;
-            hostio(&mut c, len)?;
+            buy_ink(&mut c, ink::EMIT_LOG)?;
             require_mutable(&c)?;
             if topics > 4 || len < topics * 32 {
                 return Err(fail("bad log"));
             }
+            buy_ink(&mut c, pricing::read_price(len as u32))?;
             charge_gas(&mut c, 375 + 375 * topics as u64 + 8 * (len - topics * 32) as u64)?;
             let bytes = read(&c, data, len)?;
             let t: Vec<B256> =
@@ -840,7 +999,8 @@ fn link_hostios(l: &mut Linker<StylusData>) {
         M,
         "account_balance",
         |mut c: C<'_>, address: i32, dest: i32| -> Result<(), Error> {
-            hostio(&mut c, 20)?;
+            buy_ink(&mut c, ink::ACCOUNT_BALANCE)?;
+            require_gas(&mut c, 2_600)?;
             let a = read_address(&c, address)?;
             access_account(&mut c, a)?;
             let bal = c
@@ -861,10 +1021,12 @@ fn link_hostios(l: &mut Linker<StylusData>) {
         "account_code",
         |mut c: C<'_>, address: i32, offset: i32, size: i32, dest: i32| -> Result<i32, Error> {
             let (offset, size) = (offset as u32 as usize, size as u32 as usize);
-            hostio(&mut c, size)?;
+            buy_ink(&mut c, ink::ACCOUNT_CODE)?;
+            require_gas(&mut c, 2_600)?;
             let a = read_address(&c, address)?;
             access_account(&mut c, a)?;
             let code = account_code(&mut c, a)?;
+            buy_ink(&mut c, pricing::write_price(code.len() as u32))?;
             let start = offset.min(code.len());
             let end = offset.saturating_add(size).min(code.len());
             write(&mut c, dest, &code[start..end])?;
@@ -872,7 +1034,8 @@ fn link_hostios(l: &mut Linker<StylusData>) {
         },
     ));
     ok(l.func_wrap(M, "account_code_size", |mut c: C<'_>, address: i32| -> Result<i32, Error> {
-        hostio(&mut c, 20)?;
+        buy_ink(&mut c, ink::ACCOUNT_CODE_SIZE)?;
+        require_gas(&mut c, 2_600)?;
         let a = read_address(&c, address)?;
         access_account(&mut c, a)?;
         Ok(account_code(&mut c, a)?.len() as i32)
@@ -881,7 +1044,8 @@ fn link_hostios(l: &mut Linker<StylusData>) {
         M,
         "account_codehash",
         |mut c: C<'_>, address: i32, dest: i32| -> Result<(), Error> {
-            hostio(&mut c, 20)?;
+            buy_ink(&mut c, ink::ACCOUNT_CODE_HASH)?;
+            require_gas(&mut c, 2_600)?;
             let a = read_address(&c, address)?;
             access_account(&mut c, a)?;
             let acc = c
@@ -897,41 +1061,41 @@ fn link_hostios(l: &mut Linker<StylusData>) {
         },
     ));
     ok(l.func_wrap(M, "evm_gas_left", |mut c: C<'_>| -> Result<i64, Error> {
-        hostio(&mut c, 0)?;
+        buy_ink(&mut c, ink::EVM_GAS_LEFT)?;
         Ok(gas_left(&c) as i64)
     }));
     ok(l.func_wrap(M, "evm_ink_left", |mut c: C<'_>| -> Result<i64, Error> {
-        hostio(&mut c, 0)?;
-        Ok((c.get_fuel()? * INK_PER_FUEL) as i64)
+        buy_ink(&mut c, ink::EVM_INK_LEFT)?;
+        Ok(ink_left(&c) as i64)
     }));
     ok(l.func_wrap(M, "block_basefee", |mut c: C<'_>, dest: i32| -> Result<(), Error> {
-        hostio(&mut c, 32)?;
+        buy_ink(&mut c, ink::BLOCK_BASEFEE)?;
         let v = U256::from(c.data_mut().exec.ctx().block().basefee());
         write(&mut c, dest, &v.to_be_bytes::<32>())
     }));
     ok(l.func_wrap(M, "chainid", |mut c: C<'_>| -> Result<i64, Error> {
-        hostio(&mut c, 0)?;
+        buy_ink(&mut c, ink::CHAIN_ID)?;
         Ok(c.data_mut().exec.ctx().cfg().chain_id() as i64)
     }));
     ok(l.func_wrap(M, "block_coinbase", |mut c: C<'_>, dest: i32| -> Result<(), Error> {
-        hostio(&mut c, 20)?;
+        buy_ink(&mut c, ink::BLOCK_COINBASE)?;
         let v = c.data_mut().exec.ctx().block().beneficiary();
         write(&mut c, dest, v.as_slice())
     }));
     ok(l.func_wrap(M, "block_gas_limit", |mut c: C<'_>| -> Result<i64, Error> {
-        hostio(&mut c, 0)?;
+        buy_ink(&mut c, ink::BLOCK_GAS_LIMIT)?;
         Ok(c.data_mut().exec.ctx().block().gas_limit() as i64)
     }));
     ok(l.func_wrap(M, "block_number", |mut c: C<'_>| -> Result<i64, Error> {
-        hostio(&mut c, 0)?;
+        buy_ink(&mut c, ink::BLOCK_NUMBER)?;
         Ok(c.data_mut().exec.ctx().block().number().saturating_to::<u64>() as i64)
     }));
     ok(l.func_wrap(M, "block_timestamp", |mut c: C<'_>| -> Result<i64, Error> {
-        hostio(&mut c, 0)?;
+        buy_ink(&mut c, ink::BLOCK_TIMESTAMP)?;
         Ok(c.data_mut().exec.ctx().block().timestamp().saturating_to::<u64>() as i64)
     }));
     ok(l.func_wrap(M, "contract_address", |mut c: C<'_>, dest: i32| -> Result<(), Error> {
-        hostio(&mut c, 20)?;
+        buy_ink(&mut c, ink::ADDRESS)?;
         let a = c.data().frame.address;
         write(&mut c, dest, a.as_slice())
     }));
@@ -940,45 +1104,48 @@ fn link_hostios(l: &mut Linker<StylusData>) {
         "native_keccak256",
         |mut c: C<'_>, bytes: i32, len: i32, out: i32| -> Result<(), Error> {
             let len = len as u32 as usize;
-            hostio(&mut c, len)?;
-            charge_gas(&mut c, 30 + 6 * (len as u64).div_ceil(32))?;
+            buy_ink(&mut c, pricing::keccak_price(len as u32))?;
             let data = read(&c, bytes, len)?;
             write(&mut c, out, keccak256(data).as_slice())
         },
     ));
     ok(l.func_wrap(M, "msg_reentrant", |mut c: C<'_>| -> Result<i32, Error> {
-        hostio(&mut c, 0)?;
+        buy_ink(&mut c, ink::MSG_REENTRANT)?;
         Ok(c.data().frame.reentrant as i32)
     }));
     ok(l.func_wrap(M, "msg_sender", |mut c: C<'_>, dest: i32| -> Result<(), Error> {
-        hostio(&mut c, 20)?;
+        buy_ink(&mut c, ink::MSG_SENDER)?;
         let a = c.data().frame.caller;
         write(&mut c, dest, a.as_slice())
     }));
     ok(l.func_wrap(M, "msg_value", |mut c: C<'_>, dest: i32| -> Result<(), Error> {
-        hostio(&mut c, 32)?;
+        buy_ink(&mut c, ink::MSG_VALUE)?;
         let v = c.data().frame.value;
         write(&mut c, dest, &v.to_be_bytes::<32>())
     }));
     ok(l.func_wrap(M, "tx_gas_price", |mut c: C<'_>, dest: i32| -> Result<(), Error> {
-        hostio(&mut c, 32)?;
+        buy_ink(&mut c, ink::TX_GAS_PRICE)?;
         let ctx = c.data_mut().exec.ctx();
         let basefee = ctx.block().basefee() as u128;
         let v = U256::from(ctx.tx().effective_gas_price(basefee));
         write(&mut c, dest, &v.to_be_bytes::<32>())
     }));
     ok(l.func_wrap(M, "tx_ink_price", |mut c: C<'_>| -> Result<i32, Error> {
-        hostio(&mut c, 0)?;
+        buy_ink(&mut c, ink::TX_INK_PRICE)?;
         Ok(INK_PER_GAS as i32)
     }));
     ok(l.func_wrap(M, "tx_origin", |mut c: C<'_>, dest: i32| -> Result<(), Error> {
-        hostio(&mut c, 20)?;
+        buy_ink(&mut c, ink::TX_ORIGIN)?;
         let a = c.data_mut().exec.ctx().tx().caller();
         write(&mut c, dest, a.as_slice())
     }));
     ok(l.func_wrap(M, "pay_for_memory_grow", |mut c: C<'_>, pages: i32| -> Result<(), Error> {
-        hostio(&mut c, 0)?;
-        charge_gas(&mut c, PAGE_GAS * (pages as u32 as u64 & 0xffff))
+        let pages = pages as u16;
+        if pages == 0 {
+            return buy_ink(&mut c, ink::PAY_FOR_MEMORY_GROW);
+        }
+        let cost = c.data_mut().exec.pages.add(pages);
+        charge_gas(&mut c, cost)
     }));
     // Debug console (only in debug builds of programs): accepted, printed when
     // LOCAL_CHAIN_CONSOLE is set.

@@ -306,10 +306,12 @@ fn block_fields_follow_warp_and_mine() {
     };
     let (t, n, id, origin) = read(&mut chain);
     assert_eq!((t, n, id, origin), (local_chain::DEFAULT_TIMESTAMP, 1, 42_161, BOB));
-    chain.warp(2_000_000_000);
+    // (Within the program's year: an activation expires after 365 days.)
+    let later = local_chain::DEFAULT_TIMESTAMP + 100 * 86_400;
+    chain.warp(later);
     chain.mine(10);
     let (t, n, _, _) = read(&mut chain);
-    assert_eq!((t, n), (2_000_000_010, 11));
+    assert_eq!((t, n), (later + 10, 11));
 }
 
 #[test]
@@ -434,17 +436,24 @@ fn frames_nest_to_the_evm_depth_limit() {
     "#;
     let mut chain = chain();
     let p = deploy_wat(&mut chain, &module(DEEP));
-    let mut tx = Tx::call(ALICE, p, U256::ZERO, 200u32.to_le_bytes().to_vec());
-    tx.gas_limit = 1_000_000_000;
-    let r = chain.transact(&tx);
+    let run = |chain: &mut local_chain::Chain, n: u32| {
+        let mut tx = Tx::call(ALICE, p, U256::ZERO, n.to_le_bytes().to_vec());
+        tx.gas_limit = 1_000_000_000;
+        chain.transact(&tx)
+    };
+    // Each open frame keeps its 2 pages open: 63 nested calls (64 frames) reach Nitro's
+    // 128-page limit, one more cannot pay for its memory.
+    let r = run(&mut chain, 63);
     r.assert_success();
-    assert_eq!(u32::from_le_bytes(r.output[..4].try_into().unwrap()), 200);
+    assert_eq!(u32::from_le_bytes(r.output[..4].try_into().unwrap()), 63);
+    assert!(!run(&mut chain, 64).success);
 }
 
 #[test]
 fn arbwasm_activates_inside_a_transaction() {
     // Hand-written: ArbWasm is Nitro's precompile (mirrored in src/arbwasm.rs, which is
     // private), not a contract of ours, so there is no exported ABI file to bind.
+    use alloy_sol_types::SolCall;
     alloy_sol_types::sol! {
         function activateProgram(address program) external payable returns (uint16 version, uint256 dataFee);
         function programVersion(address program) external view returns (uint16 version);
@@ -461,17 +470,44 @@ fn arbwasm_activates_inside_a_transaction() {
     assert!(e.revert_as::<ProgramNotActivated>().is_some());
     assert!(!chain.call(ALICE, p, U256::ZERO, vec![1u8]).success);
 
-    let before = chain.balance(ALICE);
-    let ret = chain
+    // Too little value for the data fee.
+    let e = chain
         .send_value(
             ALICE,
             local_chain::ARB_WASM,
             U256::from(1_000),
             &activateProgramCall { program: p },
         )
-        .unwrap();
-    assert_eq!(ret.dataFee, U256::ZERO);
-    assert_eq!(chain.balance(ALICE), before, "the value is refunded");
+        .err()
+        .expect("fee unpaid");
+    assert_eq!(&e.0.output[..4], &[0x09, 0x78, 0x1a, 0xb7], "ProgramInsufficientValue");
+    let before = chain.balance(ALICE);
+    let value = U256::from(10u64.pow(18));
+    let r = chain.call(
+        ALICE,
+        local_chain::ARB_WASM,
+        value,
+        activateProgramCall { program: p }.abi_encode(),
+    );
+    r.assert_success();
+    let ret = activateProgramCall::abi_decode_returns(&r.output).unwrap();
+    // A first activation: the minimum price (82,928,201 wei a byte) scaled by e^(demand /
+    // inertia), on the asm estimate.
+    let info = chain.program(local_chain::keccak256(chain.code(p))).unwrap().clone();
+    let mut pricer = local_chain::stylus_rules::pricing::DataPricer::default();
+    let fee = pricer.update(info.asm_estimate, chain.block().timestamp);
+    assert_eq!(ret.dataFee, U256::from(fee));
+    assert!(fee >= 82_928_201 * info.asm_estimate as u128);
+    assert_eq!(chain.balance(ALICE), before - ret.dataFee, "the rest of the value is refunded");
+    // Gas: 21,000 + calldata + the fixed 1,659,168 + the compilation's own gas + storage.
+    let calldata = 4 * 16 + 12 * 4 + 20 * 16;
+    let expected = 21_000
+        + calldata
+        + 1_659_168
+        + info.activation_gas
+        + local_chain::ACTIVATION_STORAGE_GAS
+        + 3 * 3; // one word of arguments, two of results
+    assert_eq!(r.gas_used, expected);
     assert_eq!(
         chain.read(local_chain::ARB_WASM, &programVersionCall { program: p }).unwrap(),
         ret.version

@@ -1,11 +1,14 @@
 //! The Stylus artifact gate: what Nitro's activation would refuse, caught at build time.
 //!
 //! Every check parses the module with `wasmparser`; nothing here matches strings in the
-//! binary. A module passes when it validates under the feature set Stylus accepts
-//! (MVP + mutable globals, sign extension, multi-value, bulk memory; no floats, SIMD,
-//! reference types, threads or tail calls), imports only from `vm_hooks`, exports
-//! `user_entrypoint` and `memory`, encodes `call_indirect` the MVP way, has no start
-//! function, and compresses to at most [`MAX_COMPRESSED`] bytes.
+//! binary. A module passes when Nitro's activation would accept it, by the one rule set
+//! the local chain activates with ([`stylus_rules::activation::check`]: feature set,
+//! size, function/global/table/local/import limits, frame sizes, pages, start function,
+//! entrypoint and memory exports, hostio names and signatures), and on top of that, what
+//! we hold our own artifacts to: no floats at all (Nitro activates them but no block
+//! holding one can be paid for), imports only from `vm_hooks`, `call_indirect` in the MVP
+//! encoding, and at most [`MAX_COMPRESSED`] bytes compressed. The gate is therefore never
+//! more lenient than activation.
 
 use std::fmt;
 
@@ -13,8 +16,12 @@ use wasmparser::{
     BinaryReader, ExternalKind, Operator, Parser, Payload, TypeRef, Validator, WasmFeatures,
 };
 
-/// Largest brotli-compressed program a Stylus chain takes without fragments (24 KiB).
+/// Largest deployed code a Stylus chain takes without fragments (24 KiB, EIP-170): the
+/// 4-byte `0xEFF00000` prefix and the brotli stream together.
 pub const MAX_COMPRESSED: usize = 24 * 1024;
+
+/// The prefix deployed Stylus code carries before the brotli stream.
+pub const PREFIX_LEN: usize = 4;
 
 /// The only import module a Stylus program may use.
 pub const HOSTIO_MODULE: &str = "vm_hooks";
@@ -38,6 +45,8 @@ pub enum Violation {
     StartFunction,
     /// The compressed module is larger than the limit.
     TooLarge { compressed: usize, limit: usize },
+    /// Nitro's activation rules refuse the module.
+    Activation(String),
 }
 
 impl fmt::Display for Violation {
@@ -57,17 +66,16 @@ impl fmt::Display for Violation {
             Violation::TooLarge { compressed, limit } => {
                 write!(f, "compressed size {compressed} B exceeds the {limit} B limit")
             }
+            Violation::Activation(e) => write!(f, "activation would fail: {e}"),
         }
     }
 }
 
-/// The WebAssembly features a Stylus program may use.
+/// The WebAssembly features our artifacts may use: activation's set without floats.
 pub fn stylus_features() -> WasmFeatures {
-    WasmFeatures::GC_TYPES
-        | WasmFeatures::MUTABLE_GLOBAL
-        | WasmFeatures::SIGN_EXTENSION
-        | WasmFeatures::MULTI_VALUE
-        | WasmFeatures::BULK_MEMORY
+    stylus_rules::activation::features()
+        - WasmFeatures::FLOATS
+        - WasmFeatures::SATURATING_FLOAT_TO_INT
 }
 
 /// Checks a module and its compressed size; returns every violation found (empty: pass).
@@ -76,8 +84,12 @@ pub fn check(wasm: &[u8], compressed_len: usize) -> Vec<Violation> {
     if let Err(e) = Validator::new_with_features(stylus_features()).validate_all(wasm) {
         found.push(Violation::Invalid(e.to_string()));
     }
-    if compressed_len > MAX_COMPRESSED {
-        found.push(Violation::TooLarge { compressed: compressed_len, limit: MAX_COMPRESSED });
+    if let Err(e) = stylus_rules::activation::check(wasm) {
+        found.push(Violation::Activation(e.0));
+    }
+    if compressed_len + PREFIX_LEN > MAX_COMPRESSED {
+        let limit = MAX_COMPRESSED - PREFIX_LEN;
+        found.push(Violation::TooLarge { compressed: compressed_len, limit });
     }
     found
 }
@@ -213,6 +225,7 @@ mod tests {
     /// A minimal module a Stylus chain would accept.
     const GOOD: &str = r#"(module
         (import "vm_hooks" "read_args" (func $read_args (param i32)))
+        (import "vm_hooks" "pay_for_memory_grow" (func (param i32)))
         (memory (export "memory") 1)
         (func (export "user_entrypoint") (param i32) (result i32)
             local.get 0
@@ -233,7 +246,10 @@ mod tests {
         let m = GOOD.replace(r#""vm_hooks" "read_args""#, r#""env" "read_args""#);
         assert_eq!(
             check(&wasm(&m), 100),
-            vec![Violation::ForeignImport { module: "env".into(), name: "read_args".into() }]
+            vec![
+                Violation::ForeignImport { module: "env".into(), name: "read_args".into() },
+                Violation::Activation("unknown hostio env::read_args".into())
+            ]
         );
     }
 
@@ -270,16 +286,24 @@ mod tests {
         assert!(found.contains(&Violation::MissingExport("user_entrypoint")));
 
         let m = GOOD.replace("(memory", "(func $s) (start $s) (memory");
-        assert_eq!(check(&wasm(&m), 100), vec![Violation::StartFunction]);
+        assert_eq!(
+            check(&wasm(&m), 100),
+            vec![
+                Violation::StartFunction,
+                Violation::Activation("start functions not allowed".into())
+            ]
+        );
     }
 
     #[test]
     fn rejects_an_oversized_module() {
+        // The deployed code is the 4-byte prefix and the stream: 24,572 B of brotli at most.
+        let limit = MAX_COMPRESSED - PREFIX_LEN;
         assert_eq!(
-            check(&wasm(GOOD), MAX_COMPRESSED + 1),
-            vec![Violation::TooLarge { compressed: MAX_COMPRESSED + 1, limit: MAX_COMPRESSED }]
+            check(&wasm(GOOD), limit + 1),
+            vec![Violation::TooLarge { compressed: limit + 1, limit }]
         );
-        assert_eq!(check(&wasm(GOOD), MAX_COMPRESSED), vec![]);
+        assert_eq!(check(&wasm(GOOD), limit), vec![]);
     }
 
     /// The module `call_indirect` tests share: a table of one function.
@@ -287,7 +311,7 @@ mod tests {
         (type $t (func (result i32)))
         (table 1 funcref)
         (elem (i32.const 0) $f)
-        (memory (export "memory") 1)
+        (memory (export "memory") 1 1)
         (func $f (result i32) i32.const 7)
         (func (export "user_entrypoint") (param i32) (result i32)
             i32.const 0

@@ -79,6 +79,7 @@ pub const IMPORTS: &str = r#"
   (import "vm_hooks" "exit_early" (func $exit (param i32)))
   (import "vm_hooks" "native_keccak256" (func $keccak (param i32 i32 i32)))
   (import "vm_hooks" "evm_gas_left" (func $gas_left (result i64)))
+  (import "vm_hooks" "evm_ink_left" (func $ink_left (result i64)))
   (import "vm_hooks" "pay_for_memory_grow" (func $pay (param i32)))
   (memory (export "memory") 2)
 "#;
