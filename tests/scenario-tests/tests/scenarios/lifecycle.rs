@@ -168,6 +168,21 @@ fn a_community_lives_a_year() {
     let mut sold = Vec::new();
     for month in 1..=12 {
         c.warp_by(30 * DAY);
+        if month == 6 {
+            // Programs expire a year after activation unless kept alive.
+            let programs = [
+                c.registry,
+                c.implementation,
+                c.weth,
+                c.source,
+                c.vault,
+                c.ledger,
+                c.membership,
+                m.models,
+                m.market,
+            ];
+            c.keepalive(&programs);
+        }
         month_of_yield(&mut c, &mut book);
         if month == 5 {
             // Recovery: the source gets back what it lost.

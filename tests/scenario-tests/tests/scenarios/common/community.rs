@@ -396,6 +396,26 @@ impl Community {
         let t = self.now() + seconds;
         self.chain.warp(t);
     }
+
+    /// Keeps `programs` activated for another year, as a community running longer than
+    /// Nitro's program expiry must: ArbWasm's `codehashKeepalive` for each code hash,
+    /// with enough ETH for the data fee (the rest is refunded).
+    pub fn keepalive(&mut self, programs: &[Address]) {
+        alloy_sol_types::sol! {
+            // Nitro's ArbWasm precompile (0x71), not a contract of ours: no ABI file.
+            function codehashKeepalive(bytes32 codehash) external payable;
+        }
+        let arb_wasm = Address::with_last_byte(0x71);
+        let mut seen = std::collections::HashSet::new();
+        for program in programs {
+            let hash = alloy_primitives::keccak256(self.chain.code(*program));
+            if seen.insert(hash) {
+                let call = codehashKeepaliveCall { codehash: hash }.abi_encode();
+                let r = self.chain.call(ADMIN, arb_wasm, U256::from(10u64.pow(18)), call);
+                assert!(r.success, "keepalive of {program}: {}", r.status);
+            }
+        }
+    }
 }
 
 /// Decodes a failed call's custom error.
