@@ -1,1 +1,2 @@
 pub mod community;
+pub mod peers;

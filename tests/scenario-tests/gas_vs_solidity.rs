@@ -1,0 +1,75 @@
+//! Gas of our Stylus contracts against the Solidity contracts users would pick instead, on
+//! one local chain (Stylus priced as Nitro prices it, EVM exactly). Prints a markdown table
+//! (the README's "Gas against Solidity peers"):
+//!
+//! ```sh
+//! cargo bench --manifest-path scripts/Cargo.toml -p scenario-tests --bench gas_vs_solidity
+//! ```
+//!
+//! Needs the artifacts (`scripts/cf build`) and the committed Solidity fixtures
+//! (`scripts/solidity-peers/fixtures`).
+mod common;
+
+use common::peers::{Bench, Row, JOIN_PARTS};
+
+fn sum_of_parts(rows: &[Row], f: impl Fn(&Row) -> u64) -> u64 {
+    21_000
+        + JOIN_PARTS
+            .iter()
+            .map(|p| f(rows.iter().find(|r| r.op == *p).expect("part measured")) - 21_000)
+            .sum::<u64>()
+}
+
+fn main() {
+    let mut b = Bench::deploy();
+    let snap = b.c.chain.snapshot();
+    let uncached = b.rows();
+    b.c.chain.revert_to(snap);
+    b.cache_stylus();
+    let cached = b.rows();
+
+    // Init gas of each Stylus program: the difference cached/uncached is the sum of the init
+    // gas of the distinct programs a transaction enters.
+    let s = b.stylus;
+    println!("Stylus programs (init gas paid on the first entry per transaction unless cached; cached entry gas on every entry):\n");
+    println!("| program | init gas | cached entry gas |");
+    println!("|---|---:|---:|");
+    for (name, a) in [
+        ("mock-erc20", s.token),
+        ("mock-erc721", s.nft),
+        ("mock-yield-source", s.vault),
+        ("yield-vault", s.wrap),
+        ("erc6551-registry", s.registry),
+        ("tba-account", s.implementation),
+        ("membership", s.join),
+    ] {
+        let hash = local_chain::keccak256(b.c.chain.code(a));
+        let p = b.c.chain.program(hash).expect("activated");
+        println!("| {name} | {} | {} |", p.init_gas(), p.cached_gas());
+    }
+    println!();
+    println!("| operation | Stylus gas (uncached) | Stylus gas (cached) | Solidity gas | ratio (uncached / cached) |");
+    println!("|---|---:|---:|---:|---:|");
+    for (u, c) in uncached.iter().zip(&cached) {
+        assert_eq!(u.solidity, c.solidity, "caching Stylus programs moved EVM gas");
+        println!(
+            "| {} | {} | {} | {} | {:.2} / {:.2} |",
+            u.op,
+            u.stylus,
+            c.stylus,
+            u.solidity,
+            u.stylus as f64 / u.solidity as f64,
+            c.stylus as f64 / c.solidity as f64
+        );
+    }
+    let (su, sc, so) = (
+        sum_of_parts(&uncached, |r| r.stylus),
+        sum_of_parts(&cached, |r| r.stylus),
+        sum_of_parts(&uncached, |r| r.solidity),
+    );
+    println!(
+        "| sum of join's parts (mint, createAccount, wrap, approve, wrapping deposit; one 21,000) | {su} | {sc} | {so} | {:.2} / {:.2} |",
+        su as f64 / so as f64,
+        sc as f64 / so as f64
+    );
+}
