@@ -28,38 +28,55 @@ fn main() {
     b.cache_stylus();
     let cached = b.rows();
 
-    // Init gas of each Stylus program: the difference cached/uncached is the sum of the init
-    // gas of the distinct programs a transaction enters.
-    let s = b.stylus;
-    println!("Stylus programs (init gas paid on the first entry per transaction unless cached; cached entry gas on every entry):\n");
+    // Init gas of each Stylus program: the difference uncached - cached is the sum of the
+    // init gas of the distinct programs a transaction enters (each pays it once per
+    // transaction, Nitro's recent-programs list), which names them.
+    let programs: Vec<(&str, u64, u64)> = b
+        .stylus_programs()
+        .iter()
+        .map(|(name, a)| {
+            let p =
+                b.c.chain.program(local_chain::keccak256(b.c.chain.code(*a))).expect("activated");
+            (*name, p.init_gas(), p.cached_gas())
+        })
+        .collect();
+    println!("Stylus programs: init gas (paid on a program's first entry in a transaction unless cached) and cached entry gas (every entry):\n");
     println!("| program | init gas | cached entry gas |");
     println!("|---|---:|---:|");
-    for (name, a) in [
-        ("mock-erc20", s.token),
-        ("mock-erc721", s.nft),
-        ("mock-yield-source", s.vault),
-        ("yield-vault", s.wrap),
-        ("erc6551-registry", s.registry),
-        ("tba-account", s.implementation),
-        ("membership", s.join),
-    ] {
-        let hash = local_chain::keccak256(b.c.chain.code(a));
-        let p = b.c.chain.program(hash).expect("activated");
-        println!("| {name} | {} | {} |", p.init_gas(), p.cached_gas());
+    for (name, init, cached) in &programs {
+        println!("| {name} | {init} | {cached} |");
     }
+    let entered = |diff: u64| -> String {
+        let n = programs.len();
+        let hits: Vec<u32> = (0u32..1 << n)
+            .filter(|m| {
+                (0..n).filter(|i| m & (1 << i) != 0).map(|i| programs[i].1).sum::<u64>() == diff
+            })
+            .collect();
+        match hits.as_slice() {
+            [m] => (0..n)
+                .filter(|i| m & (1 << i) != 0)
+                .map(|i| programs[i].0)
+                .collect::<Vec<_>>()
+                .join(", "),
+            [] => format!("? ({diff})"),
+            _ => format!("ambiguous ({diff})"),
+        }
+    };
     println!();
-    println!("| operation | Stylus gas (uncached) | Stylus gas (cached) | Solidity gas | ratio (uncached / cached) |");
-    println!("|---|---:|---:|---:|---:|");
+    println!("| operation | Stylus gas (uncached) | Stylus gas (cached) | Solidity gas | ratio (uncached / cached) | Stylus programs entered |");
+    println!("|---|---:|---:|---:|---:|---|");
     for (u, c) in uncached.iter().zip(&cached) {
         assert_eq!(u.solidity, c.solidity, "caching Stylus programs moved EVM gas");
         println!(
-            "| {} | {} | {} | {} | {:.2} / {:.2} |",
+            "| {} | {} | {} | {} | {:.2} / {:.2} | {} |",
             u.op,
             u.stylus,
             c.stylus,
             u.solidity,
             u.stylus as f64 / u.solidity as f64,
-            c.stylus as f64 / c.solidity as f64
+            c.stylus as f64 / c.solidity as f64,
+            entered(u.stylus - c.stylus)
         );
     }
     let (su, sc, so) = (
@@ -68,7 +85,7 @@ fn main() {
         sum_of_parts(&uncached, |r| r.solidity),
     );
     println!(
-        "| sum of join's parts (mint, createAccount, wrap, approve, wrapping deposit; one 21,000) | {su} | {sc} | {so} | {:.2} / {:.2} |",
+        "| sum of join's parts (mint, createAccount, wrap, approve, wrapping deposit; one 21,000) | {su} | {sc} | {so} | {:.2} / {:.2} | |",
         su as f64 / so as f64,
         sc as f64 / so as f64
     );

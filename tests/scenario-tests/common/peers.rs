@@ -154,14 +154,26 @@ impl Bench {
         Bench { c, stylus, solidity }
     }
 
+    /// The bench's Stylus programs by crate name.
+    pub fn stylus_programs(&self) -> [(&'static str, Address); 8] {
+        let s = self.stylus;
+        [
+            ("mock-erc20", s.token),
+            ("mock-erc721", s.nft),
+            ("mock-yield-source", s.vault),
+            ("yield-vault", s.wrap),
+            ("erc6551-registry", s.registry),
+            ("tba-account", s.implementation),
+            ("membership", s.join),
+            ("compute-ledger", self.c.ledger),
+        ]
+    }
+
     /// Puts every Stylus program of the bench in the CacheManager cache.
     pub fn cache_stylus(&mut self) {
-        let s = self.stylus;
-        for a in
-            [s.token, s.nft, s.vault, s.wrap, s.registry, s.implementation, s.join, self.c.ledger]
-        {
+        for (name, a) in self.stylus_programs() {
             let hash = keccak256(self.c.chain.code(a));
-            assert!(self.c.chain.cache_program(hash), "cache {a}");
+            assert!(self.c.chain.cache_program(hash), "cache {name}");
         }
     }
 
@@ -222,6 +234,13 @@ fn create_account(chain: &mut Chain, s: Side) -> (Address, Receipt) {
 /// The user-facing operations, each from the bench's state, in table order.
 pub fn operations() -> Vec<(&'static str, Op)> {
     let mut v: Vec<(&'static str, Op)> = Vec::new();
+    v.push((
+        "ERC-20 balanceOf (as a transaction)",
+        Box::new(|ch, s| {
+            let d = IPeer::balanceOfCall { who: USER }.abi_encode();
+            call(ch, USER, s.token, U256::ZERO, d)
+        }),
+    ));
     v.push((
         "ERC-20 transfer (to a new holder)",
         Box::new(|ch, s| {
