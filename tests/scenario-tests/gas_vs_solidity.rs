@@ -64,18 +64,22 @@ fn main() {
         }
     };
     println!();
-    println!("| operation | Stylus gas (uncached) | Stylus gas (cached) | Solidity gas | ratio (uncached / cached) | Stylus programs entered |");
-    println!("|---|---:|---:|---:|---:|---|");
+    println!("| operation | Stylus gas (uncached) | Stylus gas (cached) | Solidity gas | ratio (uncached / cached) | slots written, fresh + changed (Stylus / Solidity) | Stylus programs entered |");
+    println!("|---|---:|---:|---:|---:|---:|---|");
     for (u, c) in uncached.iter().zip(&cached) {
         assert_eq!(u.solidity, c.solidity, "caching Stylus programs moved EVM gas");
         println!(
-            "| {} | {} | {} | {} | {:.2} / {:.2} | {} |",
+            "| {} | {} | {} | {} | {:.2} / {:.2} | {}+{} / {}+{} | {} |",
             u.op,
             u.stylus,
             c.stylus,
             u.solidity,
             u.stylus as f64 / u.solidity as f64,
             c.stylus as f64 / c.solidity as f64,
+            u.stylus_slots.fresh,
+            u.stylus_slots.changed,
+            u.solidity_slots.fresh,
+            u.solidity_slots.changed,
             entered(u.stylus - c.stylus)
         );
     }
@@ -85,7 +89,7 @@ fn main() {
         sum_of_parts(&uncached, |r| r.solidity),
     );
     println!(
-        "| sum of join's parts (mint, createAccount, wrap, approve, wrapping deposit; one 21,000) | {su} | {sc} | {so} | {:.2} / {:.2} | |",
+        "| sum of join's parts (mint, createAccount, wrap, approve, wrapping deposit; one 21,000) | {su} | {sc} | {so} | {:.2} / {:.2} | | |",
         su as f64 / so as f64,
         sc as f64 / so as f64
     );

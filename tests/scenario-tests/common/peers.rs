@@ -5,8 +5,10 @@
 //! user-facing operation run from the same state on both sides.
 #![allow(dead_code)]
 
+use std::collections::HashMap;
+
 use alloy_sol_types::{sol, SolCall, SolValue};
-use local_chain::{keccak256, Address, Bytes, Chain, Receipt, B256, U256};
+use local_chain::{keccak256, Address, Bytes, Chain, Receipt, Tx, B256, U256};
 
 use super::community::{member, ok, u, Community, IMembership, ADMIN, ETH, LOCK, STAKE};
 
@@ -80,6 +82,27 @@ pub struct Row {
     pub op: String,
     pub stylus: u64,
     pub solidity: u64,
+    pub stylus_slots: Slots,
+    pub solidity_slots: Slots,
+}
+
+/// Storage slots a transaction wrote: fresh (zero before: 20,000 gas each under EIP-2200)
+/// and changed (non-zero before: 2,900, or a refund when cleared).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Slots {
+    pub fresh: usize,
+    pub changed: usize,
+}
+
+/// Every storage slot of the world.
+fn storage(chain: &Chain) -> HashMap<(Address, U256), U256> {
+    let mut m = HashMap::new();
+    for (a, acc) in &chain.world().db.cache.accounts {
+        for (k, v) in &acc.storage {
+            m.insert((*a, *k), *v);
+        }
+    }
+    m
 }
 
 fn send(
@@ -177,19 +200,36 @@ impl Bench {
         }
     }
 
-    /// Runs `op` from the current state on one side and returns the measured receipt's gas;
-    /// the state is restored afterwards.
-    fn measure(&mut self, side: Side, op: &dyn Fn(&mut Chain, Side) -> Receipt) -> u64 {
+    /// Runs `op` from the current state on one side: its gas and the storage slots the
+    /// measured transaction wrote (fresh, i.e. zero before, and changed); the state is
+    /// restored afterwards.
+    fn measure(&mut self, side: Side, op: &dyn Fn(&mut Chain, Side) -> Tx) -> (u64, Slots) {
         let snap = self.c.chain.snapshot();
-        let r = op(&mut self.c.chain, side);
+        let t = op(&mut self.c.chain, side);
+        let before = storage(&self.c.chain);
+        let r = self.c.chain.transact(&t);
         assert!(
             r.success,
             "measured op failed: {} 0x{}",
             r.status,
             local_chain::hex::encode(&r.output)
         );
+        let after = storage(&self.c.chain);
+        let mut slots = Slots::default();
+        for (k, v) in &after {
+            let old = before.get(k).copied().unwrap_or_default();
+            if *v != old {
+                if old.is_zero() {
+                    slots.fresh += 1;
+                } else {
+                    slots.changed += 1;
+                }
+            }
+        }
+        slots.changed +=
+            before.iter().filter(|(k, v)| !v.is_zero() && !after.contains_key(k)).count();
         self.c.chain.revert_to(snap);
-        r.gas_used
+        (r.gas_used, slots)
     }
 
     /// Every operation on both sides: (operation, Stylus gas, Solidity gas).
@@ -197,26 +237,31 @@ impl Bench {
         let ops = operations();
         let mut rows = Vec::new();
         for (name, op) in &ops {
-            let stylus = self.measure(self.stylus, op.as_ref());
-            let solidity = self.measure(self.solidity, op.as_ref());
-            rows.push(Row { op: name.to_string(), stylus, solidity });
+            let (stylus, stylus_slots) = self.measure(self.stylus, op.as_ref());
+            let (solidity, solidity_slots) = self.measure(self.solidity, op.as_ref());
+            rows.push(Row { op: name.to_string(), stylus, solidity, stylus_slots, solidity_slots });
         }
         rows
     }
 }
 
-type Op = Box<dyn Fn(&mut Chain, Side) -> Receipt>;
+/// An operation: prepares the chain (committed) and returns the transaction to measure.
+type Op = Box<dyn Fn(&mut Chain, Side) -> Tx>;
 
 fn call(chain: &mut Chain, from: Address, to: Address, value: U256, data: Vec<u8>) -> Receipt {
     chain.call(from, to, value, data)
+}
+
+fn tx(from: Address, to: Address, value: U256, data: Vec<u8>) -> Tx {
+    Tx::call(from, to, value, data)
 }
 
 fn chain_id(chain: &Chain) -> U256 {
     U256::from(chain.block().chain_id)
 }
 
-/// Creates the user's NFT's account (salt 0) and returns its address.
-fn create_account(chain: &mut Chain, s: Side) -> (Address, Receipt) {
+/// The transaction creating the user's NFT's account (salt 0).
+fn create_account_tx(chain: &mut Chain, s: Side) -> Tx {
     let cid = chain_id(chain);
     let data = IPeer::createAccountCall {
         implementation: s.implementation,
@@ -226,9 +271,14 @@ fn create_account(chain: &mut Chain, s: Side) -> (Address, Receipt) {
         tokenId: U256::from(NFT_ID),
     }
     .abi_encode();
-    let r = call(chain, USER, s.registry, U256::ZERO, data);
-    let a = Address::abi_decode(&r.output).unwrap_or_default();
-    (a, r)
+    tx(USER, s.registry, U256::ZERO, data)
+}
+
+/// Creates the user's NFT's account and returns its address.
+fn create_account(chain: &mut Chain, s: Side) -> Address {
+    let t = create_account_tx(chain, s);
+    let r = ok(chain.transact(&t), "createAccount");
+    Address::abi_decode(&r.output).expect("account address")
 }
 
 /// The user-facing operations, each from the bench's state, in table order.
@@ -236,56 +286,56 @@ pub fn operations() -> Vec<(&'static str, Op)> {
     let mut v: Vec<(&'static str, Op)> = Vec::new();
     v.push((
         "ERC-20 balanceOf (as a transaction)",
-        Box::new(|ch, s| {
+        Box::new(|_, s| {
             let d = IPeer::balanceOfCall { who: USER }.abi_encode();
-            call(ch, USER, s.token, U256::ZERO, d)
+            tx(USER, s.token, U256::ZERO, d)
         }),
     ));
     v.push((
         "ERC-20 transfer (to a new holder)",
-        Box::new(|ch, s| {
+        Box::new(|_, s| {
             let d = IPeer::transferCall { to: Address::new([0x77; 20]), value: u(5) }.abi_encode();
-            call(ch, USER, s.token, U256::ZERO, d)
+            tx(USER, s.token, U256::ZERO, d)
         }),
     ));
     v.push((
         "ERC-20 transfer (to an existing holder)",
-        Box::new(|ch, s| {
+        Box::new(|_, s| {
             let d = IPeer::transferCall { to: HOLDER, value: u(5) }.abi_encode();
-            call(ch, USER, s.token, U256::ZERO, d)
+            tx(USER, s.token, U256::ZERO, d)
         }),
     ));
     v.push((
         "ERC-20 approve (new allowance)",
-        Box::new(|ch, s| {
+        Box::new(|_, s| {
             let d = IPeer::approveCall { spender: HOLDER, value: u(5) }.abi_encode();
-            call(ch, USER, s.token, U256::ZERO, d)
+            tx(USER, s.token, U256::ZERO, d)
         }),
     ));
     v.push((
         "ERC-20 wrap ETH (WETH `deposit`)",
-        Box::new(|ch, s| call(ch, USER, s.token, u(STAKE), IPeer::deposit_0Call {}.abi_encode())),
+        Box::new(|_, s| tx(USER, s.token, u(STAKE), IPeer::deposit_0Call {}.abi_encode())),
     ));
     v.push((
         "ERC-721 mint (new id, new holder)",
-        Box::new(|ch, s| {
+        Box::new(|_, s| {
             let d = IPeer::mintCall { to: HOLDER, amount: U256::from(1_000) }.abi_encode();
-            call(ch, ADMIN, s.nft, U256::ZERO, d)
+            tx(ADMIN, s.nft, U256::ZERO, d)
         }),
     ));
     v.push((
         "ERC-721 transferFrom (by the owner)",
-        Box::new(|ch, s| {
+        Box::new(|_, s| {
             let d = IPeer::transferFromCall { from: USER, to: HOLDER, id: U256::from(NFT_ID) }
                 .abi_encode();
-            call(ch, USER, s.nft, U256::ZERO, d)
+            tx(USER, s.nft, U256::ZERO, d)
         }),
     ));
     v.push((
         "ERC-4626 deposit (plain, new holder)",
-        Box::new(|ch, s| {
+        Box::new(|_, s| {
             let d = IPeer::deposit_1Call { assets: u(ETH), receiver: USER }.abi_encode();
-            call(ch, USER, s.vault, U256::ZERO, d)
+            tx(USER, s.vault, U256::ZERO, d)
         }),
     ));
     v.push((
@@ -295,14 +345,14 @@ pub fn operations() -> Vec<(&'static str, Op)> {
             ok(call(ch, USER, s.vault, U256::ZERO, d), "deposit");
             let shares = ch.read(s.vault, &IPeer::balanceOfCall { who: USER }).unwrap();
             let d = IPeer::redeemCall { shares, receiver: USER, owner: USER }.abi_encode();
-            call(ch, USER, s.vault, U256::ZERO, d)
+            tx(USER, s.vault, U256::ZERO, d)
         }),
     ));
     v.push((
         "ERC-4626 over an ERC-4626: deposit (0.1 ETH of WETH)",
-        Box::new(|ch, s| {
+        Box::new(|_, s| {
             let d = IPeer::deposit_1Call { assets: u(STAKE), receiver: USER }.abi_encode();
-            call(ch, USER, s.wrap, U256::ZERO, d)
+            tx(USER, s.wrap, U256::ZERO, d)
         }),
     ));
     v.push((
@@ -314,15 +364,14 @@ pub fn operations() -> Vec<(&'static str, Op)> {
             ch.warp(t);
             let shares = ch.read(s.wrap, &IPeer::balanceOfCall { who: USER }).unwrap();
             let d = IPeer::redeemCall { shares, receiver: USER, owner: USER }.abi_encode();
-            call(ch, USER, s.wrap, U256::ZERO, d)
+            tx(USER, s.wrap, U256::ZERO, d)
         }),
     ));
-    v.push(("ERC-6551 createAccount", Box::new(|ch, s| create_account(ch, s).1)));
+    v.push(("ERC-6551 createAccount", Box::new(|ch, s| create_account_tx(ch, s))));
     v.push((
         "ERC-6551 account execute (ERC-20 transfer out)",
         Box::new(|ch, s| {
-            let (account, r) = create_account(ch, s);
-            ok(r, "createAccount");
+            let account = create_account(ch, s);
             let m = IPeer::mintCall { to: account, amount: u(ETH) }.abi_encode();
             ok(call(ch, ADMIN, s.token, U256::ZERO, m), "fund account");
             let inner = IPeer::transferCall { to: HOLDER, value: u(5) }.abi_encode();
@@ -333,12 +382,12 @@ pub fn operations() -> Vec<(&'static str, Op)> {
                 operation: 0,
             }
             .abi_encode();
-            call(ch, USER, account, U256::ZERO, d)
+            tx(USER, account, U256::ZERO, d)
         }),
     ));
     v.push((
         "join (mint, createAccount, wrap, deposit into the wrapping 4626)",
-        Box::new(|ch, s| call(ch, USER, s.join, u(STAKE), IMembership::joinCall {}.abi_encode())),
+        Box::new(|_, s| tx(USER, s.join, u(STAKE), IMembership::joinCall {}.abi_encode())),
     ));
     v
 }
