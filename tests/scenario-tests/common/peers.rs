@@ -367,7 +367,7 @@ pub fn operations() -> Vec<(&'static str, Op)> {
             tx(USER, s.wrap, U256::ZERO, d)
         }),
     ));
-    v.push(("ERC-6551 createAccount", Box::new(|ch, s| create_account_tx(ch, s))));
+    v.push(("ERC-6551 createAccount", Box::new(create_account_tx)));
     v.push((
         "ERC-6551 account execute (ERC-20 transfer out)",
         Box::new(|ch, s| {
