@@ -16,4 +16,5 @@ mod invariants;
 mod lifecycle;
 mod market;
 mod regressions;
+mod solidity_peers;
 mod vault;

@@ -1,0 +1,98 @@
+//! Gas of our Stylus contracts against the Solidity contracts users would pick instead, on
+//! one local chain (Stylus priced as Nitro prices it, EVM exactly). Prints a markdown table
+//! (the README's "Gas against Solidity peers"):
+//!
+//! ```sh
+//! cargo bench --manifest-path scripts/Cargo.toml -p scenario-tests --bench gas_vs_solidity
+//! ```
+//!
+//! Needs the artifacts (`scripts/cf build`) and the committed Solidity fixtures
+//! (`scripts/solidity-peers/fixtures`).
+#[path = "../tests/scenarios/common/mod.rs"]
+#[allow(dead_code)]
+mod common;
+
+use common::peers::{Bench, Row, JOIN_PARTS};
+
+fn sum_of_parts(rows: &[Row], f: impl Fn(&Row) -> u64) -> u64 {
+    21_000
+        + JOIN_PARTS
+            .iter()
+            .map(|p| f(rows.iter().find(|r| r.op == *p).expect("part measured")) - 21_000)
+            .sum::<u64>()
+}
+
+fn main() {
+    let mut b = Bench::deploy();
+    let snap = b.c.chain.snapshot();
+    let uncached = b.rows();
+    b.c.chain.revert_to(snap);
+    b.cache_stylus();
+    let cached = b.rows();
+
+    // Init gas of each Stylus program: the difference uncached - cached is the sum of the
+    // init gas of the distinct programs a transaction enters (each pays it once per
+    // transaction, Nitro's recent-programs list), which names them.
+    let programs: Vec<(&str, u64, u64)> = b
+        .stylus_programs()
+        .iter()
+        .map(|(name, a)| {
+            let p =
+                b.c.chain.program(local_chain::keccak256(b.c.chain.code(*a))).expect("activated");
+            (*name, p.init_gas(), p.cached_gas())
+        })
+        .collect();
+    println!("Stylus programs: init gas (paid on a program's first entry in a transaction unless cached) and cached entry gas (every entry):\n");
+    println!("| program | init gas | cached entry gas |");
+    println!("|---|---:|---:|");
+    for (name, init, cached) in &programs {
+        println!("| {name} | {init} | {cached} |");
+    }
+    let entered = |diff: u64| -> String {
+        let n = programs.len();
+        let hits: Vec<u32> = (0u32..1 << n)
+            .filter(|m| {
+                (0..n).filter(|i| m & (1 << i) != 0).map(|i| programs[i].1).sum::<u64>() == diff
+            })
+            .collect();
+        match hits.as_slice() {
+            [m] => (0..n)
+                .filter(|i| m & (1 << i) != 0)
+                .map(|i| programs[i].0)
+                .collect::<Vec<_>>()
+                .join(", "),
+            [] => format!("? ({diff})"),
+            _ => format!("ambiguous ({diff})"),
+        }
+    };
+    println!();
+    println!("| operation | Stylus gas (uncached) | Stylus gas (cached) | Solidity gas | ratio (uncached / cached) | slots written, fresh + changed (Stylus / Solidity) | Stylus programs entered |");
+    println!("|---|---:|---:|---:|---:|---:|---|");
+    for (u, c) in uncached.iter().zip(&cached) {
+        assert_eq!(u.solidity, c.solidity, "caching Stylus programs moved EVM gas");
+        println!(
+            "| {} | {} | {} | {} | {:.2} / {:.2} | {}+{} / {}+{} | {} |",
+            u.op,
+            u.stylus,
+            c.stylus,
+            u.solidity,
+            u.stylus as f64 / u.solidity as f64,
+            c.stylus as f64 / c.solidity as f64,
+            u.stylus_slots.fresh,
+            u.stylus_slots.changed,
+            u.solidity_slots.fresh,
+            u.solidity_slots.changed,
+            entered(u.stylus - c.stylus)
+        );
+    }
+    let (su, sc, so) = (
+        sum_of_parts(&uncached, |r| r.stylus),
+        sum_of_parts(&cached, |r| r.stylus),
+        sum_of_parts(&uncached, |r| r.solidity),
+    );
+    println!(
+        "| sum of join's parts (mint, createAccount, wrap, approve, wrapping deposit; one 21,000) | {su} | {sc} | {so} | {:.2} / {:.2} | | |",
+        su as f64 / so as f64,
+        sc as f64 / so as f64
+    );
+}
