@@ -237,7 +237,9 @@
 //! EVM and Stylus see [`BlockInfo::number`]).
 #![warn(missing_debug_implementations)]
 
-mod arbwasm;
+/// The ArbWasm precompile (0x71): its ABI (calls and errors, as Nitro declares them) for
+/// clients, and its implementation on the local chain.
+pub mod arbwasm;
 mod chain;
 mod exec;
 mod stylus;

@@ -451,16 +451,11 @@ fn frames_nest_to_the_evm_depth_limit() {
 
 #[test]
 fn arbwasm_activates_inside_a_transaction() {
-    // Hand-written: ArbWasm is Nitro's precompile (mirrored in src/arbwasm.rs, which is
-    // private), not a contract of ours, so there is no exported ABI file to bind.
     use alloy_sol_types::SolCall;
-    alloy_sol_types::sol! {
-        function activateProgram(address program) external payable returns (uint16 version, uint256 dataFee);
-        function programVersion(address program) external view returns (uint16 version);
-        error ProgramNotWasm();
-        error ProgramNotActivated();
-        error ProgramUpToDate();
-    }
+    use local_chain::arbwasm::{
+        activateProgramCall, programVersionCall, ProgramNotActivated, ProgramNotWasm,
+        ProgramUpToDate,
+    };
     let mut chain = chain();
     let r = chain.deploy_code(ALICE, &stylus_code(&module(STORAGE)));
     let p = r.created.unwrap();

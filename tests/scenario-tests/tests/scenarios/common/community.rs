@@ -401,17 +401,13 @@ impl Community {
     /// Nitro's program expiry must: ArbWasm's `codehashKeepalive` for each code hash,
     /// with enough ETH for the data fee (the rest is refunded).
     pub fn keepalive(&mut self, programs: &[Address]) {
-        alloy_sol_types::sol! {
-            // Nitro's ArbWasm precompile (0x71), not a contract of ours: no ABI file.
-            function codehashKeepalive(bytes32 codehash) external payable;
-        }
-        let arb_wasm = Address::with_last_byte(0x71);
+        use local_chain::{arbwasm::codehashKeepaliveCall, ARB_WASM};
         let mut seen = std::collections::HashSet::new();
         for program in programs {
             let hash = alloy_primitives::keccak256(self.chain.code(*program));
             if seen.insert(hash) {
                 let call = codehashKeepaliveCall { codehash: hash }.abi_encode();
-                let r = self.chain.call(ADMIN, arb_wasm, U256::from(10u64.pow(18)), call);
+                let r = self.chain.call(ADMIN, ARB_WASM, U256::from(10u64.pow(18)), call);
                 assert!(r.success, "keepalive of {program}: {}", r.status);
             }
         }
