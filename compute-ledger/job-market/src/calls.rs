@@ -9,7 +9,7 @@ use alloc::vec::Vec;
 
 use compute_fi_contracts::{
     interfaces::ledger::{ERC1271_MAGIC, JOB_CONSUMER_INTERFACE_ID},
-    signatures::keccak_const,
+    signatures::selector,
 };
 #[allow(deprecated)]
 use stylus_sdk::{
@@ -22,12 +22,6 @@ use crate::{
     errors::{ledger_err, Error, InsufficientGas, LedgerCallFailed, TokenCallFailed},
     JobMarket,
 };
-
-/// The 4-byte selector of a function signature.
-const fn selector(signature: &[u8]) -> [u8; 4] {
-    let h = keccak_const(signature);
-    [h[0], h[1], h[2], h[3]]
-}
 
 /// Ledger: reserves `amount` of `account`'s credits for a job.
 pub const RESERVE: [u8; 4] = selector(b"reserve(address,uint256)");
