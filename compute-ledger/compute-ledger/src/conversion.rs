@@ -15,7 +15,7 @@ use compute_fi_contracts::{
     interfaces::ledger::{
         exactInputSingleCall, ExactInputSingleParams, IAggregatorV3, IErc20Calls, IErc20View,
     },
-    math::{bps_of, mul_div, Rounding, BPS},
+    math::{bps_of, mul_div, Rounding},
 };
 use stylus_sdk::{
     alloy_primitives::{Address, Uint, I256, U256},
@@ -224,9 +224,11 @@ impl ComputeLedger {
             Rounding::Down,
         )
         .ok_or_else(overflow)?;
-        let min_out =
-            bps_of(expected, (BPS as u16).saturating_sub(self.slippage_bps.get().to::<u16>()))
-                .ok_or_else(overflow)?;
+        // The slippage allowance rounds down, so the minimum rounds up: on dust a floored
+        // minimum would let through a router paying far beyond the slippage (1 of 2).
+        let allowance =
+            bps_of(expected, self.slippage_bps.get().to::<u16>()).ok_or_else(overflow)?;
+        let min_out = expected.saturating_sub(allowance);
         let me = self.vm().contract_address();
         let before = self.balance_of(payment, me)?;
         let r = IErc20Calls::new(asset).approve(&mut *self, router, amount_in);

@@ -234,6 +234,21 @@ fn router_paying_below_the_minimum_defers_the_conversion() {
 }
 
 #[motsu::test]
+fn dust_conversion_at_half_the_price_is_refused() {
+    // 666,666,667 units expect 2 at the feed's price; 99% of that is 1.98. A floored
+    // minimum of 1 would take the router's 1: the minimum rounds up to 2.
+    let h = H::new(true, 0);
+    h.router.sender(bob()).set_rate(U256::from(1_500_000_000u64));
+    h.deposit(alice(), e18(1), U256::ZERO);
+    h.harvest(U256::from(666_666_667u64), U256::from(666_666_667u64));
+    h.ledger.assert_emitted(&ConversionDeferred {
+        epoch: U256::ZERO,
+        assets: U256::from(666_666_667u64),
+        reason: reason::SWAP_FAILED,
+    });
+}
+
+#[motsu::test]
 fn unconfigured_conversion_defers() {
     let h = H::new(true, 0);
     h.ledger
