@@ -98,6 +98,13 @@ impl Tx {
             gas_price: 0,
         }
     }
+    /// The least gas the transaction can be given: the intrinsic gas (21,000, calldata,
+    /// creation) or the EIP-7623 calldata floor, whichever is more. Access lists are not
+    /// modelled (neither charged nor warmed).
+    pub fn min_gas(&self) -> u64 {
+        intrinsic_gas(self).max(floor_gas(self))
+    }
+
     /// A contract creation with the default gas limit.
     pub fn create(from: Address, init_code: impl Into<Bytes>, value: U256) -> Self {
         Self {
@@ -350,6 +357,14 @@ impl Chain {
         let _ = self.world.db.insert_account_storage(a, slot, value);
     }
 
+    /// Removes every storage slot of `a` (what a state override replacing an account's
+    /// storage does).
+    pub fn clear_storage(&mut self, a: Address) {
+        if let Some(acc) = self.world.db.cache.accounts.get_mut(&a) {
+            acc.storage.clear();
+        }
+    }
+
     // ---------------------------------------------------------------- snapshots
 
     /// Saves the world; [`Chain::revert_to`] brings it back.
@@ -382,6 +397,19 @@ impl Chain {
         data: impl Into<Bytes>,
     ) -> Receipt {
         self.transact(&Tx::call(from, to, value, data))
+    }
+
+    /// Runs `tx` and discards its effects (what `eth_call` and `eth_estimateGas` do), with
+    /// its own gas limit, value and gas price.
+    pub fn simulate(&mut self, tx: &Tx) -> Receipt {
+        self.execute(tx, false).0
+    }
+
+    /// Puts `world` in place of the chain's state and returns the state it held. Compiled
+    /// programs stay cached, so a node can run calls against an older block's state without
+    /// recompiling.
+    pub fn replace_world(&mut self, world: World) -> World {
+        std::mem::replace(&mut self.world, world)
     }
 
     /// A message call whose effects are discarded (like `eth_call`).
