@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Every test, for both workspaces: format and lints, the artifact build and gate (with the
 # README size table), the contracts' unit and property tests (motsu), the host tools,
-# the committed ABI, the local chain and the scenarios on it. Property test case counts
+# the committed ABI, the local chain and the scenarios on it, the JSON-RPC node, and the
+# node driven by viem and ethers v6. Property test case counts
 # scale with PROPTEST_CASES.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -22,3 +23,7 @@ cargo test --locked --workspace
 echo "== host: lints, then build tool, ABI freshness, local chain, scenarios"
 cargo clippy --locked "${host[@]}" --workspace --all-targets -- -D warnings
 cargo test --locked "${host[@]}" --workspace
+
+echo "== clients nobody here wrote: viem and ethers v6 against stylus-node (npm lock pinned)"
+cargo build --locked "${host[@]}" -p stylus-node
+(cd tests/js-clients && npm ci --ignore-scripts --no-audit --no-fund && npm test)

@@ -61,8 +61,11 @@ fn mine_many(s: &Shared, a: &mut Args) -> NodeResult<Value> {
     }
     let mut node = s.node();
     for _ in 0..blocks {
-        let t = interval.map(|i| node.head_timestamp().saturating_add(i.to()));
-        node.mine(t);
+        // As anvil: each block first moves the clock by the interval.
+        if let Some(i) = interval {
+            node.clock_mut().increase(i.to());
+        }
+        node.mine(None);
     }
     Ok(Value::Null)
 }

@@ -45,7 +45,7 @@ pub mod erc20 {
 
 /// The first dev key of "test test ... junk".
 pub const KEY0: &str = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
-pub const KEY1: &str = "0x59c6995e998f97a5a0044966f0945389dc9c86dae88c7a8412f4603b6b78690d";
+pub const KEY1: &str = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
 
 pub const STYLUS_DEPLOYER: Address =
     alloy::primitives::address!("cEcba2F1DC234f70Dd89F2041029807F8D03A990");

