@@ -129,6 +129,17 @@ impl Exec {
             }
         }
 
+        // ArbSys (0x64): block number, chain id, ArbOS version.
+        if inputs.bytecode_address == crate::arbsys::ARB_SYS {
+            let result = crate::arbsys::run(self, &inputs);
+            if result.result.is_ok() {
+                self.ctx().journaled_state.checkpoint_commit();
+            } else {
+                self.ctx().journaled_state.checkpoint_revert(checkpoint);
+            }
+            return CallOutcome::new(result, inputs.return_memory_offset.clone());
+        }
+
         // ArbWasm (0x71): activation from inside a transaction.
         if inputs.bytecode_address == crate::arbwasm::ARB_WASM {
             let result = crate::arbwasm::run(self, &inputs);

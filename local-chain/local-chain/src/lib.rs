@@ -229,7 +229,8 @@
 //!
 //! ## Not implemented (yet)
 //!
-//! ArbSys and the other Arbitrum precompiles (0x64...; ArbWasm is there, `ArbWasmCache` and the
+//! The Arbitrum precompiles beyond ArbWasm and ArbSys (`arbBlockNumber`, `arbChainID`,
+//! `arbOSVersion` at 0x64; `ArbWasmCache` and the
 //! CacheManager contract are not: [`Chain::cache_program`] stands in), the `ContractDeployed` event of
 //! the deployer, signatures and fee payment (every `from` is accepted), EIP-7702 delegations,
 //! real block hashes (`BLOCKHASH` gives revm `EmptyDB`'s synthetic `keccak256(decimal number)`),
@@ -237,6 +238,8 @@
 //! EVM and Stylus see [`BlockInfo::number`]).
 #![warn(missing_debug_implementations)]
 
+/// The ArbSys precompile (0x64): block number, chain id and ArbOS version queries.
+pub mod arbsys;
 /// The ArbWasm precompile (0x71): its ABI (calls and errors, as Nitro declares them) for
 /// clients, and its implementation on the local chain.
 pub mod arbwasm;
@@ -247,6 +250,7 @@ mod stylus;
 use std::path::PathBuf;
 
 pub use alloy_primitives::{address, b256, bytes, hex, keccak256, Address, Bytes, B256, U256};
+pub use arbsys::ARB_SYS;
 pub use arbwasm::{ACTIVATION_STORAGE_GAS, ARB_WASM, NETWORK_FEE_ACCOUNT};
 pub use chain::{
     constructor_selector, deployer_initcode, is_stylus, BlockInfo, CallError, Chain, DeployError,

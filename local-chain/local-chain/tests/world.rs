@@ -61,3 +61,23 @@ fn snapshots_views_and_impersonation() {
     chain.call(stranger, p, U256::from(1), vec![]).assert_success();
     assert_eq!(chain.balance(stranger), U256::from(4));
 }
+
+#[test]
+fn arbsys_answers_block_number_chain_id_and_arbos_version() {
+    alloy_sol_types::sol! {
+        function arbBlockNumber() external view returns (uint256);
+        function arbChainID() external view returns (uint256);
+        function arbOSVersion() external view returns (uint256);
+        function nope() external view returns (uint256);
+    }
+    let mut chain = Chain::new();
+    chain.roll(77);
+    assert_eq!(chain.read(local_chain::ARB_SYS, &arbBlockNumberCall {}).unwrap(), U256::from(77));
+    assert_eq!(
+        chain.read(local_chain::ARB_SYS, &arbChainIDCall {}).unwrap(),
+        U256::from(local_chain::DEFAULT_CHAIN_ID)
+    );
+    // Nitro reports ArbOS 60 as 55 + 60.
+    assert_eq!(chain.read(local_chain::ARB_SYS, &arbOSVersionCall {}).unwrap(), U256::from(115));
+    assert!(chain.read(local_chain::ARB_SYS, &nopeCall {}).is_err());
+}

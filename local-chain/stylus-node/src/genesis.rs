@@ -2,7 +2,7 @@
 //! Ethereum tooling expect at fixed addresses.
 
 use alloy_primitives::{address, hex, Address, U256};
-use local_chain::{Chain, ARB_WASM, STYLUS_DEPLOYER};
+use local_chain::{Chain, ARB_SYS, ARB_WASM, STYLUS_DEPLOYER};
 
 use crate::config::{DEV_BALANCE_ETH, NITRO_BASE_FEE, NITRO_BLOCK_GAS_LIMIT};
 
@@ -42,6 +42,7 @@ pub fn genesis(chain_id: u64, timestamp: u64, accounts: &[Address]) -> Result<Ch
     chain.set_code(CREATE2_FACTORY, decode("the CREATE2 factory", CREATE2_FACTORY_CODE)?);
     chain.set_code(STYLUS_DEPLOYER, decode("the StylusDeployer", STYLUS_DEPLOYER_CODE)?);
     chain.set_code(ARB_WASM, PRECOMPILE_MARKER.to_vec());
+    chain.set_code(ARB_SYS, PRECOMPILE_MARKER.to_vec());
     Ok(chain)
 }
 

@@ -28,6 +28,13 @@ async fn genesis_follows_the_nitro_dev_node_and_anvil() {
     let block = p.get_block_by_number(0.into()).await.unwrap().expect("genesis");
     assert_eq!(block.header.base_fee_per_gas, Some(100_000_000));
     assert_eq!(rpc(n.addr(), "net_version", json!([]))["result"], "412346");
+    // ArbSys.arbChainID() and arbBlockNumber(), as Nitro tooling asks.
+    let arbsys = "0x0000000000000000000000000000000000000064";
+    let chain_id = rpc(n.addr(), "eth_call", json!([{"to": arbsys, "data": "0xd127f54a"}]));
+    assert_eq!(chain_id["result"], format!("0x{:064x}", 412_346), "{chain_id}");
+    let number = rpc(n.addr(), "eth_call", json!([{"to": arbsys, "data": "0xa3b1b31d"}]));
+    assert_eq!(number["result"], format!("0x{:064x}", 0), "{number}");
+    assert_eq!(p.get_code_at(arbsys.parse().unwrap()).await.unwrap().to_vec(), vec![0xfe]);
     let v = rpc(n.addr(), "web3_clientVersion", json!([]));
     assert!(v["result"].as_str().unwrap().starts_with("stylus-node/v"));
     n.stop().await.unwrap();
