@@ -86,9 +86,12 @@ async fn over_http() {
         let raw: Bytes = TxEnvelope::from(tx.into_signed(sig)).encoded_2718().into();
         nonce += 1;
         let t = Instant::now();
-        p.send_raw_transaction(&raw).await.expect("send");
+        let _mined_at_once = p.send_raw_transaction(&raw).await.expect("send");
         samples.push(t.elapsed());
     }
+    // Every transfer was mined (automine), none refused.
+    let left = common::erc20::IERC20::new(token, &p).balanceOf(me).call().await.expect("balance");
+    assert_eq!(left, U256::from(1u64 << 60) - U256::from(N));
     report("HTTP eth_sendRawTransaction transfer", samples);
     n.stop().await.expect("stop");
 }
