@@ -84,3 +84,11 @@ test('the genesis StylusDeployer is the one nitro-contracts publishes', async ()
     await node.stop();
   }
 });
+
+test('the genesis CacheManager is built from the init code nitro-contracts publishes', async () => {
+  const require = createRequire(import.meta.url);
+  const file = require.resolve('@arbitrum/nitro-contracts/build/contracts/src/chain/CacheManager.sol/CacheManager.json');
+  const published = JSON.parse(readFileSync(file, 'utf8')).bytecode;
+  const ours = readFileSync(new URL('../../local-chain/stylus-node/genesis/cache-manager.hex', import.meta.url), 'utf8').trim();
+  assert.equal('0x' + ours, published.toLowerCase());
+});

@@ -3,7 +3,7 @@
 // time travel, snapshots, and a restart from the state file.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
@@ -23,6 +23,7 @@ function clients(url) {
   const chain = defineChain({
     id: CHAIN_ID, name: 'stylus-node', nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 },
     rpcUrls: { default: { http: [url] } },
+    contracts: { multicall3: { address: '0xcA11bde05977b3631167028862bE2a173976CA11' } },
   });
   const transport = http(url);
   const account = privateKeyToAccount(KEY0);
@@ -102,6 +103,17 @@ test('viem deploys a Stylus token through the StylusDeployer and uses it', async
     const logs = await pub.getContractEvents({ address: token, abi: erc20Abi, eventName: 'Transfer', args: { to: bob }, fromBlock: 0n });
     assert.deepEqual(logs.map((l) => l.args.value), [1n, 2n]);
     assert.equal(await pub.readContract({ address: token, abi: erc20Abi, functionName: 'balanceOf', args: [bob] }), 3n);
+
+    // Batched reads through the genesis Multicall3.
+    const [name, balance, supply] = await pub.multicall({
+      allowFailure: false,
+      contracts: [
+        { address: token, abi: erc20Abi, functionName: 'name' },
+        { address: token, abi: erc20Abi, functionName: 'balanceOf', args: [bob] },
+        { address: token, abi: erc20Abi, functionName: 'totalSupply' },
+      ],
+    });
+    assert.deepEqual([name, balance, supply], ['Viem Token', 3n, 1000n]);
   } finally {
     await node.stop();
   }
@@ -164,4 +176,11 @@ test('a restart with --state keeps balances, logs and the activation', async () 
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('the genesis Multicall3 comes from the creation code viem ships', () => {
+  const constants = readFileSync(new URL('./node_modules/viem/_esm/constants/contracts.js', import.meta.url), 'utf8');
+  const shipped = constants.match(/export const multicall3Bytecode = '(0x[0-9a-f]+)'/)[1];
+  const ours = readFileSync(new URL('../../local-chain/stylus-node/genesis/multicall3-initcode.hex', import.meta.url), 'utf8').trim();
+  assert.equal('0x' + ours, shipped);
 });

@@ -67,7 +67,7 @@ fn out(result: InstructionResult, gas_limit: u64, used: u64, output: Vec<u8>) ->
 }
 
 /// A program that can run now (`getActiveProgram`), or the revert data saying why not.
-fn active(exec: &Exec, hash: B256, time: u64) -> Result<ProgramInfo, Vec<u8>> {
+pub(crate) fn active(exec: &Exec, hash: B256, time: u64) -> Result<ProgramInfo, Vec<u8>> {
     let Some(info) = exec.activated.get(&hash) else {
         return Err(ProgramNotActivated {}.abi_encode());
     };

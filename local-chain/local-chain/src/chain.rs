@@ -72,6 +72,9 @@ pub struct World {
     /// The activation data pricer's state (ArbOS's `DataPricer`).
     #[serde(default)]
     pub data_pricer: stylus_rules::pricing::DataPricer,
+    /// Chain owners and cache managers.
+    #[serde(default)]
+    pub roles: crate::roles::ChainRoles,
 }
 
 /// A transaction.
@@ -479,6 +482,21 @@ impl Chain {
         self.set_cached(code_hash, true)
     }
 
+    /// Makes `a` a chain owner (what `ArbOwner.addChainOwner` does).
+    pub fn add_chain_owner(&mut self, a: Address) {
+        if !self.world.roles.chain_owners.contains(&a) {
+            self.world.roles.chain_owners.push(a);
+        }
+    }
+
+    /// Lets `a` cache and evict programs through `ArbWasmCache` (what
+    /// `ArbOwner.addWasmCacheManager` does; the CacheManager contract is one).
+    pub fn add_cache_manager(&mut self, a: Address) {
+        if !self.world.roles.cache_managers.contains(&a) {
+            self.world.roles.cache_managers.push(a);
+        }
+    }
+
     /// Takes a program out of the CacheManager cache.
     pub fn evict_program(&mut self, code_hash: B256) -> bool {
         self.set_cached(code_hash, false)
@@ -610,6 +628,7 @@ impl Chain {
             block: self.world.block.clone(),
             programs: self.world.programs.clone(),
             data_pricer: self.world.data_pricer,
+            roles: self.world.roles.clone(),
             runtime: self.runtime.clone(),
             tx: tx.clone(),
             origin,
@@ -645,6 +664,7 @@ struct TxJob {
     block: BlockInfo,
     programs: HashMap<B256, ProgramInfo>,
     data_pricer: stylus_rules::pricing::DataPricer,
+    roles: crate::roles::ChainRoles,
     runtime: Arc<Runtime>,
     tx: Tx,
     origin: Address,
@@ -663,7 +683,8 @@ struct TxDone {
 
 impl TxJob {
     fn run(self) -> TxDone {
-        let TxJob { db, block: b, programs, data_pricer, runtime, tx, origin, gas, commit } = self;
+        let TxJob { db, block: b, programs, data_pricer, roles, runtime, tx, origin, gas, commit } =
+            self;
         let mut ctx: Ctx = Context::new(db, SPEC);
         ctx.block = BlockEnv {
             number: U256::from(b.number),
@@ -692,6 +713,7 @@ impl TxJob {
             activated: programs,
             frames: Vec::new(),
             data_pricer,
+            roles,
             ..Default::default()
         };
         let (result, created) = match tx.to {

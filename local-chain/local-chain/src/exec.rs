@@ -77,6 +77,8 @@ pub struct Exec {
     pub(crate) recent: Vec<B256>,
     /// The activation data pricer (ArbOS state).
     pub(crate) data_pricer: stylus_rules::pricing::DataPricer,
+    /// Chain owners and cache managers (ArbOS state, read-only inside a transaction).
+    pub(crate) roles: crate::roles::ChainRoles,
 }
 
 fn call_result(
@@ -129,9 +131,16 @@ impl Exec {
             }
         }
 
-        // ArbSys (0x64): block number, chain id, ArbOS version.
-        if inputs.bytecode_address == crate::arbsys::ARB_SYS {
-            let result = crate::arbsys::run(self, &inputs);
+        // ArbOS precompiles: ArbSys (0x64), ArbOwnerPublic (0x6b), ArbWasmCache (0x72).
+        let arbos: Option<fn(&mut Exec, &CallInputs) -> InterpreterResult> =
+            match inputs.bytecode_address {
+                crate::arbsys::ARB_SYS => Some(crate::arbsys::run),
+                crate::arb_owner_public::ARB_OWNER_PUBLIC => Some(crate::arb_owner_public::run),
+                crate::arbwasm_cache::ARB_WASM_CACHE => Some(crate::arbwasm_cache::run),
+                _ => None,
+            };
+        if let Some(run) = arbos {
+            let result = run(self, &inputs);
             if result.result.is_ok() {
                 self.ctx().journaled_state.checkpoint_commit();
             } else {

@@ -229,29 +229,39 @@
 //!
 //! ## Not implemented (yet)
 //!
-//! The Arbitrum precompiles beyond ArbWasm and ArbSys (`arbBlockNumber`, `arbChainID`,
-//! `arbOSVersion` at 0x64; `ArbWasmCache` and the
-//! CacheManager contract are not: [`Chain::cache_program`] stands in), the `ContractDeployed` event of
-//! the deployer, signatures and fee payment (every `from` is accepted), EIP-7702 delegations,
+//! The Arbitrum precompiles beyond ArbWasm (0x71), ArbSys (0x64: `arbBlockNumber`,
+//! `arbChainID`, `arbOSVersion`), ArbOwnerPublic (0x6b: `isChainOwner`,
+//! `getAllChainOwners`, `getNetworkFeeAccount`) and ArbWasmCache (0x72: `isCacheManager`,
+//! `allCacheManagers`, `cacheProgram`, `evictCodehash`, `codehashIsCached`,
+//! `UpdateProgramCache`; chain owners and cache managers set with
+//! [`Chain::add_chain_owner`] / [`Chain::add_cache_manager`]); the `ContractDeployed` event of
+//! the emulated deployer ([`Chain::deploy_stylus`]; the node runs the real one), //! signatures and fee payment (every `from` is accepted; `stylus-node` adds both), EIP-7702 delegations,
 //! real block hashes (`BLOCKHASH` gives revm `EmptyDB`'s synthetic `keccak256(decimal number)`),
 //! Stylus version upgrades, Arbitrum's `NUMBER` = L1 block number nuance (both
 //! EVM and Stylus see [`BlockInfo::number`]).
 #![warn(missing_debug_implementations)]
 
+/// The ArbOwnerPublic precompile (0x6b): chain owners, network fee account.
+pub mod arb_owner_public;
 /// The ArbSys precompile (0x64): block number, chain id and ArbOS version queries.
 pub mod arbsys;
 /// The ArbWasm precompile (0x71): its ABI (calls and errors, as Nitro declares them) for
 /// clients, and its implementation on the local chain.
 pub mod arbwasm;
+/// The ArbWasmCache precompile (0x72): the program cache, managed by cache managers.
+pub mod arbwasm_cache;
 mod chain;
 mod exec;
+mod roles;
 mod stylus;
 
 use std::path::PathBuf;
 
 pub use alloy_primitives::{address, b256, bytes, hex, keccak256, Address, Bytes, B256, U256};
+pub use arb_owner_public::ARB_OWNER_PUBLIC;
 pub use arbsys::ARB_SYS;
 pub use arbwasm::{ACTIVATION_STORAGE_GAS, ARB_WASM, NETWORK_FEE_ACCOUNT};
+pub use arbwasm_cache::ARB_WASM_CACHE;
 pub use chain::{
     constructor_selector, deployer_initcode, is_stylus, BlockInfo, CallError, Chain, DeployError,
     Receipt, SnapshotId, Tx, World, ARB_COINBASE, BLOCK_TIME, DEFAULT_CHAIN_ID, DEFAULT_GAS_LIMIT,
@@ -259,6 +269,7 @@ pub use chain::{
 };
 pub use exec::{CALL_STACK_LIMIT, MAX_CODE_SIZE, STYLUS_PREFIX};
 pub use revm::primitives::Log;
+pub use roles::ChainRoles;
 pub use stylus::{decompress, ActivationError, ProgramInfo, HOSTIO_NAMES, INK_PER_GAS};
 pub use stylus_rules;
 

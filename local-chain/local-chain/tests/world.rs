@@ -81,3 +81,59 @@ fn arbsys_answers_block_number_chain_id_and_arbos_version() {
     assert_eq!(chain.read(local_chain::ARB_SYS, &arbOSVersionCall {}).unwrap(), U256::from(115));
     assert!(chain.read(local_chain::ARB_SYS, &nopeCall {}).is_err());
 }
+
+#[test]
+fn cache_managers_cache_and_evict_programs_others_cannot() {
+    use alloy_sol_types::{SolCall, SolEvent};
+    use local_chain::{
+        arb_owner_public as owner, arbwasm_cache as cache, keccak256, ARB_OWNER_PUBLIC,
+        ARB_WASM_CACHE,
+    };
+    let mut chain = Chain::new();
+    let deployer = Address::repeat_byte(0xd0);
+    let args = (String::from("T"), String::from("T"), U256::from(18u8));
+    let args = alloy_sol_types::SolValue::abi_encode_params(&args);
+    let token = chain.deploy_artifact(deployer, "mock-erc20", Some(&args)).unwrap();
+    let hash = keccak256(chain.code(token));
+    let manager = Address::repeat_byte(0xca);
+    let cache_it = cache::cacheProgramCall { addr: token };
+    // Not a manager, not an owner: refused.
+    assert!(!chain.call(manager, ARB_WASM_CACHE, U256::ZERO, cache_it.abi_encode()).success);
+    assert!(!chain.program(hash).unwrap().cached);
+    chain.add_cache_manager(manager);
+    assert!(chain.read(ARB_WASM_CACHE, &cache::isCacheManagerCall { manager }).unwrap());
+    assert_eq!(chain.read(ARB_WASM_CACHE, &cache::allCacheManagersCall {}).unwrap(), vec![manager]);
+    let r = chain.call(manager, ARB_WASM_CACHE, U256::ZERO, cache_it.abi_encode());
+    r.assert_success();
+    let ev = r.events::<cache::UpdateProgramCache>();
+    assert_eq!(ev.len(), 1);
+    assert_eq!((ev[0].manager, ev[0].codehash, ev[0].cached), (manager, hash, true));
+    assert_eq!(r.logs[0].address, ARB_WASM_CACHE);
+    assert_eq!(r.logs[0].topics()[0], cache::UpdateProgramCache::SIGNATURE_HASH);
+    assert!(chain.program(hash).unwrap().cached);
+    assert!(chain.read(ARB_WASM_CACHE, &cache::codehashIsCachedCall { codehash: hash }).unwrap());
+    // Code that is not an activated program cannot be cached.
+    let r = chain.call(
+        manager,
+        ARB_WASM_CACHE,
+        U256::ZERO,
+        cache::cacheProgramCall { addr: deployer }.abi_encode(),
+    );
+    assert!(!r.success);
+    // A chain owner may evict.
+    let owner_addr = Address::repeat_byte(0x0e);
+    assert!(!chain.read(ARB_OWNER_PUBLIC, &owner::isChainOwnerCall { addr: owner_addr }).unwrap());
+    chain.add_chain_owner(owner_addr);
+    assert!(chain.read(ARB_OWNER_PUBLIC, &owner::isChainOwnerCall { addr: owner_addr }).unwrap());
+    assert_eq!(
+        chain.read(ARB_OWNER_PUBLIC, &owner::getAllChainOwnersCall {}).unwrap(),
+        vec![owner_addr]
+    );
+    assert_eq!(
+        chain.read(ARB_OWNER_PUBLIC, &owner::getNetworkFeeAccountCall {}).unwrap(),
+        local_chain::NETWORK_FEE_ACCOUNT
+    );
+    let evict = cache::evictCodehashCall { codehash: hash };
+    chain.call(owner_addr, ARB_WASM_CACHE, U256::ZERO, evict.abi_encode()).assert_success();
+    assert!(!chain.program(hash).unwrap().cached);
+}

@@ -15,8 +15,12 @@
 //!   limit up front and gets back what it did not use; the used part goes to the network
 //!   fee account. The effective gas price in receipts is the base fee.
 //! - Genesis holds the CREATE2 factory (0x4e59...956C), nitro-contracts' `StylusDeployer`
-//!   (0xcEcb...A990, its published bytecode) and ArbWasm at 0x71 (activation with its data
-//!   fee, the queries and errors; see [`local_chain`]).
+//!   (0xcEcb...A990, its published bytecode), its `CacheManager` (published init code,
+//!   behind an ERC-1167 clone at [`genesis::CACHE_MANAGER`], 512 MiB, registered with
+//!   ArbWasmCache: `placeBid`/`getMinBid` cache programs so their calls pay the cached entry
+//!   cost), and the precompiles ArbSys (0x64), ArbOwnerPublic (0x6b), ArbWasm (0x71: activation
+//!   with its data fee, the queries and errors) and ArbWasmCache (0x72), each with `0xfe`
+//!   code as on Arbitrum (see [`local_chain`]). The first dev account is the chain owner.
 //!
 //! ## Methods
 //!
@@ -74,6 +78,7 @@
 //! ## Known differences from a Nitro node
 //!
 //! No L1 data (poster) fee; `stateRoot` is zero (the world is not a Merkle trie);
+//! no Multicall3 and no `ArbOwnerPublic.getMaxStylusContractFragments` yet;
 //! access lists are accepted but neither charged nor warmed; a transaction with a nonce
 //! ahead of the sender's next is refused rather than queued; see [`local_chain`] for the
 //! execution's own bounds.

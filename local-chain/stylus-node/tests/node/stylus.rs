@@ -168,3 +168,72 @@ async fn a_program_that_is_not_activated_reverts_instead_of_running() {
     assert_eq!(p.get_block_number().await.unwrap(), 0);
     n.stop().await.unwrap();
 }
+
+alloy::sol! {
+    #[sol(rpc)]
+    interface ICacheManager {
+        function getMinBid(address program) external view returns (uint192 min);
+        function placeBid(address program) external payable;
+        function cacheSize() external view returns (uint64);
+        event InsertBid(bytes32 indexed codehash, address program, uint192 bid, uint64 size);
+    }
+    #[sol(rpc)]
+    interface IArbWasmCache {
+        function codehashIsCached(bytes32 codehash) external view returns (bool);
+        function allCacheManagers() external view returns (address[] memory managers);
+    }
+    #[sol(rpc)]
+    interface IArbWasmInit {
+        function programInitGas(address program) external view returns (uint64 gas, uint64 gasWhenCached);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bid_at_the_genesis_cache_manager_caches_a_program_and_its_calls_cost_less() {
+    let n = node().await;
+    let p = wallet(&n.url(), KEY0);
+    let me = signer(KEY0).address();
+    let token = deployed_token(&p).await;
+    let cache = IArbWasmCache::new(address!("0000000000000000000000000000000000000072"), &p);
+    // cargo-stylus finds the manager this way.
+    let managers = cache.allCacheManagers().call().await.unwrap();
+    assert_eq!(managers.len(), 1);
+    let manager = ICacheManager::new(managers[0], &p);
+    assert_eq!(manager.cacheSize().call().await.unwrap(), 512 * 1024 * 1024);
+    let t = IERC20::new(token, &p);
+    let bob = address!("000000000000000000000000000000000000b0b0");
+    IMockErc20::new(token, &p)
+        .mint(me, U256::from(10u8))
+        .send()
+        .await
+        .unwrap()
+        .get_receipt()
+        .await
+        .unwrap();
+    t.transfer(bob, U256::from(1u8)).send().await.unwrap().get_receipt().await.unwrap();
+    let uncached =
+        t.transfer(bob, U256::from(1u8)).send().await.unwrap().get_receipt().await.unwrap();
+    // An empty cache takes any bid.
+    let min = manager.getMinBid(token).call().await.unwrap();
+    assert_eq!(min, alloy::primitives::aliases::U192::ZERO);
+    let r = manager.placeBid(token).send().await.unwrap().get_receipt().await.unwrap();
+    assert!(r.status());
+    let bid = r.decoded_log::<ICacheManager::InsertBid>().expect("InsertBid");
+    let hash = alloy::primitives::keccak256(p.get_code_at(token).await.unwrap());
+    assert_eq!(bid.codehash, hash);
+    assert!(cache.codehashIsCached(hash).call().await.unwrap());
+    let cached =
+        t.transfer(bob, U256::from(1u8)).send().await.unwrap().get_receipt().await.unwrap();
+    let init = IArbWasmInit::new(ARB_WASM, &p).programInitGas(token).call().await.unwrap();
+    assert!(cached.gas_used < uncached.gas_used);
+    assert_eq!(
+        uncached.gas_used - cached.gas_used,
+        init.gas - init.gasWhenCached,
+        "init {} cached {}",
+        init.gas,
+        init.gasWhenCached
+    );
+    // A cached program cannot be bid for again.
+    assert!(manager.placeBid(token).call().await.is_err());
+    n.stop().await.unwrap();
+}

@@ -1,0 +1,60 @@
+//! The `ArbOwnerPublic` precompile at `0x6b`: the chain owners and the network fee
+//! account, as anyone may read them (the CacheManager asks both).
+
+use alloy_sol_types::{sol, SolCall};
+use revm::{
+    interpreter::{CallInput, CallInputs, Gas, InstructionResult, InterpreterResult},
+    primitives::{address, Address, Bytes},
+};
+
+use crate::{arbwasm::NETWORK_FEE_ACCOUNT, exec::Exec};
+
+/// The ArbOwnerPublic precompile's address.
+pub const ARB_OWNER_PUBLIC: Address = address!("000000000000000000000000000000000000006b");
+
+sol! {
+    function isChainOwner(address addr) external view returns (bool);
+    function getAllChainOwners() external view returns (address[] memory);
+    function getNetworkFeeAccount() external view returns (address);
+}
+
+/// Gas of a read of ArbOS storage. Modelled, not measured on Nitro.
+const READ_GAS: u64 = 800;
+
+pub(crate) fn run(exec: &mut Exec, inputs: &CallInputs) -> InterpreterResult {
+    let limit = inputs.gas_limit;
+    let data = match &inputs.input {
+        CallInput::Bytes(b) => b.clone(),
+        CallInput::SharedBuffer(_) => Bytes::new(),
+    };
+    let answer: Option<(u64, Vec<u8>)> =
+        match data.get(..4).and_then(|s| <[u8; 4]>::try_from(s).ok()) {
+            Some(isChainOwnerCall::SELECTOR) => isChainOwnerCall::abi_decode(&data).ok().map(|c| {
+                (READ_GAS, isChainOwnerCall::abi_encode_returns(&exec.roles.is_owner(c.addr)))
+            }),
+            Some(getAllChainOwnersCall::SELECTOR) => {
+                let all = exec.roles.chain_owners.clone();
+                Some((
+                    READ_GAS * (1 + all.len() as u64),
+                    getAllChainOwnersCall::abi_encode_returns(&all),
+                ))
+            }
+            Some(getNetworkFeeAccountCall::SELECTOR) => {
+                Some((READ_GAS, getNetworkFeeAccountCall::abi_encode_returns(&NETWORK_FEE_ACCOUNT)))
+            }
+            _ => None,
+        };
+    let mut gas = Gas::new(limit);
+    match answer {
+        Some((used, output)) if gas.record_regular_cost(used) => InterpreterResult {
+            result: InstructionResult::Return,
+            gas,
+            output: Bytes::from(output),
+        },
+        Some(_) => {
+            let _ = gas.record_regular_cost(limit);
+            InterpreterResult { result: InstructionResult::OutOfGas, gas, output: Bytes::new() }
+        }
+        None => InterpreterResult { result: InstructionResult::Revert, gas, output: Bytes::new() },
+    }
+}
