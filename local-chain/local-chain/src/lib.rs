@@ -231,7 +231,7 @@
 //!
 //! The Arbitrum precompiles beyond ArbWasm (0x71), ArbSys (0x64: `arbBlockNumber`,
 //! `arbChainID`, `arbOSVersion`), ArbOwnerPublic (0x6b: `isChainOwner`,
-//! `getAllChainOwners`, `getNetworkFeeAccount`) and ArbWasmCache (0x72: `isCacheManager`,
+//! `getAllChainOwners`, `getNetworkFeeAccount`, `getMaxStylusContractFragments`) and ArbWasmCache (0x72: `isCacheManager`,
 //! `allCacheManagers`, `cacheProgram`, `evictCodehash`, `codehashIsCached`,
 //! `UpdateProgramCache`; chain owners and cache managers set with
 //! [`Chain::add_chain_owner`] / [`Chain::add_cache_manager`]); the `ContractDeployed` event of

@@ -133,6 +133,10 @@ fn cache_managers_cache_and_evict_programs_others_cannot() {
         chain.read(ARB_OWNER_PUBLIC, &owner::getNetworkFeeAccountCall {}).unwrap(),
         local_chain::NETWORK_FEE_ACCOUNT
     );
+    assert_eq!(
+        chain.read(ARB_OWNER_PUBLIC, &owner::getMaxStylusContractFragmentsCall {}).unwrap(),
+        0
+    );
     let evict = cache::evictCodehashCall { codehash: hash };
     chain.call(owner_addr, ARB_WASM_CACHE, U256::ZERO, evict.abi_encode()).assert_success();
     assert!(!chain.program(hash).unwrap().cached);

@@ -18,7 +18,7 @@
 //!   (0xcEcb...A990, its published bytecode), its `CacheManager` (published init code,
 //!   behind an ERC-1167 clone at [`genesis::CACHE_MANAGER`], 512 MiB, registered with
 //!   ArbWasmCache: `placeBid`/`getMinBid` cache programs so their calls pay the cached entry
-//!   cost), and the precompiles ArbSys (0x64), ArbOwnerPublic (0x6b), ArbWasm (0x71: activation
+//!   cost), Multicall3 at 0xcA11...CA11 (the creation code viem ships), and the precompiles ArbSys (0x64), ArbOwnerPublic (0x6b), ArbWasm (0x71: activation
 //!   with its data fee, the queries and errors) and ArbWasmCache (0x72), each with `0xfe`
 //!   code as on Arbitrum (see [`local_chain`]). The first dev account is the chain owner.
 //!
@@ -78,7 +78,7 @@
 //! ## Known differences from a Nitro node
 //!
 //! No L1 data (poster) fee; `stateRoot` is zero (the world is not a Merkle trie);
-//! no Multicall3 and no `ArbOwnerPublic.getMaxStylusContractFragments` yet;
+//! `ArbOwnerPublic.getMaxStylusContractFragments` is 0 (no fragmented programs);
 //! access lists are accepted but neither charged nor warmed; a transaction with a nonce
 //! ahead of the sender's next is refused rather than queued; see [`local_chain`] for the
 //! execution's own bounds.
