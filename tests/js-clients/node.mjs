@@ -31,7 +31,7 @@ export function startNode(args = []) {
       const m = out.match(/Listening on (http:\/\/\S+)/);
       if (m) {
         clearTimeout(timer);
-        resolve({ url: m[1], banner: out, stop: () => stopNode(child) });
+        resolve({ url: m[1], banner: out, stop: () => stopNode(child), kill: () => killNode(child) });
       }
     });
     child.on('error', (e) => {
@@ -51,6 +51,15 @@ function stopNode(child) {
     child.removeAllListeners('exit');
     child.on('exit', (code) => resolve(code));
     child.kill('SIGTERM');
+  });
+}
+
+/** SIGKILL: no chance to save; resolves once the process is gone. */
+function killNode(child) {
+  return new Promise((resolve) => {
+    child.removeAllListeners('exit');
+    child.on('exit', () => resolve());
+    child.kill('SIGKILL');
   });
 }
 

@@ -178,6 +178,31 @@ test('a restart with --state keeps balances, logs and the activation', async () 
   }
 });
 
+test('killed after a periodic save, the node comes back with what was saved', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'stylus-node-kill-'));
+  const state = path.join(dir, 'state.json');
+  try {
+    let node = await startNode(['--state', state, '--state-interval', '1']);
+    let c = clients(node.url);
+    const bob = '0x000000000000000000000000000000000000b0b0';
+    const hash = await c.wallet.sendTransaction({ to: bob, value: 5n });
+    await c.pub.waitForTransactionReceipt({ hash });
+    // Past the next save (every second), then killed with no chance to save again.
+    await new Promise((r) => setTimeout(r, 2500));
+    await node.kill();
+    node = await startNode(['--state', state]);
+    c = clients(node.url);
+    try {
+      assert.equal(await c.pub.getBalance({ address: bob }), 5n);
+      assert.equal((await c.pub.getTransactionReceipt({ hash })).status, 'success');
+    } finally {
+      await node.stop();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('the genesis Multicall3 comes from the creation code viem ships', () => {
   const constants = readFileSync(new URL('./node_modules/viem/_esm/constants/contracts.js', import.meta.url), 'utf8');
   const shipped = constants.match(/export const multicall3Bytecode = '(0x[0-9a-f]+)'/)[1];
