@@ -33,29 +33,32 @@ pub struct Artifact {
     pub compressed: Vec<u8>,
 }
 
-/// Builds every contract in one cargo invocation, std rebuilt for size.
+/// Builds every contract, std rebuilt for size, one cargo invocation per contract, as
+/// cargo-stylus builds one package: in a single invocation cargo unifies each dependency's
+/// features across all the packages built, and features another contract needs (alloy's
+/// software Keccak) cost the compute ledger and the job market about 860 B each.
 pub fn cargo_build(contracts: &[Contract]) -> Result<(), String> {
-    let mut cmd = crate::workspace::cargo();
-    cmd.args([
-        "build",
-        "--release",
-        "--locked",
-        "--lib",
-        "--target",
-        "wasm32-unknown-unknown",
-        "-Zbuild-std=core,alloc,std,panic_abort",
-        "--config",
-        SIZE_RUSTFLAGS,
-    ]);
     for c in contracts {
-        cmd.args(["-p", &c.package]);
+        let mut cmd = crate::workspace::cargo();
+        cmd.args([
+            "build",
+            "--release",
+            "--locked",
+            "--lib",
+            "--target",
+            "wasm32-unknown-unknown",
+            "-Zbuild-std=core,alloc,std,panic_abort",
+            "--config",
+            SIZE_RUSTFLAGS,
+            "-p",
+            &c.package,
+        ]);
+        let status = cmd.status().map_err(|e| format!("cannot run cargo: {e}"))?;
+        if !status.success() {
+            return Err(format!("cargo build of {} failed: {status}", c.package));
+        }
     }
-    let status = cmd.status().map_err(|e| format!("cannot run cargo: {e}"))?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(format!("cargo build failed: {status}"))
-    }
+    Ok(())
 }
 
 /// Where cargo leaves the raw cdylib of a contract.
