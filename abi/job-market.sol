@@ -86,6 +86,8 @@ interface IJobMarket  {
     error PaymentTokenMismatch(address, address);
 
     error MathOverflow();
+
+    error WindowTooLong(uint64, uint64);
 }
 
 interface IJobMarketEvents {

@@ -88,6 +88,8 @@ interface IYieldVault  {
     error MathOverflow();
 
     error UnknownRole(bytes32);
+
+    error LockTooLong(uint64, uint64);
 }
 
 interface IERC20 {

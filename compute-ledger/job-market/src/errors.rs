@@ -47,6 +47,10 @@ sol! {
     /// the ledger did not answer).
     #[derive(Debug)]
     error PaymentTokenMismatch(address token, address ledgerToken);
+    /// An unbonding delay, challenge or dispute window longer than `limit`: it could hold
+    /// a bond or a payment for ever.
+    #[derive(Debug)]
+    error WindowTooLong(uint64 window, uint64 limit);
 }
 
 #[derive(SolidityError, Debug)]
@@ -69,6 +73,7 @@ pub enum Error {
     InsufficientGas(InsufficientGas),
     PaymentTokenMismatch(PaymentTokenMismatch),
     MathOverflow(MathOverflow),
+    WindowTooLong(WindowTooLong),
 }
 
 impl From<PauseError> for Error {

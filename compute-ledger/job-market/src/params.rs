@@ -2,7 +2,8 @@
 //! arbiter's time after it (`disputeWindow`: then an unresolved dispute settles by
 //! default, see [`crate::disputes`]), minimum time a provider gets before a cancel (at
 //! least one second whatever its value), gas for consumer callbacks, and the most of a
-//! bond one upheld dispute slashes. Windows may be zero (every path reachable at once).
+//! bond one upheld dispute slashes. Windows may be zero (every path reachable at once)
+//! and at most [`MAX_WINDOW`].
 
 use compute_fi_contracts::{access::ADMIN_ROLE, math::BPS};
 use stylus_sdk::{
@@ -11,9 +12,14 @@ use stylus_sdk::{
 };
 
 use crate::{
-    errors::{invalid, Error},
+    errors::{invalid, Error, WindowTooLong},
     JobMarket, ParamsSet,
 };
+
+/// The longest unbonding delay, challenge window or dispute window: 90 days. Past a
+/// window's end a bond is withdrawable and a job or dispute settles by default; a longer
+/// one, set on a key governance holds, could hold them for ever.
+pub const MAX_WINDOW: u64 = 90 * 86_400;
 
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn set_params(
@@ -29,6 +35,11 @@ pub(crate) fn set_params(
     m.only_role(ADMIN_ROLE)?;
     if u64::from(slash_bps) > BPS {
         return Err(invalid());
+    }
+    for window in [unbond_delay, challenge_window, dispute_window] {
+        if window > MAX_WINDOW {
+            return Err(Error::WindowTooLong(WindowTooLong { window, limit: MAX_WINDOW }));
+        }
     }
     m.min_bond.set(min_bond);
     m.unbond_delay.set(U64::from(unbond_delay));

@@ -8,10 +8,16 @@ use stylus_sdk::alloy_primitives::{Address, B256, U16, U256, U64, U8};
 
 use crate::{
     calls::first_word,
-    errors::{AlreadyInitialized, Error, InvalidName, InvalidSetup, NativeNotSupported},
+    errors::{
+        AlreadyInitialized, Error, InvalidName, InvalidSetup, LockTooLong, NativeNotSupported,
+    },
     events::{Configured, LedgerSet},
     YieldVault,
 };
+
+/// The longest lock the admin may set: a year. A longer one would freeze every exit
+/// (which pause never does) on a key a community's governance holds.
+pub const MAX_LOCK_DURATION: u64 = 365 * 86_400;
 
 /// `initialize` or the constructor ran.
 pub(crate) const INITIALIZED: u8 = 1;
@@ -118,6 +124,12 @@ impl YieldVault {
         max_profit_bps: u16,
         max_loss_bps: u16,
     ) -> Result<(), Error> {
+        if lock_duration > MAX_LOCK_DURATION {
+            return Err(Error::LockTooLong(LockTooLong {
+                lockDuration: lock_duration,
+                limit: MAX_LOCK_DURATION,
+            }));
+        }
         if max_loss_bps > 10_000 {
             return Err(Error::InvalidSetup(InvalidSetup {
                 asset: self.asset.get(),

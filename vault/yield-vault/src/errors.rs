@@ -67,6 +67,9 @@ sol! {
     /// Plain ETH is accepted only from the WETH asset, while it unwraps for `redeemEth`.
     #[derive(Debug)]
     error UnexpectedEth(address from, uint256 amount);
+    /// A lock longer than `limit` would freeze every exit for that long (pause never does).
+    #[derive(Debug)]
+    error LockTooLong(uint64 lockDuration, uint64 limit);
 }
 
 /// Every failure of the vault. Encoded by hand (see [`encode`]); the ABI export keeps the
@@ -101,6 +104,7 @@ pub enum Error {
     UnexpectedEth(UnexpectedEth),
     MathOverflow(MathOverflow),
     UnknownRole(UnknownRole),
+    LockTooLong(LockTooLong),
 }
 
 impl From<erc20::Error> for Error {
@@ -210,6 +214,9 @@ impl From<Error> for Vec<u8> {
             Error::UnknownRole(e) => {
                 encode(UnknownRole::SELECTOR, &[U256::from_be_bytes(e.role.0)])
             }
+            Error::LockTooLong(e) => {
+                encode(LockTooLong::SELECTOR, &[U256::from(e.lockDuration), U256::from(e.limit)])
+            }
         }
     }
 }
@@ -253,6 +260,7 @@ mod tests {
         check(AccessControlUnauthorizedAccount { account: a, needed_role: w }, |e| {
             Error::UnauthorizedAccount(e)
         });
+        check(LockTooLong { lockDuration: u64::MAX, limit: 7 }, Error::LockTooLong);
         check(EnforcedPause {}, Error::EnforcedPause);
         check(ExpectedPause {}, Error::ExpectedPause);
         check(AlreadyInitialized {}, Error::AlreadyInitialized);

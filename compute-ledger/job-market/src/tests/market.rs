@@ -72,6 +72,17 @@ fn constructor_and_roles() {
         h.market.sender(a).set_params(u(1), 0, 0, 0, 0, 0, 10_001).motsu_unwrap_err(),
         Error::InvalidArgument(_)
     ));
+    // No window may freeze a bond or a payment for ever: each is bounded.
+    let max = crate::params::MAX_WINDOW;
+    for (unbond, challenge, dispute) in [(max + 1, 0, 0), (0, max + 1, 0), (0, 0, u64::MAX)] {
+        let e = h.market.sender(a).set_params(u(1), unbond, challenge, dispute, 0, 0, 0);
+        let too_long = unbond.max(challenge).max(dispute);
+        assert!(matches!(
+            e.motsu_unwrap_err(),
+            Error::WindowTooLong(WindowTooLong { window, limit }) if window == too_long && limit == max
+        ));
+    }
+    h.market.sender(a).set_params(u(100), max, max, max, 0, 100_000, 5_000).motsu_unwrap();
     // A revoked arbiter no longer resolves; the admin hands the role on.
     h.market.sender(a).revoke_role(ARBITER_ROLE, h.arbiter).motsu_unwrap();
     h.market.assert_emitted(&RoleRevoked { role: ARBITER_ROLE, account: h.arbiter, sender: a });

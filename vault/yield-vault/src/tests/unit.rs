@@ -1076,6 +1076,19 @@ fn configure_works_and_checks(
             .motsu_unwrap_err(),
         AccessControlUnauthorizedAccount { account: alice, needed_role: admin_role() },
     );
+    // A lock may not freeze exits for ever (pause never does): at most a year.
+    let max = crate::config::MAX_LOCK_DURATION;
+    assert_err(
+        vault
+            .sender(admin)
+            .configure(u(1), u(2), u(3), true, u64::MAX, u(7), 60, true, 2_000, 300)
+            .motsu_unwrap_err(),
+        LockTooLong { lockDuration: u64::MAX, limit: max },
+    );
+    vault
+        .sender(admin)
+        .configure(u(1), u(2), u(3), true, max, u(7), 60, true, 2_000, 300)
+        .motsu_unwrap();
 }
 
 #[motsu::test]
