@@ -84,12 +84,7 @@ pub fn genesis(chain_id: u64, timestamp: u64, accounts: &[Address]) -> Result<Ch
 
 /// Runs Multicall3's creation code and puts the runtime it returns at [`MULTICALL3`].
 fn multicall3(chain: &mut Chain) -> Result<(), String> {
-    let init = decode("Multicall3", MULTICALL3_INITCODE)?;
-    let r = chain.deploy(GENESIS_DEPLOYER, init, U256::ZERO);
-    let created = r
-        .created
-        .filter(|_| r.success)
-        .ok_or_else(|| format!("Multicall3 did not deploy: {}", r.status))?;
+    let created = create(chain, "Multicall3", MULTICALL3_INITCODE)?;
     let runtime = chain.code(created);
     chain.set_code(MULTICALL3, runtime.to_vec());
     chain.set_code(created, Vec::new());
@@ -99,12 +94,7 @@ fn multicall3(chain: &mut Chain) -> Result<(), String> {
 /// Deploys the CacheManager implementation, clones it at [`CACHE_MANAGER`], initialises
 /// the clone and makes it a cache manager of `ArbWasmCache`.
 fn cache_manager(chain: &mut Chain) -> Result<(), String> {
-    let init = decode("the CacheManager", CACHE_MANAGER_INITCODE)?;
-    let r = chain.deploy(GENESIS_DEPLOYER, init, U256::ZERO);
-    let implementation = r
-        .created
-        .filter(|_| r.success)
-        .ok_or_else(|| format!("the CacheManager did not deploy: {}", r.status))?;
+    let implementation = create(chain, "the CacheManager", CACHE_MANAGER_INITCODE)?;
     chain.set_code(CACHE_MANAGER, erc1167_clone(implementation));
     let call = initializeCall { initCacheSize: CACHE_SIZE, initDecay: CACHE_DECAY };
     let r = chain.call(GENESIS_DEPLOYER, CACHE_MANAGER, U256::ZERO, call.abi_encode());
@@ -113,6 +103,13 @@ fn cache_manager(chain: &mut Chain) -> Result<(), String> {
     }
     chain.add_cache_manager(CACHE_MANAGER);
     Ok(())
+}
+
+/// Runs the hex creation code `init` of `what` from the genesis deployer; the created
+/// address.
+fn create(chain: &mut Chain, what: &str, init: &str) -> Result<Address, String> {
+    let r = chain.deploy(GENESIS_DEPLOYER, decode(what, init)?, U256::ZERO);
+    r.created.filter(|_| r.success).ok_or_else(|| format!("{what} did not deploy: {}", r.status))
 }
 
 /// ERC-1167's minimal proxy runtime delegating every call to `target`.

@@ -152,3 +152,20 @@ pub fn rpc(
     let (_, text) = post(addr, body.to_string().as_bytes());
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))
 }
+
+/// Mints `amount` of the mock token to `to` and waits for the receipt.
+pub async fn mint<P: Provider>(
+    p: &P,
+    token: Address,
+    to: Address,
+    amount: U256,
+) -> alloy::rpc::types::TransactionReceipt {
+    erc20::IMockErc20::new(token, p)
+        .mint(to, amount)
+        .send()
+        .await
+        .expect("mint sent")
+        .get_receipt()
+        .await
+        .expect("mint receipt")
+}

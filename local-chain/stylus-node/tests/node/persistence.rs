@@ -29,14 +29,7 @@ async fn a_restart_with_the_state_file_keeps_everything() {
         let p = wallet(&n.url(), KEY0);
         let args = ("Kept".to_string(), "K".to_string(), U256::from(6u8)).abi_encode_params();
         let token = deploy_stylus(&p, me, &artifact("mock-erc20"), &args).await;
-        let r = IMockErc20::new(token, &p)
-            .mint(me, U256::from(77u8))
-            .send()
-            .await
-            .unwrap()
-            .get_receipt()
-            .await
-            .unwrap();
+        let r = mint(&p, token, me, U256::from(77u8)).await;
         let block = p.get_block_number().await.unwrap();
         n.stop().await.unwrap();
         (token, block, r.transaction_hash)
@@ -61,14 +54,7 @@ async fn a_restart_with_the_state_file_keeps_everything() {
     assert_eq!(logs.len(), 1);
     assert!(p.get_transaction_receipt(tx_hash).await.unwrap().is_some());
     // New blocks go on from the saved head.
-    IMockErc20::new(token, &p)
-        .mint(me, U256::from(1u8))
-        .send()
-        .await
-        .unwrap()
-        .get_receipt()
-        .await
-        .unwrap();
+    mint(&p, token, me, U256::from(1u8)).await;
     assert_eq!(p.get_block_number().await.unwrap(), block + 1);
     n.stop().await.unwrap();
     let _ = std::fs::remove_dir_all(&dir);

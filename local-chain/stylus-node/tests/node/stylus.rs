@@ -34,8 +34,7 @@ async fn deploy_activate_construct_call_and_send() {
     assert_eq!(erc20.name().call().await.unwrap(), "Wrapped");
     assert_eq!(erc20.decimals().call().await.unwrap(), 18);
     // Transactions, with gas estimated by the node.
-    let mint = IMockErc20::new(token, &p);
-    let r = mint.mint(me, U256::from(1_000u64)).send().await.unwrap().get_receipt().await.unwrap();
+    let r = mint(&p, token, me, U256::from(1_000u64)).await;
     assert!(r.status());
     let ev = r.decoded_log::<IERC20::Transfer>().expect("Transfer");
     assert_eq!((ev.from, ev.to, ev.value), (Address::ZERO, me, U256::from(1_000u64)));
@@ -76,9 +75,8 @@ async fn events_through_get_logs_and_filters() {
         Filter::new().address(token).event_signature(IERC20::Transfer::SIGNATURE_HASH);
     let id = p.new_filter(&logs_filter).await.unwrap();
     let blocks = p.new_block_filter().await.unwrap();
-    let m = IMockErc20::new(token, &p);
     for i in 1..=3u64 {
-        m.mint(me, U256::from(i)).send().await.unwrap().get_receipt().await.unwrap();
+        mint(&p, token, me, U256::from(i)).await;
     }
     let changes: Vec<alloy::rpc::types::Log> = p.get_filter_changes(id).await.unwrap();
     assert_eq!(changes.len(), 3);
@@ -113,14 +111,7 @@ async fn state_overrides_and_older_blocks() {
     let me = signer(KEY0).address();
     let token = deployed_token(&p).await;
     let at_deploy = p.get_block_number().await.unwrap();
-    IMockErc20::new(token, &p)
-        .mint(me, U256::from(9u8))
-        .send()
-        .await
-        .unwrap()
-        .get_receipt()
-        .await
-        .unwrap();
+    mint(&p, token, me, U256::from(9u8)).await;
     let bal = IERC20::balanceOfCall { account: me }.abi_encode();
     let q = |block: serde_json::Value| {
         rpc(
@@ -202,14 +193,7 @@ async fn a_bid_at_the_genesis_cache_manager_caches_a_program_and_its_calls_cost_
     assert_eq!(manager.cacheSize().call().await.unwrap(), 512 * 1024 * 1024);
     let t = IERC20::new(token, &p);
     let bob = address!("000000000000000000000000000000000000b0b0");
-    IMockErc20::new(token, &p)
-        .mint(me, U256::from(10u8))
-        .send()
-        .await
-        .unwrap()
-        .get_receipt()
-        .await
-        .unwrap();
+    mint(&p, token, me, U256::from(10u8)).await;
     t.transfer(bob, U256::from(1u8)).send().await.unwrap().get_receipt().await.unwrap();
     let uncached =
         t.transfer(bob, U256::from(1u8)).send().await.unwrap().get_receipt().await.unwrap();
