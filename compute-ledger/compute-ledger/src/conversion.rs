@@ -229,6 +229,12 @@ impl ComputeLedger {
         let allowance =
             bps_of(expected, self.slippage_bps.get().to::<u16>()).ok_or_else(overflow)?;
         let min_out = expected.saturating_sub(allowance);
+        // Dust the price values at nothing waits for more: asked for at least 0, a router
+        // would take it and pay nothing, and the refusal below would come after the
+        // assets had left.
+        if min_out.is_zero() {
+            return Err(refused(reason::SWAP_FAILED, answer, updated_at));
+        }
         let me = self.vm().contract_address();
         let before = self.balance_of(payment, me)?;
         let r = IErc20Calls::new(asset).approve(&mut *self, router, amount_in);
