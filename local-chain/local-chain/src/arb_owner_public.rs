@@ -4,11 +4,15 @@
 
 use alloy_sol_types::{sol, SolCall};
 use revm::{
-    interpreter::{CallInput, CallInputs, Gas, InstructionResult, InterpreterResult},
-    primitives::{address, Address, Bytes},
+    interpreter::{CallInputs, InstructionResult, InterpreterResult},
+    primitives::{address, Address},
 };
 
-use crate::{arbwasm::NETWORK_FEE_ACCOUNT, exec::Exec};
+use crate::{
+    arbwasm::NETWORK_FEE_ACCOUNT,
+    exec::Exec,
+    precompile::{answer, input, out},
+};
 
 /// The ArbOwnerPublic precompile's address.
 pub const ARB_OWNER_PUBLIC: Address = address!("000000000000000000000000000000000000006b");
@@ -29,11 +33,8 @@ const READ_GAS: u64 = 800;
 
 pub(crate) fn run(exec: &mut Exec, inputs: &CallInputs) -> InterpreterResult {
     let limit = inputs.gas_limit;
-    let data = match &inputs.input {
-        CallInput::Bytes(b) => b.clone(),
-        CallInput::SharedBuffer(_) => Bytes::new(),
-    };
-    let answer: Option<(u64, Vec<u8>)> = match data
+    let data = input(inputs);
+    let reply: Option<(u64, Vec<u8>)> = match data
         .get(..4)
         .and_then(|s| <[u8; 4]>::try_from(s).ok())
     {
@@ -56,17 +57,8 @@ pub(crate) fn run(exec: &mut Exec, inputs: &CallInputs) -> InterpreterResult {
         }
         _ => None,
     };
-    let mut gas = Gas::new(limit);
-    match answer {
-        Some((used, output)) if gas.record_regular_cost(used) => InterpreterResult {
-            result: InstructionResult::Return,
-            gas,
-            output: Bytes::from(output),
-        },
-        Some(_) => {
-            let _ = gas.record_regular_cost(limit);
-            InterpreterResult { result: InstructionResult::OutOfGas, gas, output: Bytes::new() }
-        }
-        None => InterpreterResult { result: InstructionResult::Revert, gas, output: Bytes::new() },
+    match reply {
+        Some((used, output)) => answer(limit, used, output),
+        None => out(InstructionResult::Revert, limit, 0, Vec::new()),
     }
 }

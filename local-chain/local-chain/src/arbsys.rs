@@ -4,12 +4,15 @@
 use alloy_sol_types::{sol, SolCall};
 use revm::{
     context::{Block, Cfg, ContextTr},
-    interpreter::{CallInput, CallInputs, Gas, InstructionResult, InterpreterResult},
-    primitives::{address, Address, Bytes, U256},
+    interpreter::{CallInputs, InstructionResult, InterpreterResult},
+    primitives::{address, Address, U256},
 };
 use stylus_rules::params::ARBOS_VERSION;
 
-use crate::exec::Exec;
+use crate::{
+    exec::Exec,
+    precompile::{answer, input, out},
+};
 
 /// The ArbSys precompile's address.
 pub const ARB_SYS: Address = address!("0000000000000000000000000000000000000064");
@@ -29,27 +32,15 @@ const VIEW_GAS: u64 = 100 + 3;
 
 pub(crate) fn run(exec: &mut Exec, inputs: &CallInputs) -> InterpreterResult {
     let limit = inputs.gas_limit;
-    let data = match &inputs.input {
-        CallInput::Bytes(b) => b.clone(),
-        CallInput::SharedBuffer(_) => Bytes::new(),
-    };
-    let answer = match data.get(..4).and_then(|s| <[u8; 4]>::try_from(s).ok()) {
+    let data = input(inputs);
+    let answer_word = match data.get(..4).and_then(|s| <[u8; 4]>::try_from(s).ok()) {
         Some(arbBlockNumberCall::SELECTOR) => Some(exec.ctx().block().number()),
         Some(arbChainIDCall::SELECTOR) => Some(U256::from(exec.ctx().cfg().chain_id())),
         Some(arbOSVersionCall::SELECTOR) => Some(U256::from(ARBOS_VERSION_OFFSET + ARBOS_VERSION)),
         _ => None,
     };
-    let mut gas = Gas::new(limit);
-    match answer {
-        Some(v) if gas.record_regular_cost(VIEW_GAS) => InterpreterResult {
-            result: InstructionResult::Return,
-            gas,
-            output: Bytes::from(v.to_be_bytes::<32>().to_vec()),
-        },
-        Some(_) => {
-            let _ = gas.record_regular_cost(limit);
-            InterpreterResult { result: InstructionResult::OutOfGas, gas, output: Bytes::new() }
-        }
-        None => InterpreterResult { result: InstructionResult::Revert, gas, output: Bytes::new() },
+    match answer_word {
+        Some(v) => answer(limit, VIEW_GAS, v.to_be_bytes::<32>().to_vec()),
+        None => out(InstructionResult::Revert, limit, 0, Vec::new()),
     }
 }

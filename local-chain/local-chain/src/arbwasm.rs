@@ -4,13 +4,14 @@
 use alloy_sol_types::{sol, SolCall, SolError};
 use revm::{
     context::{Block, ContextTr, JournalTr},
-    interpreter::{CallInput, CallInputs, Gas, InstructionResult, InterpreterResult},
-    primitives::{address, keccak256, Address, Bytes, B256, U256},
+    interpreter::{CallInputs, InstructionResult, InterpreterResult},
+    primitives::{address, keccak256, Address, B256, U256},
 };
 use stylus_rules::{params as p, pricing};
 
 use crate::{
     exec::Exec,
+    precompile::{answer, input, out},
     stylus::{ProgramInfo, STYLUS_VERSION},
 };
 
@@ -60,12 +61,6 @@ sol! {
     error ProgramInsufficientValue(uint256 have, uint256 want);
 }
 
-fn out(result: InstructionResult, gas_limit: u64, used: u64, output: Vec<u8>) -> InterpreterResult {
-    let mut gas = Gas::new(gas_limit);
-    let _ = gas.record_regular_cost(used.min(gas_limit));
-    InterpreterResult { result, gas, output: Bytes::from(output) }
-}
-
 /// A program that can run now (`getActiveProgram`), or the revert data saying why not.
 pub(crate) fn active(exec: &Exec, hash: B256, time: u64) -> Result<ProgramInfo, Vec<u8>> {
     let Some(info) = exec.activated.get(&hash) else {
@@ -98,10 +93,7 @@ fn pay_data_fee(exec: &mut Exec, caller: Address, value: U256, fee: U256) -> Res
 
 pub(crate) fn run(exec: &mut Exec, inputs: &CallInputs) -> InterpreterResult {
     let limit = inputs.gas_limit;
-    let data = match &inputs.input {
-        CallInput::Bytes(b) => b.clone(),
-        CallInput::SharedBuffer(_) => Bytes::new(),
-    };
+    let data = input(inputs);
     let revert = |e: Vec<u8>| out(InstructionResult::Revert, limit, 0, e);
     if data.len() < 4 {
         return revert(Vec::new());
@@ -110,10 +102,7 @@ pub(crate) fn run(exec: &mut Exec, inputs: &CallInputs) -> InterpreterResult {
     let words = |n: usize| 3 * (n as u64).div_ceil(32);
     let ret = |used: u64, output: Vec<u8>| {
         let used = used + words(data.len() - 4) + words(output.len());
-        if used > limit {
-            return out(InstructionResult::OutOfGas, limit, limit, Vec::new());
-        }
-        out(InstructionResult::Return, limit, used, output)
+        answer(limit, used, output)
     };
     let selector: [u8; 4] = [data[0], data[1], data[2], data[3]];
     let time = exec.ctx().block().timestamp().saturating_to::<u64>();

@@ -5,11 +5,14 @@
 use alloy_sol_types::{sol, SolCall, SolEvent};
 use revm::{
     context::{Block, ContextTr, JournalTr},
-    interpreter::{CallInput, CallInputs, Gas, InstructionResult, InterpreterResult},
-    primitives::{address, keccak256, Address, Bytes, Log, B256},
+    interpreter::{CallInputs, InstructionResult, InterpreterResult},
+    primitives::{address, keccak256, Address, Log, B256},
 };
 
-use crate::exec::Exec;
+use crate::{
+    exec::Exec,
+    precompile::{answer, input, out},
+};
 
 /// The ArbWasmCache precompile's address.
 pub const ARB_WASM_CACHE: Address = address!("0000000000000000000000000000000000000072");
@@ -28,25 +31,11 @@ sol! {
 const READ_GAS: u64 = 800;
 const WRITE_GAS: u64 = 800 + 5_000;
 
-fn out(result: InstructionResult, limit: u64, used: u64, output: Vec<u8>) -> InterpreterResult {
-    let mut gas = Gas::new(limit);
-    let _ = gas.record_regular_cost(used.min(limit));
-    InterpreterResult { result, gas, output: Bytes::from(output) }
-}
-
 pub(crate) fn run(exec: &mut Exec, inputs: &CallInputs) -> InterpreterResult {
     let limit = inputs.gas_limit;
-    let data = match &inputs.input {
-        CallInput::Bytes(b) => b.clone(),
-        CallInput::SharedBuffer(_) => Bytes::new(),
-    };
+    let data = input(inputs);
     let revert = |used: u64, e: Vec<u8>| out(InstructionResult::Revert, limit, used, e);
-    let ret = |used: u64, output: Vec<u8>| {
-        if used > limit {
-            return out(InstructionResult::OutOfGas, limit, limit, Vec::new());
-        }
-        out(InstructionResult::Return, limit, used, output)
-    };
+    let ret = |used: u64, output: Vec<u8>| answer(limit, used, output);
     let Some(selector) = data.get(..4).and_then(|s| <[u8; 4]>::try_from(s).ok()) else {
         return revert(0, Vec::new());
     };

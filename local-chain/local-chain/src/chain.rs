@@ -417,7 +417,7 @@ impl Chain {
 
     /// A message call whose effects are discarded (like `eth_call`).
     pub fn view(&mut self, from: Address, to: Address, data: impl Into<Bytes>) -> Receipt {
-        self.execute(&Tx::call(from, to, U256::ZERO, data), false).0
+        self.simulate(&Tx::call(from, to, U256::ZERO, data))
     }
 
     /// A creation transaction running `init_code`, committed.

@@ -131,27 +131,18 @@ impl Exec {
             }
         }
 
-        // ArbOS precompiles: ArbSys (0x64), ArbOwnerPublic (0x6b), ArbWasmCache (0x72).
+        // ArbOS precompiles: ArbSys (0x64), ArbOwnerPublic (0x6b), ArbWasm (0x71: activation
+        // from inside a transaction), ArbWasmCache (0x72).
         let arbos: Option<fn(&mut Exec, &CallInputs) -> InterpreterResult> =
             match inputs.bytecode_address {
                 crate::arbsys::ARB_SYS => Some(crate::arbsys::run),
                 crate::arb_owner_public::ARB_OWNER_PUBLIC => Some(crate::arb_owner_public::run),
+                crate::arbwasm::ARB_WASM => Some(crate::arbwasm::run),
                 crate::arbwasm_cache::ARB_WASM_CACHE => Some(crate::arbwasm_cache::run),
                 _ => None,
             };
         if let Some(run) = arbos {
             let result = run(self, &inputs);
-            if result.result.is_ok() {
-                self.ctx().journaled_state.checkpoint_commit();
-            } else {
-                self.ctx().journaled_state.checkpoint_revert(checkpoint);
-            }
-            return CallOutcome::new(result, inputs.return_memory_offset.clone());
-        }
-
-        // ArbWasm (0x71): activation from inside a transaction.
-        if inputs.bytecode_address == crate::arbwasm::ARB_WASM {
-            let result = crate::arbwasm::run(self, &inputs);
             if result.result.is_ok() {
                 self.ctx().journaled_state.checkpoint_commit();
             } else {

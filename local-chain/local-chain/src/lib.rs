@@ -252,6 +252,7 @@ pub mod arbwasm;
 pub mod arbwasm_cache;
 mod chain;
 mod exec;
+mod precompile;
 mod roles;
 mod stylus;
 

@@ -4,6 +4,7 @@ use std::collections::HashMap;
 
 use alloy_consensus::{Header, TxEnvelope, TxType};
 use alloy_primitives::{Address, Bytes, Log, B256};
+use alloy_rpc_types_eth::Log as RpcLog;
 use serde::{Deserialize, Serialize};
 
 /// A sealed block.
@@ -40,6 +41,21 @@ pub struct MinedTx {
 impl MinedTx {
     pub fn tx_type(&self) -> TxType {
         self.envelope.tx_type()
+    }
+
+    /// The transaction's logs as the RPC shows them: with their block, transaction and
+    /// position in the block (`timestamp` is the block's).
+    pub fn rpc_logs(&self, timestamp: u64) -> impl Iterator<Item = RpcLog> + '_ {
+        self.logs.iter().enumerate().map(move |(i, log)| RpcLog {
+            inner: log.clone(),
+            block_hash: Some(self.block_hash),
+            block_number: Some(self.block_number),
+            block_timestamp: Some(timestamp),
+            transaction_hash: Some(self.hash),
+            transaction_index: Some(self.index),
+            log_index: Some(self.first_log_index + i as u64),
+            removed: false,
+        })
     }
 }
 

@@ -4,11 +4,8 @@ use std::{net::IpAddr, path::PathBuf, process::ExitCode, time::Duration};
 
 use alloy_primitives::hex;
 use clap::Parser;
-use stylus_node::{
-    accounts::dev_signers,
-    config::{
-        Config, DEV_BALANCE_ETH, MAX_TX_GAS, NITRO_BASE_FEE, NITRO_DEV_CHAIN_ID, NITRO_DEV_PORT,
-    },
+use stylus_node::config::{
+    Config, DEV_BALANCE_ETH, MAX_TX_GAS, NITRO_BASE_FEE, NITRO_DEV_CHAIN_ID, NITRO_DEV_PORT,
 };
 
 /// A local Stylus chain behind JSON-RPC: an anvil for Stylus, with persistence.
@@ -73,8 +70,9 @@ fn main() -> ExitCode {
 }
 
 async fn run(config: Config) -> Result<(), String> {
-    let signers = dev_signers(&config.mnemonic, config.accounts)?;
     let node = stylus_node::start(config.clone()).await?;
+    // The node derived them: not again here.
+    let signers = node.shared().node().signers().to_vec();
     println!("stylus-node v{}: a local Stylus chain\n", env!("CARGO_PKG_VERSION"));
     println!("Available Accounts\n==================");
     for (i, s) in signers.iter().enumerate() {

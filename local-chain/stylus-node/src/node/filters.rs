@@ -5,7 +5,6 @@ use std::collections::BTreeMap;
 
 use alloy_primitives::{B256, U256};
 use alloy_rpc_types_eth::{Filter, Log as RpcLog};
-use serde_json::Value;
 
 use super::Node;
 use crate::errors::{NodeError, NodeResult};
@@ -21,6 +20,14 @@ struct Installed {
     kind: Kind,
     /// The first block not yet reported.
     next: u64,
+}
+
+/// A poll's answer: a JSON array of logs or of block hashes.
+#[derive(Clone, Debug, serde::Serialize)]
+#[serde(untagged)]
+pub enum FilterChanges {
+    Logs(Vec<RpcLog>),
+    Blocks(Vec<B256>),
 }
 
 /// The installed filters by id.
@@ -51,24 +58,22 @@ impl Node {
     }
 
     /// What happened since the last poll: logs, or block hashes.
-    pub fn filter_changes(&mut self, id: U256) -> NodeResult<Value> {
+    pub fn filter_changes(&mut self, id: U256) -> NodeResult<FilterChanges> {
         let head = self.head_number();
-        let f = self.filters.installed.get(&id).cloned().ok_or_else(not_found)?;
-        let value = match &f.kind {
+        let f = self.filters.installed.get(&id).ok_or_else(not_found)?;
+        let changes = match &f.kind {
             Kind::Logs(filter) => {
                 let (lo, hi) = window(filter, f.next, head, self);
-                json(&self.logs_in(lo, hi, filter))?
+                FilterChanges::Logs(self.logs_in(lo, hi, filter))
             }
-            Kind::Blocks => {
-                let hashes: Vec<B256> =
-                    (f.next..=head).filter_map(|n| self.history.block(n).map(|b| b.hash)).collect();
-                json(&hashes)?
-            }
+            Kind::Blocks => FilterChanges::Blocks(
+                (f.next..=head).filter_map(|n| self.history.block(n).map(|b| b.hash)).collect(),
+            ),
         };
         if let Some(i) = self.filters.installed.get_mut(&id) {
             i.next = head + 1;
         }
-        Ok(value)
+        Ok(changes)
     }
 
     /// Every log a log filter matches over its whole range.
@@ -107,9 +112,4 @@ fn window(filter: &Filter, since: u64, head: u64, node: &Node) -> (u64, u64) {
 
 fn not_found() -> NodeError {
     NodeError::rejected("filter not found")
-}
-
-fn json<T: serde::Serialize>(v: &T) -> NodeResult<Value> {
-    serde_json::to_value(v)
-        .map_err(|e| NodeError::Internal(format!("cannot encode the result: {e}")))
 }

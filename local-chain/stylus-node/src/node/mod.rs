@@ -15,7 +15,7 @@ pub use admission::Pending;
 use alloy_primitives::{Address, B256, U256};
 use alloy_signer_local::PrivateKeySigner;
 pub use clock::Clock;
-pub use filters::Filters;
+pub use filters::{FilterChanges, Filters};
 use local_chain::{Chain, World};
 pub use state::Saved;
 
@@ -82,6 +82,11 @@ impl Node {
     /// The dev accounts (those whose keys the node holds).
     pub fn accounts(&self) -> Vec<Address> {
         self.signers.iter().map(|s| s.address()).collect()
+    }
+
+    /// The dev accounts' keys.
+    pub fn signers(&self) -> &[PrivateKeySigner] {
+        &self.signers
     }
 
     pub fn signer(&self, a: Address) -> Option<&PrivateKeySigner> {

@@ -159,20 +159,9 @@ impl Node {
         for n in from..=to {
             let Some(block) = self.history.block(n) else { break };
             for tx in self.history.block_txs(n) {
-                for (i, log) in tx.logs.iter().enumerate() {
-                    if filter.matches(log) {
-                        out.push(RpcLog {
-                            inner: log.clone(),
-                            block_hash: Some(block.hash),
-                            block_number: Some(n),
-                            block_timestamp: Some(block.header.timestamp),
-                            transaction_hash: Some(tx.hash),
-                            transaction_index: Some(tx.index),
-                            log_index: Some(tx.first_log_index + i as u64),
-                            removed: false,
-                        });
-                    }
-                }
+                out.extend(
+                    tx.rpc_logs(block.header.timestamp).filter(|l| filter.matches(&l.inner)),
+                );
             }
         }
         out

@@ -219,7 +219,7 @@ fn new_block_filter(s: &Shared, _: &mut Args) -> NodeResult<Value> {
 
 fn get_filter_changes(s: &Shared, a: &mut Args) -> NodeResult<Value> {
     let id: U256 = a.next("filterId")?;
-    s.node().filter_changes(id)
+    json(&s.node().filter_changes(id)?)
 }
 
 fn get_filter_logs(s: &Shared, a: &mut Args) -> NodeResult<Value> {

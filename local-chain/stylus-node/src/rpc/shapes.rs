@@ -37,21 +37,7 @@ pub fn pending_transaction(p: &Pending) -> Transaction {
 }
 
 pub fn receipt(tx: &MinedTx, timestamp: u64) -> TransactionReceipt {
-    let logs: Vec<RpcLog> = tx
-        .logs
-        .iter()
-        .enumerate()
-        .map(|(i, l)| RpcLog {
-            inner: l.clone(),
-            block_hash: Some(tx.block_hash),
-            block_number: Some(tx.block_number),
-            block_timestamp: Some(timestamp),
-            transaction_hash: Some(tx.hash),
-            transaction_index: Some(tx.index),
-            log_index: Some(tx.first_log_index + i as u64),
-            removed: false,
-        })
-        .collect();
+    let logs: Vec<RpcLog> = tx.rpc_logs(timestamp).collect();
     let with_bloom = ReceiptWithBloom {
         logs_bloom: alloy_primitives::logs_bloom(tx.logs.iter()),
         receipt: Receipt {
