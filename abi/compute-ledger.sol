@@ -81,6 +81,8 @@ interface IComputeLedger  {
 
     error ConversionRefused(uint8, int256, uint256);
 
+    error SwapShortPaid(address, uint256, uint256);
+
     error SlippageAboveLimit(uint16, uint16);
 
     error TokenCallFailed(address);

@@ -8,7 +8,9 @@
 //! came back. With `keeper_only`, only a keeper's [`ComputeLedger::convert`] swaps, so
 //! no one else chooses the moment of a conversion (a sandwich's best moment). Any refusal
 //! leaves the asset in the ledger and the epoch sealed, so a later harvest or
-//! [`ComputeLedger::convert`] retries.
+//! [`ComputeLedger::convert`] retries. A router that succeeds yet pays under the minimum
+//! it was given is not a refusal: its effects stand, so the whole call reverts
+//! (`SwapShortPaid`).
 
 use alloy_sol_types::{SolCall, SolEvent};
 use compute_fi_contracts::{
@@ -26,7 +28,8 @@ use stylus_sdk::{
 use crate::{
     accumulator::Sealed,
     errors::{
-        invalid, mul, overflow, read_failed, token_ok, ConversionRefused, Error, SlippageAboveLimit,
+        invalid, mul, overflow, read_failed, token_ok, ConversionRefused, Error,
+        SlippageAboveLimit, SwapShortPaid,
     },
     events::{emit, word},
     ComputeLedger, ConversionConfigured, ConversionGuardsConfigured,
@@ -43,7 +46,8 @@ pub mod reason {
     pub const OUT_OF_BOUNDS: u8 = 3;
     /// The feed could not be read.
     pub const FEED_FAILED: u8 = 4;
-    /// The router reverted or paid less than the minimum output.
+    /// The router reverted (a router that succeeds paying less than the minimum reverts
+    /// the whole call with `SwapShortPaid`), or the price values the asset at nothing.
     pub const SWAP_FAILED: u8 = 5;
     /// No router or feed is configured.
     pub const NOT_CONFIGURED: u8 = 6;
@@ -258,9 +262,18 @@ impl ComputeLedger {
         token_ok(r, asset)?;
         let after = self.balance_of(payment, me)?;
         let out = after.saturating_sub(before);
-        if !swapped || out < min_out || out.is_zero() {
-            // A failed call reverted the router's effects; a short payer is refused too.
+        if !swapped {
+            // The failed call reverted the router's effects: the asset is still here.
             return Err(refused(reason::SWAP_FAILED, answer, updated_at));
+        }
+        if out < min_out {
+            // The router kept its effects (the asset is gone) yet broke its minimum: a
+            // deferral would count an asset the ledger no longer holds, so revert it all.
+            return Err(Error::SwapShortPaid(SwapShortPaid {
+                router,
+                paid: out,
+                minimum: min_out,
+            }));
         }
         Ok(out)
     }

@@ -47,6 +47,10 @@ sol! {
     /// The conversion was refused (see [`crate::reason`]).
     #[derive(Debug)]
     error ConversionRefused(uint8 reason, int256 answer, uint256 updatedAt);
+    /// The router's swap succeeded but paid less than the minimum it was given: it broke
+    /// its own `amountOutMinimum`, so the whole harvest or conversion is undone.
+    #[derive(Debug)]
+    error SwapShortPaid(address router, uint256 paid, uint256 minimum);
 }
 
 /// Every error of the ledger.
@@ -66,6 +70,7 @@ pub enum Error {
     ReadFailed(ReadFailed),
     NothingToConvert(NothingToConvert),
     ConversionRefused(ConversionRefused),
+    SwapShortPaid(SwapShortPaid),
     SlippageAboveLimit(SlippageAboveLimit),
     TokenFailed(TokenCallFailed),
 }

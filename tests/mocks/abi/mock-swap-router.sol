@@ -11,6 +11,8 @@ interface IMockSwapRouter  {
 
     function rate() external view returns (uint256);
 
+    function setIgnoreMinimum(bool ignore) external;
+
     function exactInputSingle((address, address, uint24, address, uint256, uint256, uint256, uint160) params) external payable returns (uint256);
 
     error TooLittleReceived(uint256, uint256);

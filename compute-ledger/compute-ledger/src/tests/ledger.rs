@@ -234,6 +234,48 @@ fn router_paying_below_the_minimum_defers_the_conversion() {
 }
 
 #[motsu::test]
+fn router_succeeding_below_the_minimum_reverts_the_harvest() {
+    // A router that ignores `amountOutMinimum` took the asset and paid 2% under the feed:
+    // deferring would leave the ledger counting an asset it no longer holds.
+    let h = H::new(true, 0);
+    h.deposit(alice(), e18(1), U256::ZERO);
+    h.router.sender(bob()).set_rate(U256::from(2_940_000_000u64));
+    h.router.sender(bob()).set_ignore_minimum(true);
+    h.asset.sender(h.admin).mint(h.ledger.address(), e18(1)).motsu_unwrap();
+    let s = h.supply();
+    let err = h.ledger.sender(h.vault.address()).on_harvest(e18(1), s, e18(1)).motsu_unwrap_err();
+    assert!(
+        matches!(&err, Error::SwapShortPaid(SwapShortPaid { router, paid, minimum })
+            if *router == h.router.address() && *paid == u(2_940_000_000)
+                && *minimum == u(2_970_000_000)),
+        "{err:?}"
+    );
+    // Nothing of the harvest stayed: the epoch is still open and the asset still here.
+    assert_eq!(h.ledger.sender(h.admin).epoch(), 0);
+    assert_eq!(h.asset.sender(h.admin).balance_of(h.ledger.address()), e18(1));
+    // An honest router then converts the same harvest in full.
+    h.router.sender(bob()).set_ignore_minimum(false);
+    h.router.sender(bob()).set_rate(U256::from(3_000_000_000u64));
+    h.ledger.sender(h.vault.address()).on_harvest(e18(1), s, e18(1)).motsu_unwrap();
+    assert_eq!(h.spendable(alice()), u(3_000_000_000));
+}
+
+#[motsu::test]
+fn router_succeeding_below_the_minimum_reverts_a_retried_conversion() {
+    let h = H::new(true, 0);
+    h.feed.sender(bob()).set_answer(I256::ZERO, U256::from(NOW));
+    h.deposit(alice(), e18(1), U256::ZERO);
+    h.harvest(e18(1), e18(1));
+    good_price(&h);
+    h.router.sender(bob()).set_rate(U256::from(1_500_000_000u64));
+    h.router.sender(bob()).set_ignore_minimum(true);
+    let err = h.ledger.sender(bob()).convert().motsu_unwrap_err();
+    assert!(matches!(err, Error::SwapShortPaid(_)), "{err:?}");
+    assert_eq!(h.asset.sender(h.admin).balance_of(h.ledger.address()), e18(1));
+    assert_eq!(h.ledger.sender(h.admin).totals().2, e18(1));
+}
+
+#[motsu::test]
 fn dust_conversion_at_half_the_price_is_refused() {
     // 666,666,667 units expect 2 at the feed's price; 99% of that is 1.98. A floored
     // minimum of 1 would take the router's 1: the minimum rounds up to 2.

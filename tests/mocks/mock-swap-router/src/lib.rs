@@ -1,5 +1,6 @@
 //! Test mock: a Uniswap-V3-style router whose `exactInputSingle` pays out at a settable
-//! rate from its own balance of the output token and honours `amountOutMinimum`.
+//! rate from its own balance of the output token and honours `amountOutMinimum` (unless
+//! told to ignore it, as a dishonest router would).
 //! Only for tests and local scenarios; never deploy it where real value is at stake.
 #![cfg_attr(not(any(test, feature = "export-abi")), no_main)]
 extern crate alloc;
@@ -13,7 +14,7 @@ use stylus_sdk::{
     },
     alloy_sol_types::sol,
     prelude::*,
-    storage::StorageU256,
+    storage::{StorageBool, StorageU256},
 };
 
 /// One whole unit of [`MockSwapRouter::rate`]: output = input * rate / 1e18.
@@ -58,6 +59,7 @@ pub type ExactInputSingleParams = (Address, Address, U24, Address, U256, U256, U
 #[storage]
 pub struct MockSwapRouter {
     rate: StorageU256,
+    ignore_minimum: StorageBool,
 }
 
 #[public]
@@ -77,8 +79,14 @@ impl MockSwapRouter {
         self.rate.get()
     }
 
+    /// Makes the router dishonest: it swaps at its rate whatever `amountOutMinimum` asks.
+    #[selector(name = "setIgnoreMinimum")]
+    pub fn set_ignore_minimum(&mut self, ignore: bool) {
+        self.ignore_minimum.set(ignore);
+    }
+
     /// Pulls `amountIn` of `tokenIn` from the caller and pays `amountIn * rate / 1e18` of
-    /// `tokenOut` to `recipient`, refusing less than `amountOutMinimum`.
+    /// `tokenOut` to `recipient`, refusing less than `amountOutMinimum` (while honest).
     #[selector(name = "exactInputSingle")]
     #[payable]
     pub fn exact_input_single(&mut self, params: ExactInputSingleParams) -> Result<U256, Error> {
@@ -87,7 +95,7 @@ impl MockSwapRouter {
             .checked_mul(self.rate.get())
             .map(|x| x / RATE_ONE)
             .ok_or(Error::RateOverflow(RateOverflow {}))?;
-        if out < min_out {
+        if out < min_out && !self.ignore_minimum.get() {
             return Err(Error::TooLittleReceived(TooLittleReceived {
                 amountOut: out,
                 amountOutMinimum: min_out,
@@ -192,6 +200,15 @@ mod tests {
         });
         assert_eq!(b.sender(bob).balance_of(bob), out);
         assert_eq!(a.sender(bob).balance_of(router.address()), one);
+        // Dishonest: pays below the minimum and succeeds.
+        router.sender(bob).set_ignore_minimum(true);
+        a.sender(alice).mint(alice, one).motsu_unwrap();
+        a.sender(alice).approve(router.address(), one).motsu_unwrap();
+        let out = router
+            .sender(alice)
+            .exact_input_single(params(a.address(), b.address(), bob, one, U256::MAX))
+            .motsu_unwrap();
+        assert_eq!(out, U256::from(2_000_000u64));
         router.sender(bob).set_rate(U256::from(7u8));
         assert_eq!(router.sender(bob).rate(), U256::from(7u8));
         let e = router
