@@ -1,5 +1,6 @@
 //! From a contract crate to the bytes that get deployed: build the cdylib for
-//! wasm32-unknown-unknown, re-encode it the way Stylus accepts, compress it.
+//! wasm32-unknown-unknown, re-encode it the way Stylus accepts, shrink it with wasm-opt,
+//! compress it.
 
 use std::{
     fs,
@@ -100,11 +101,15 @@ pub fn compress(wasm: &[u8]) -> Vec<u8> {
     out
 }
 
-/// Reads, normalises and compresses one contract's cdylib.
-pub fn load(target_dir: &Path, contract: &Contract) -> Result<Artifact, String> {
+/// Reads, normalises, optimises (see `optimise`) and compresses one contract's cdylib.
+pub fn load(root: &Path, target_dir: &Path, contract: &Contract) -> Result<Artifact, String> {
     let path = raw_wasm_path(target_dir, contract);
     let raw = fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let wasm = normalise(&raw)?;
+    let scratch = target_dir.join("stylus/wasm-opt");
+    let optimised =
+        crate::optimise::optimise(root, &scratch, &contract.package, &normalise(&raw)?)?;
+    // Once more after wasm-opt: the same encoding and no custom sections whatever it wrote.
+    let wasm = normalise(&optimised)?;
     let compressed = compress(&wasm);
     Ok(Artifact { name: contract.package.clone(), wasm, compressed })
 }

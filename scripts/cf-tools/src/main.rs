@@ -10,6 +10,7 @@
 mod abi;
 mod artifact;
 mod gate;
+mod optimise;
 mod report;
 mod workspace;
 
@@ -60,7 +61,7 @@ fn build(args: &[String]) -> Result<(), String> {
     let mut artifacts = Vec::new();
     let mut failures = Vec::new();
     for c in &ws.contracts {
-        let a = artifact::load(&ws.target_dir, c)?;
+        let a = artifact::load(&ws.root, &ws.target_dir, c)?;
         for v in gate::check(&a.wasm, a.compressed.len()) {
             failures.push(format!("{}: {v}", a.name));
         }
