@@ -7,8 +7,6 @@
 pragma solidity ^0.8.23;
 
 interface IYieldVault  {
-    function initialize(address asset, address source, address ledger, address admin, bytes32 name, bytes32 symbol, bool native, uint64 lockDuration, uint256 minStake, bool exactStake) external;
-
     function depositEth(address receiver) external payable returns (uint256);
 
     function redeemEth(uint256 shares, address receiver, address owner) external returns (uint256);
@@ -63,7 +61,7 @@ interface IYieldVault  {
 
     error CapExceeded(address, uint256, uint256, uint256);
 
-    error SharesLocked(address, uint64);
+    error SharesLocked(address, uint256, uint64);
 
     error InsufficientShares(address, uint256, uint256);
 
@@ -90,6 +88,8 @@ interface IYieldVault  {
     error UnknownRole(bytes32);
 
     error LockTooLong(uint64, uint64);
+
+    error SourceTooCoarse(address, uint256, uint256);
 }
 
 interface IERC20 {

@@ -19,7 +19,7 @@ use crate::{
 /// (which pause never does) on a key a community's governance holds.
 pub const MAX_LOCK_DURATION: u64 = 365 * 86_400;
 
-/// `initialize` or the constructor ran.
+/// The constructor ran (in this contract's storage: per clone).
 pub(crate) const INITIALIZED: u8 = 1;
 /// The asset is WETH: `depositEth`, `redeemEth` and `receive` work.
 pub(crate) const NATIVE: u8 = 2;
@@ -50,7 +50,7 @@ impl YieldVault {
         }
     }
 
-    /// The constructor's and `initialize`'s work (see `initialize`).
+    /// The constructor's work (see `YieldVault::constructor`).
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn setup(
         &mut self,

@@ -1,6 +1,7 @@
 //! The deposit path (`deposit`, `mint`, `depositEth`): not while paused or past the loss
 //! bound, at least the minimum stake (or exactly it), within the caps; yield attributed and
-//! the ledger told before shares change; the asset in before the shares out; the source's
+//! the ledger told before shares change; the asset in before the shares out, locked as a
+//! lot (see `lock`); the source's
 //! rounding of the deposit paid from yield (see `attribution`).
 
 use alloy_sol_types::{SolCall, SolEvent};
@@ -15,7 +16,7 @@ use stylus_sdk::{
 };
 
 use crate::{
-    attribution::Books,
+    attribution::{rounding_reserve, Books},
     calls::first_word,
     config::{EXACT_STAKE, IDLE_ONLY},
     errors::{overflow, CapExceeded, Error, StakeRejected, ZeroAmount},
@@ -75,7 +76,12 @@ impl YieldVault {
         let shares = first_word(source, &answer)?;
         let answer =
             self.view_call(source, &IYieldSource::convertToAssetsCall { shares }.abi_encode())?;
-        Ok(first_word(source, &answer)?.min(assets))
+        let credited = first_word(source, &answer)?.min(assets);
+        if assets.saturating_sub(credited) > rounding_reserve(assets) {
+            // More lost than rounding should: a fee (the depositor's), or a coarse source.
+            self.check_grain(assets)?;
+        }
+        Ok(credited)
     }
 
     /// Assets a mint of `shares` costs: their price plus twice what the source's rounding
@@ -103,7 +109,7 @@ impl YieldVault {
     }
 
     /// Deposit common path: caps, ledger notice, asset in (pulled from the caller, or
-    /// wrapped from the ETH sent), shares out, lock restarted, asset invested.
+    /// wrapped from the ETH sent), shares out and locked, asset invested.
     fn enter(
         &mut self,
         receiver: Address,
@@ -146,7 +152,7 @@ impl YieldVault {
             self.call_out(asset, &IWeth::depositCall {}.abi_encode(), assets, assets)?;
         }
         self.erc20._mint(receiver, shares)?;
-        self.restart_lock(receiver, caller, holding);
+        self.lock_deposit(receiver, shares)?;
         if !self.flag(IDLE_ONLY) {
             self.invest(assets)?;
         }

@@ -41,12 +41,13 @@ impl YieldVault {
     }
 
     /// On unpause after an emergency: deposits go to the source again, and so does the
-    /// idle asset.
+    /// idle asset (not into a source too coarse for it: see `grain`).
     pub(crate) fn reinvest_after_emergency(&mut self) -> Result<(), Error> {
         if self.flag(IDLE_ONLY) {
             self.set_flag(IDLE_ONLY, false);
             let idle = self.idle()?;
             if !idle.is_zero() {
+                self.check_grain(idle)?;
                 self.invest(idle)?;
             }
         }

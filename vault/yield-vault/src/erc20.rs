@@ -26,8 +26,8 @@ fn short_string(word: B256) -> String {
 
 impl YieldVault {
     /// Share transfers: attribution and ledger notice first; locked shares cannot move.
-    fn move_shares(&mut self, from: Address, to: Address) -> Result<(), Error> {
-        self.check_unlocked(from)?;
+    fn move_shares(&mut self, from: Address, to: Address, value: U256) -> Result<(), Error> {
+        self.check_unlocked(from, value)?;
         let books = self.accrue()?;
         self.notify(from, to, books)
     }
@@ -47,7 +47,7 @@ impl IErc20 for YieldVault {
 
     fn transfer(&mut self, to: Address, value: U256) -> Result<bool, Self::Error> {
         let from = self.vm().msg_sender();
-        self.move_shares(from, to)?;
+        self.move_shares(from, to, value)?;
         Ok(self.erc20.transfer(to, value)?)
     }
 
@@ -65,7 +65,7 @@ impl IErc20 for YieldVault {
         to: Address,
         value: U256,
     ) -> Result<bool, Self::Error> {
-        self.move_shares(from, to)?;
+        self.move_shares(from, to, value)?;
         Ok(self.erc20.transfer_from(from, to, value)?)
     }
 }

@@ -10,12 +10,28 @@ use stylus_sdk::{
 };
 
 use crate::{
+    attribution::Books,
     config::{EXACT_STAKE, PAUSED},
     deposit::Payment,
     errors::Error,
     exit::Payout,
     YieldVault,
 };
+
+impl YieldVault {
+    /// The books and `receiver`'s cap room in shares, or `None` while entries are refused
+    /// (paused, a bound, unreadable books).
+    fn entry_room(&self, receiver: Address) -> Option<(Books, U256)> {
+        if self.flag(PAUSED) {
+            return None;
+        }
+        let books = self.books().ok()?;
+        self.check_entry(books).ok()?;
+        let total = self.total_cap.get().saturating_sub(books.principal);
+        let account = self.account_cap.get().saturating_sub(self.erc20.balance_of(receiver));
+        Some((books, total.min(account)))
+    }
+}
 
 #[public]
 impl IErc4626 for YieldVault {
@@ -39,20 +55,24 @@ impl IErc4626 for YieldVault {
         self.books()?.assets_for(shares, Rounding::Down)
     }
 
-    /// 0 while paused or past a bound; else the cap room in assets (0 if under the
-    /// minimum stake; the stake itself when stakes are exact and it fits).
+    /// 0 while entries are refused; else the cap room in assets (0 under the minimum
+    /// stake; the stake itself when stakes are exact), and 0 where a deposit of it would
+    /// be worth no share (dust the source's rounding takes whole).
     fn max_deposit(&self, receiver: Address) -> U256 {
-        let shares = self.max_mint(receiver);
-        let Ok(books) = self.books() else { return U256::ZERO };
-        let Ok(assets) = books.assets_for(shares, Rounding::Down) else { return U256::ZERO };
+        let Some((books, room)) = self.entry_room(receiver) else { return U256::ZERO };
         let stake = self.min_stake.get();
-        if assets < stake {
+        let Ok(room_assets) = books.assets_for(room, Rounding::Down) else { return U256::ZERO };
+        if room_assets < stake {
             return U256::ZERO;
         }
-        if self.flag(EXACT_STAKE) {
-            return stake;
+        let assets = if self.flag(EXACT_STAKE) { stake } else { room_assets };
+        // Shares grow with the amount, so a probe of at most 2^128 units tells whether
+        // the deposit mints any, without a vast room overflowing the source's math.
+        let probe = assets.min(U256::from(u128::MAX));
+        match self.preview_deposit(probe) {
+            Ok(shares) if !shares.is_zero() => assets,
+            _ => U256::ZERO,
         }
-        assets
     }
 
     fn preview_deposit(&self, assets: U256) -> Result<U256, Self::Error> {
@@ -63,18 +83,29 @@ impl IErc4626 for YieldVault {
         self.deposit_to(assets, receiver, Payment::PullAsset)
     }
 
-    /// 0 while paused or past a bound; else the cap room in shares.
+    /// 0 while entries are refused; else the cap room in shares when they are worth the
+    /// minimum stake (0 below it); with exact stakes, the shares the stake buys when a
+    /// mint of them costs exactly the stake (else 0: no mint would be accepted).
     fn max_mint(&self, receiver: Address) -> U256 {
-        if self.flag(PAUSED) {
-            return U256::ZERO;
+        let Some((books, room)) = self.entry_room(receiver) else { return U256::ZERO };
+        let stake = self.min_stake.get();
+        if self.flag(EXACT_STAKE) {
+            return match books.shares_for(stake, Rounding::Down) {
+                Ok(shares)
+                    if !shares.is_zero()
+                        && shares <= room
+                        && self.mint_cost(books, shares).ok() == Some(stake) =>
+                {
+                    shares
+                }
+                _ => U256::ZERO,
+            };
         }
-        let Ok(books) = self.books() else { return U256::ZERO };
-        if self.check_entry(books).is_err() {
-            return U256::ZERO;
+        // A mint costs at least what its shares are worth.
+        match books.assets_for(room, Rounding::Down) {
+            Ok(worth) if worth >= stake => room,
+            _ => U256::ZERO,
         }
-        let total = self.total_cap.get().saturating_sub(books.principal);
-        let account = self.account_cap.get().saturating_sub(self.erc20.balance_of(receiver));
-        total.min(account)
     }
 
     fn preview_mint(&self, shares: U256) -> Result<U256, Self::Error> {
@@ -85,12 +116,9 @@ impl IErc4626 for YieldVault {
         self.mint_shares(shares, receiver)
     }
 
-    /// What `withdraw` accepts: 0 while locked; else what the owner's shares are worth.
+    /// What `withdraw` accepts: what the owner's shares outside a locked lot are worth.
     fn max_withdraw(&self, owner: Address) -> Result<U256, Self::Error> {
-        if self.locked_until(owner).is_some() {
-            return Ok(U256::ZERO);
-        }
-        self.books()?.assets_for(self.erc20.balance_of(owner), Rounding::Down)
+        self.books()?.assets_for(self.free_shares(owner), Rounding::Down)
     }
 
     fn preview_withdraw(&self, assets: U256) -> Result<U256, Self::Error> {
@@ -106,11 +134,11 @@ impl IErc4626 for YieldVault {
         self.withdraw_assets(assets, receiver, owner)
     }
 
-    /// What `redeem` accepts: 0 while locked or when the owner's shares are worth nothing
-    /// (dust in deficit); else the owner's shares.
+    /// What `redeem` accepts: the owner's shares outside a locked lot, or 0 when they are
+    /// worth nothing (dust in deficit).
     fn max_redeem(&self, owner: Address) -> U256 {
         match self.max_withdraw(owner) {
-            Ok(assets) if !assets.is_zero() => self.erc20.balance_of(owner),
+            Ok(assets) if !assets.is_zero() => self.free_shares(owner),
             _ => U256::ZERO,
         }
     }

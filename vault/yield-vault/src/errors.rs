@@ -32,9 +32,10 @@ sol! {
     /// supply) above `cap`.
     #[derive(Debug)]
     error CapExceeded(address account, uint256 held, uint256 shares, uint256 cap);
-    /// The owner's shares are locked until `unlockTime` (from its latest own or first deposit).
+    /// The call would move `locked` shares of the owner's latest deposit lot before
+    /// `unlockTime`; its other shares are free.
     #[derive(Debug)]
-    error SharesLocked(address owner, uint64 unlockTime);
+    error SharesLocked(address owner, uint256 locked, uint64 unlockTime);
     /// The owner holds fewer shares than the exit needs.
     #[derive(Debug)]
     error InsufficientShares(address owner, uint256 shares, uint256 balance);
@@ -70,6 +71,11 @@ sol! {
     /// A lock longer than `limit` would freeze every exit for that long (pause never does).
     #[derive(Debug)]
     error LockTooLong(uint64 lockDuration, uint64 limit);
+    /// One share of `source` is worth `shareWorth`, more than the `bound` its rounding may
+    /// lose on this deposit or harvest (a thin source inflated by a donation): refused
+    /// rather than lose the difference to the depositor or the other holders.
+    #[derive(Debug)]
+    error SourceTooCoarse(address source, uint256 shareWorth, uint256 bound);
 }
 
 /// Every failure of the vault. Encoded by hand (see [`encode`]); the ABI export keeps the
@@ -105,6 +111,7 @@ pub enum Error {
     MathOverflow(MathOverflow),
     UnknownRole(UnknownRole),
     LockTooLong(LockTooLong),
+    SourceTooCoarse(SourceTooCoarse),
 }
 
 impl From<erc20::Error> for Error {
@@ -188,7 +195,7 @@ impl From<Error> for Vec<u8> {
                 encode(CapExceeded::SELECTOR, &[addr(e.account), e.held, e.shares, e.cap])
             }
             Error::SharesLocked(e) => {
-                encode(SharesLocked::SELECTOR, &[addr(e.owner), U256::from(e.unlockTime)])
+                encode(SharesLocked::SELECTOR, &[addr(e.owner), e.locked, U256::from(e.unlockTime)])
             }
             Error::InsufficientShares(e) => {
                 encode(InsufficientShares::SELECTOR, &[addr(e.owner), e.shares, e.balance])
@@ -216,6 +223,9 @@ impl From<Error> for Vec<u8> {
             }
             Error::LockTooLong(e) => {
                 encode(LockTooLong::SELECTOR, &[U256::from(e.lockDuration), U256::from(e.limit)])
+            }
+            Error::SourceTooCoarse(e) => {
+                encode(SourceTooCoarse::SELECTOR, &[addr(e.source), e.shareWorth, e.bound])
             }
         }
     }
@@ -261,6 +271,7 @@ mod tests {
             Error::UnauthorizedAccount(e)
         });
         check(LockTooLong { lockDuration: u64::MAX, limit: 7 }, Error::LockTooLong);
+        check(SourceTooCoarse { source: a, shareWorth: x, bound: y }, Error::SourceTooCoarse);
         check(EnforcedPause {}, Error::EnforcedPause);
         check(ExpectedPause {}, Error::ExpectedPause);
         check(AlreadyInitialized {}, Error::AlreadyInitialized);
@@ -274,7 +285,7 @@ mod tests {
             check(StakeRejected { assets: x, stake: y, exact }, Error::StakeRejected);
         }
         check(CapExceeded { account: a, held: x, shares: y, cap: z }, Error::CapExceeded);
-        check(SharesLocked { owner: b, unlockTime: u64::MAX }, Error::SharesLocked);
+        check(SharesLocked { owner: b, locked: x, unlockTime: u64::MAX }, Error::SharesLocked);
         check(InsufficientShares { owner: a, shares: z, balance: y }, Error::InsufficientShares);
         check(ZeroAmount { assets: y, shares: U256::ZERO }, Error::ZeroAmount);
         check(LossBeyondBound { value: y, principal: z, maxLossBps: 10_000 }, |e| {

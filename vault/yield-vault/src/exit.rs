@@ -1,5 +1,5 @@
 //! The exit path (`withdraw`, `redeem`, `redeemEth`): never paused, priced pro rata in
-//! deficit; the owner's lock, balance and allowance checked, yield attributed and the
+//! deficit; the owner's locked lot, balance and allowance checked, yield attributed and the
 //! ledger told, shares burnt before any asset leaves.
 
 use alloy_sol_types::{SolCall, SolEvent};
@@ -67,11 +67,11 @@ impl YieldVault {
         if assets.is_zero() || shares.is_zero() {
             return Err(Error::ZeroAmount(ZeroAmount { assets, shares }));
         }
-        self.check_unlocked(owner)?;
         let balance = self.erc20.balance_of(owner);
         if shares > balance {
             return Err(Error::InsufficientShares(InsufficientShares { owner, shares, balance }));
         }
+        self.check_unlocked(owner, shares)?;
         if receiver.is_zero() {
             return Err(Error::InvalidReceiver(erc20::ERC20InvalidReceiver { receiver }));
         }

@@ -12,7 +12,7 @@ use stylus_sdk::{
 
 use crate::{
     attribution::ILedgerHooks,
-    config::KEEPER_ONLY,
+    config::{IDLE_ONLY, KEEPER_ONLY},
     errors::{Error, HarvestBelowMinimum, HarvestTooSoon, InDeficit},
     events::Harvested,
     YieldVault,
@@ -54,6 +54,9 @@ impl YieldVault {
         self.pending_yield.set(U256::ZERO);
         self.last_harvest.set(U64::from(now));
         let ledger = self.ledger.get();
+        if !self.flag(IDLE_ONLY) {
+            self.check_grain(assets)?;
+        }
         self.make_idle(assets)?;
         self.send_asset(ledger, assets)?;
         let call = ILedgerHooks::onHarvestCall {

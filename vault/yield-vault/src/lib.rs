@@ -30,7 +30,8 @@
 //! - [`deposit`] and [`exit`]: the paths shares are minted and burnt by (stake, caps, the
 //!   source's rounding paid from yield; lock, balance and allowance).
 //! - [`harvest`]: when attributed yield may go to the ledger.
-//! - [`lock`]: the holder lock that runs from an account's own (or first) deposit.
+//! - [`grain`]: no deposit or harvest through a source too coarse to round it finely.
+//! - [`lock`]: the holder lock, per deposit lot.
 //! - [`roles`]: who may configure, harvest, pause; the pause itself.
 //! - [`emergency`]: pulling everything back from the source, and going back in.
 //! - [`config`]: setup, configuration and the flag bits.
@@ -50,6 +51,7 @@ mod erc4626;
 pub mod errors;
 pub mod events;
 mod exit;
+mod grain;
 mod harvest;
 mod lock;
 mod roles;
@@ -103,9 +105,8 @@ pub struct YieldVault {
     account_cap: StorageU256,
     min_stake: StorageU256,
     min_harvest: StorageU256,
-    /// Per account: when its lock started, the timestamp of its latest own (or first)
-    /// deposit.
-    lock_start: StorageMap<Address, StorageU64>,
+    /// Per account: its live deposit lot (see [`lock`]).
+    lots: StorageMap<Address, StorageU256>,
 }
 
 // SAFETY: the vault is the top-level storage of this program (what `#[entrypoint]` would
@@ -136,43 +137,17 @@ pub fn print_from_args() {
 #[public]
 #[implements(IErc4626<Error = Error>, IErc20<Error = Error>, IErc20Metadata, IErc165)]
 impl YieldVault {
-    /// Direct deployment: see `initialize`. `name` and `symbol` are ASCII, left-aligned
-    /// and zero-padded in a bytes32 each (a short string: 32 bytes at most), which keeps
-    /// string decoding out of the artifact.
+    /// One-time setup, at deployment or, for an ERC-1167 clone, by the factory in the
+    /// transaction that creates it: the Stylus constructor's once-only flag lives in the
+    /// caller's storage, so each clone runs it once (the implementation ran it at its own
+    /// deployment, so nobody can take it over). `admin` gets the admin role; caps start
+    /// unlimited, harvest is open with no minimum and no interval, the profit bound is 10%
+    /// of principal per harvest and the loss bound 1%. `name` and `symbol` are ASCII,
+    /// left-aligned and zero-padded in a bytes32 each (a short string: 32 bytes at most),
+    /// which keeps string decoding out of the artifact.
     #[constructor]
     #[allow(clippy::too_many_arguments)]
     pub fn constructor(
-        &mut self,
-        asset: Address,
-        source: Address,
-        ledger: Address,
-        admin: Address,
-        name: B256,
-        symbol: B256,
-        native: bool,
-        lock_duration: u64,
-        min_stake: U256,
-        exact_stake: bool,
-    ) -> Result<(), Error> {
-        self.setup(
-            asset,
-            source,
-            ledger,
-            admin,
-            name,
-            symbol,
-            native,
-            lock_duration,
-            min_stake,
-            exact_stake,
-        )
-    }
-
-    /// One-time setup for a clone, in the transaction that creates it. `admin` gets the
-    /// admin role; caps start unlimited, harvest is open with no minimum and no interval,
-    /// the profit bound is 10% of principal per harvest and the loss bound 1%.
-    #[allow(clippy::too_many_arguments)]
-    pub fn initialize(
         &mut self,
         asset: Address,
         source: Address,
@@ -242,8 +217,8 @@ impl YieldVault {
         self.harvest_pending_yield()
     }
 
-    /// Admin: caps (in principal), minimum or exact stake, lock from each account's latest
-    /// deposit (seconds), harvest minimum and interval, keeper-only switch, profit bound
+    /// Admin: caps (in principal), minimum or exact stake, lock of each deposit's shares
+    /// (seconds, at most a year; fixed per lot when it lands), harvest minimum and interval, keeper-only switch, profit bound
     /// (pending yield at most `maxProfitBps` of principal) and loss bound (deposits refused
     /// past a deficit of `maxLossBps` of principal, at most 10,000).
     #[allow(clippy::too_many_arguments)]
@@ -287,7 +262,8 @@ impl YieldVault {
         self.config_tuple()
     }
 
-    /// When `owner`'s shares unlock (0 if it never deposited).
+    /// When `owner`'s latest deposit lot unlocks (0 if it never held one); `maxRedeem`
+    /// gives the shares free now.
     pub fn unlock_time(&self, owner: Address) -> u64 {
         self.unlock_time_of(owner)
     }

@@ -183,16 +183,18 @@ fn a_receiver_refusing_eth_reverts_the_whole_redeem() {
 }
 
 #[test]
-fn someone_elses_deposit_does_not_extend_a_holders_lock() {
+fn someone_elses_deposit_into_a_live_lot_adds_only_its_own_lock_time() {
     let (mut c, alice, account) = joined();
     let t0 = c.now();
-    assert_eq!(
-        c.chain.read(c.vault, &IYieldVault::unlockTimeCall { owner: account }).unwrap(),
-        t0 + LOCK
-    );
+    let unlock = |c: &mut Community| {
+        c.chain.read(c.vault, &IYieldVault::unlockTimeCall { owner: account }).unwrap()
+    };
+    assert_eq!(unlock(&mut c), t0 + LOCK);
     c.warp_by(20 * DAY);
-    // A griefer adds a stake to the member's account: the shares join the holding, the
-    // lock stays where it was.
+    // Someone adds a stake to the member's account 20 days in: the two lots merge at the
+    // share-weighted unlock time, t0 + LOCK + 10 days. The gift does not unlock with the
+    // member's stake (no bypass), and it moves the member's lock by half of its own lock
+    // at most (a gift as large as the holding).
     ok(
         c.chain.call(
             OUTSIDER,
@@ -203,55 +205,54 @@ fn someone_elses_deposit_does_not_extend_a_holders_lock() {
         "third-party deposit",
     );
     assert_eq!(c.shares(account), u(2 * STAKE));
-    assert_eq!(
-        c.chain.read(c.vault, &IYieldVault::unlockTimeCall { owner: account }).unwrap(),
-        t0 + LOCK
-    );
+    assert_eq!(unlock(&mut c), t0 + LOCK + 10 * DAY);
     c.warp_by(LOCK - 20 * DAY);
+    assert!(!c.leave(alice, account).1.success, "locked until the merged unlock time");
+    c.warp_by(10 * DAY - 1);
+    assert!(!c.leave(alice, account).1.success, "still locked one second before");
+    c.warp_by(1);
     let (got, r) = c.leave(alice, account);
-    ok(r, "leave at the original unlock time");
+    ok(r, "leave at the merged unlock time");
     assert_eq!(got, u(2 * STAKE));
 }
 
 #[test]
-fn a_first_holding_and_the_holders_own_deposits_start_the_lock() {
+fn a_deposit_after_the_lock_ran_out_locks_only_its_own_shares() {
     let (mut c, alice, account) = joined();
-    // A first holding starts the lock whoever pays for it.
-    let carol = member(7);
+    c.warp_by(LOCK);
+    // The member's stake is free; a new deposit into the account is locked for the full
+    // duration (someone else's expired holding is no way around the lock)...
     ok(
         c.chain.call(
             OUTSIDER,
             c.vault,
             u(STAKE),
-            IYieldVault::depositEthCall { receiver: carol }.abi_encode(),
+            IYieldVault::depositEthCall { receiver: account }.abi_encode(),
         ),
-        "deposit for a new holder",
-    );
-    let now = c.now();
-    assert_eq!(
-        c.chain.read(c.vault, &IYieldVault::unlockTimeCall { owner: carol }).unwrap(),
-        now + LOCK
-    );
-    // The holder's own deposit (the member's account, through execute) restarts it.
-    c.warp_by(20 * DAY);
-    c.chain.set_balance(account, u(STAKE));
-    let call = ITbaAccount::executeCall {
-        to: c.vault,
-        value: u(STAKE),
-        data: Bytes::from(IYieldVault::depositEthCall { receiver: account }.abi_encode()),
-        operation: 0,
-    };
-    ok(
-        c.chain.call(alice, account, U256::ZERO, call.abi_encode()),
-        "own deposit through the account",
+        "deposit into a free holding",
     );
     let now = c.now();
     assert_eq!(
         c.chain.read(c.vault, &IYieldVault::unlockTimeCall { owner: account }).unwrap(),
         now + LOCK
     );
-    c.warp_by(LOCK - 1);
-    assert!(!c.leave(alice, account).1.success, "locked until the new unlock time");
-    c.warp_by(1);
-    assert_eq!(c.leave(alice, account).0, u(2 * STAKE));
+    assert_eq!(
+        c.chain.read(c.vault, &IERC4626::maxRedeemCall { owner: account }).unwrap(),
+        u(STAKE)
+    );
+    // ...and leaves the member's own stake free: leaving redeems everything, so it waits,
+    // while the free part can go at once.
+    assert!(!c.leave(alice, account).1.success, "the new lot is locked");
+    let redeem = ITbaAccount::executeCall {
+        to: c.vault,
+        value: U256::ZERO,
+        data: Bytes::from(
+            IERC4626::redeemCall { shares: u(STAKE), receiver: alice, owner: account }.abi_encode(),
+        ),
+        operation: 0,
+    };
+    ok(c.chain.call(alice, account, U256::ZERO, redeem.abi_encode()), "redeem the free stake");
+    assert_eq!(c.shares(account), u(STAKE));
+    c.warp_by(LOCK);
+    assert_eq!(c.leave(alice, account).0, u(STAKE));
 }

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use alloy_sol_types::SolError;
 
-use super::*;
+use super::{unit::assert_err, *};
 
 type V = Contract<YieldVault>;
 type T = Contract<MockErc20>;
@@ -328,4 +328,84 @@ fn reentrant_asset_sees_a_consistent_vault(
     // Everyone gets exactly their principal back.
     assert_eq!(vault.sender(alice).redeem(u(1_000), alice, alice).motsu_unwrap(), u(1_000));
     assert_eq!(vault.sender(bob).redeem(u(300), bob, bob).motsu_unwrap(), u(300));
+}
+
+/// A thin source: the vault and an attacker are its only holders, with a few source
+/// shares each, and a donation into the source makes each share worth 83,334 units. A
+/// deposit of 100,000 would be credited one share: 17% lost to the source's rounding. It is refused instead, with the share's worth and the bound.
+#[motsu::test]
+fn a_deposit_into_a_source_too_coarse_to_credit_it_is_refused(
+    vault: V,
+    token: T,
+    source: S,
+    ledger: L,
+    admin: Address,
+    attacker: Address,
+    victim: Address,
+) {
+    let e = Env::plain(&vault, &token, &source, &ledger, admin);
+    e.deposit(victim, u(10));
+    token.sender(attacker).mint(attacker, u(1)).motsu_unwrap();
+    token.sender(attacker).approve(source.address(), u(1)).motsu_unwrap();
+    source.sender(attacker).deposit(u(1), attacker).motsu_unwrap();
+    e.gain(u(1_000_000));
+    let share = source.sender(admin).convert_to_assets(u(1)).motsu_unwrap();
+    assert_eq!(share, u(83_334));
+    e.fund(victim, u(100_000));
+    let err = vault.sender(victim).deposit(u(100_000), victim).motsu_unwrap_err();
+    assert_err(
+        err,
+        SourceTooCoarse { source: source.address(), shareWorth: share, bound: u(1_000) },
+    );
+    assert_eq!(e.shares_of(victim), u(10));
+    // Once the source is fine-grained again (the donation gone), the same deposit is
+    // taken whole.
+    e.lose(u(1_000_000));
+    assert!(source.sender(admin).convert_to_assets(u(1)).motsu_unwrap() <= u(1_000));
+    assert_eq!(vault.sender(victim).deposit(u(100_000), victim).motsu_unwrap(), u(100_000));
+}
+
+/// The same thin source: a harvest of 1 unit would burn a whole source share worth
+/// 83,334 and hand the rest to the source's other holder. It is refused. The guardian's
+/// emergency withdrawal redeems every source share (exactly, losing nothing), and going
+/// back into the coarse source on `unpause` is refused the same way.
+#[motsu::test]
+fn a_harvest_that_would_burn_a_coarse_source_share_is_refused(
+    vault: V,
+    token: T,
+    source: S,
+    ledger: L,
+    admin: Address,
+    attacker: Address,
+    victim: Address,
+) {
+    let e = Env::plain(&vault, &token, &source, &ledger, admin);
+    e.harvest_rules(U256::ZERO, 0, false, 1_000, 100);
+    e.deposit(victim, u(10));
+    token.sender(attacker).mint(attacker, u(1)).motsu_unwrap();
+    token.sender(attacker).approve(source.address(), u(1)).motsu_unwrap();
+    source.sender(attacker).deposit(u(1), attacker).motsu_unwrap();
+    e.gain(u(1_000_000));
+    e.poke(victim);
+    assert_eq!(e.pending(), u(1));
+    let share = source.sender(admin).convert_to_assets(u(1)).motsu_unwrap();
+    let err = vault.sender(admin).harvest().motsu_unwrap_err();
+    assert_err(
+        err,
+        SourceTooCoarse { source: source.address(), shareWorth: share, bound: u(1_000) },
+    );
+    let before = e.value();
+    e.grant(GUARDIAN_ROLE, admin);
+    vault.sender(admin).emergency_withdraw().motsu_unwrap();
+    assert_eq!(e.value(), before, "redeeming every source share loses nothing");
+    let idle = token.sender(admin).balance_of(vault.address());
+    assert_err(
+        vault.sender(admin).unpause().motsu_unwrap_err(),
+        SourceTooCoarse {
+            source: source.address(),
+            shareWorth: share,
+            bound: rounding_reserve(idle),
+        },
+    );
+    assert!(vault.sender(admin).paused());
 }

@@ -269,3 +269,77 @@ fn max_exits_are_exact_at_dust_in_deficit(
         vault.sender(alice).redeem(max_r, alice, alice).motsu_unwrap();
     }
 }
+
+/// A minimum stake bounds `maxMint` as it bounds `mint`: room for fewer shares than the
+/// stake buys is no room at all.
+#[motsu::test]
+fn max_mint_is_zero_when_the_room_is_below_the_stake(
+    vault: V,
+    token: T,
+    source: S,
+    ledger: L,
+    admin: Address,
+    alice: Address,
+) {
+    let e = Env::plain(&vault, &token, &source, &ledger, admin);
+    e.limits(U256::MAX, u(50), u(100), false, 0);
+    assert_eq!(vault.sender(alice).max_mint(alice), U256::ZERO);
+    assert_eq!(vault.sender(alice).max_deposit(alice), U256::ZERO);
+    // With room for the stake, the maximum is the room, and minting it succeeds.
+    e.limits(U256::MAX, u(150), u(100), false, 0);
+    let max = vault.sender(alice).max_mint(alice);
+    assert_eq!(max, u(150));
+    e.fund(alice, u(150));
+    vault.sender(alice).mint(max, alice).motsu_unwrap();
+    assert_eq!(vault.sender(alice).max_mint(alice), U256::ZERO);
+}
+
+/// With exact stakes, `maxMint` is the shares the stake buys (a mint of any other number
+/// is refused), and `maxDeposit` the stake.
+#[motsu::test]
+fn max_mint_with_exact_stakes_is_what_the_stake_buys(
+    vault: V,
+    token: T,
+    source: S,
+    ledger: L,
+    admin: Address,
+    alice: Address,
+) {
+    let e = Env::plain(&vault, &token, &source, &ledger, admin);
+    e.limits(U256::MAX, U256::MAX, u(100), true, 0);
+    let max = vault.sender(alice).max_mint(alice);
+    assert_eq!(max, u(100));
+    assert_eq!(vault.sender(alice).max_deposit(alice), u(100));
+    e.fund(alice, u(100));
+    assert_eq!(vault.sender(alice).mint(max, alice).motsu_unwrap(), u(100));
+    // The account cap leaves no room for another stake: both maxima say 0.
+    e.limits(U256::MAX, u(150), u(100), true, 0);
+    assert_eq!(vault.sender(alice).max_mint(alice), U256::ZERO);
+    assert_eq!(vault.sender(alice).max_deposit(alice), U256::ZERO);
+}
+
+/// In deficit, with the source pricing a share under one unit, a deposit of 1 is worth no
+/// source asset and mints nothing: the room for it is no room (`maxDeposit` 0, where the
+/// deposit would revert `ZeroAmount`).
+#[motsu::test]
+fn max_deposit_is_zero_where_the_deposit_would_mint_nothing(
+    vault: V,
+    token: T,
+    source: S,
+    ledger: L,
+    admin: Address,
+    alice: Address,
+    bob: Address,
+) {
+    let e = Env::plain(&vault, &token, &source, &ledger, admin);
+    e.deposit(alice, u(1_000));
+    e.lose(u(5));
+    // Room for 2 shares, worth 1 unit in deficit.
+    e.limits(U256::MAX, u(2), U256::ZERO, false, 0);
+    e.fund(bob, u(1));
+    assert_err(
+        vault.sender(bob).deposit(u(1), bob).motsu_unwrap_err(),
+        ZeroAmount { assets: u(1), shares: U256::ZERO },
+    );
+    assert_eq!(vault.sender(bob).max_deposit(bob), U256::ZERO);
+}

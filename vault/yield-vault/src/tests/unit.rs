@@ -74,7 +74,7 @@ fn constructor_sets_everything(vault: V, token: T, source: S, ledger: L, admin: 
 }
 
 #[motsu::test]
-fn initialize_runs_once_and_not_after_the_constructor(
+fn the_constructor_sets_up_once_per_clone(
     vault: V,
     token: T,
     source: S,
@@ -86,7 +86,7 @@ fn initialize_runs_once_and_not_after_the_constructor(
     let err = e
         .vault
         .sender(admin)
-        .initialize(
+        .constructor(
             token.address(),
             source.address(),
             ledger.address(),
@@ -100,10 +100,10 @@ fn initialize_runs_once_and_not_after_the_constructor(
         )
         .motsu_unwrap_err();
     assert_err(err, AlreadyInitialized {});
-    // A clone is set up by `initialize` instead.
+    // A clone (its own storage) is set up through the same constructor, once.
     clone
         .sender(admin)
-        .initialize(
+        .constructor(
             token.address(),
             source.address(),
             ledger.address(),
@@ -122,7 +122,7 @@ fn initialize_runs_once_and_not_after_the_constructor(
     assert!(clone.sender(admin).has_role(admin_role(), admin));
     let err = clone
         .sender(admin)
-        .initialize(
+        .constructor(
             token.address(),
             source.address(),
             ledger.address(),
@@ -149,7 +149,7 @@ fn setup_refuses_zero_addresses(vault: V, token: T, admin: Address, other: Addre
     ] {
         let err = vault
             .sender(admin)
-            .initialize(a, s, l, ad, b32("x"), b32("x"), false, 0, U256::ZERO, false)
+            .constructor(a, s, l, ad, b32("x"), b32("x"), false, 0, U256::ZERO, false)
             .motsu_unwrap_err();
         assert_err(err, InvalidSetup { asset: a, source: s, ledger: l, maxLossBps: 0 });
     }
@@ -170,7 +170,7 @@ fn setup_refuses_a_non_ascii_name_or_symbol(
     {
         let err = vault
             .sender(admin)
-            .initialize(
+            .constructor(
                 token.address(),
                 source.address(),
                 ledger.address(),
@@ -188,7 +188,7 @@ fn setup_refuses_a_non_ascii_name_or_symbol(
     // ASCII with its zero padding is taken, and read back as it was given.
     vault
         .sender(admin)
-        .initialize(
+        .constructor(
             token.address(),
             source.address(),
             ledger.address(),
@@ -458,26 +458,31 @@ fn redeem_eth_reverts_like_redeem(
     vault.sender_and_value(alice, u(E18)).deposit_eth(alice).motsu_unwrap();
     assert_err(
         vault.sender(alice).redeem_eth(u(E18), alice, alice).motsu_unwrap_err(),
-        SharesLocked { owner: alice, unlockTime: NOW + 3_600 },
+        SharesLocked { owner: alice, locked: u(E18), unlockTime: NOW + 3_600 },
     );
+    // Alice's lot stays locked (its unlock time was fixed at deposit); bob's, under a lock
+    // of zero, is free: the other refusals on his.
     e.limits(U256::MAX, U256::MAX, U256::ZERO, false, 0);
+    bob.fund(u(E18));
+    vault.sender_and_value(bob, u(E18)).deposit_eth(bob).motsu_unwrap();
     assert_err(
-        vault.sender(alice).redeem_eth(U256::ZERO, alice, alice).motsu_unwrap_err(),
+        vault.sender(bob).redeem_eth(U256::ZERO, bob, bob).motsu_unwrap_err(),
         ZeroAmount { assets: U256::ZERO, shares: U256::ZERO },
     );
     assert_err(
-        vault.sender(alice).redeem_eth(u(E18 + 1), alice, alice).motsu_unwrap_err(),
-        InsufficientShares { owner: alice, shares: u(E18 + 1), balance: u(E18) },
+        vault.sender(bob).redeem_eth(u(E18 + 1), bob, bob).motsu_unwrap_err(),
+        InsufficientShares { owner: bob, shares: u(E18 + 1), balance: u(E18) },
     );
     assert_err(
-        vault.sender(bob).redeem_eth(u(E18), bob, alice).motsu_unwrap_err(),
-        erc20::ERC20InsufficientAllowance { spender: bob, allowance: U256::ZERO, needed: u(E18) },
+        vault.sender(alice).redeem_eth(u(E18), alice, bob).motsu_unwrap_err(),
+        erc20::ERC20InsufficientAllowance { spender: alice, allowance: U256::ZERO, needed: u(E18) },
     );
     assert_err(
-        vault.sender(alice).redeem_eth(u(E18), Address::ZERO, alice).motsu_unwrap_err(),
+        vault.sender(bob).redeem_eth(u(E18), Address::ZERO, bob).motsu_unwrap_err(),
         erc20::ERC20InvalidReceiver { receiver: Address::ZERO },
     );
     assert_eq!(e.shares_of(alice), u(E18));
+    assert_eq!(e.shares_of(bob), u(E18));
 }
 
 #[motsu::test]
@@ -621,16 +626,123 @@ fn the_lock_blocks_exits_and_transfers_and_zeroes_max(
     assert_eq!(vault.sender(alice).unlock_time(alice), until);
     assert_eq!(vault.sender(alice).max_withdraw(alice).motsu_unwrap(), U256::ZERO);
     assert_eq!(vault.sender(alice).max_redeem(alice), U256::ZERO);
-    let locked = SharesLocked { owner: alice, unlockTime: until };
+    let locked = SharesLocked { owner: alice, locked: u(100), unlockTime: until };
     assert_err(vault.sender(alice).redeem(u(1), alice, alice).motsu_unwrap_err(), locked.clone());
     assert_err(vault.sender(alice).withdraw(u(1), alice, alice).motsu_unwrap_err(), locked.clone());
     assert_err(vault.sender(alice).transfer(bob, u(1)).motsu_unwrap_err(), locked.clone());
     vault.sender(alice).approve(bob, u(1)).motsu_unwrap();
-    assert_err(vault.sender(bob).transfer_from(alice, bob, u(1)).motsu_unwrap_err(), locked);
-    // A lock of zero leaves the shares free at once (the local chain covers time passing).
+    assert_err(
+        vault.sender(bob).transfer_from(alice, bob, u(1)).motsu_unwrap_err(),
+        locked.clone(),
+    );
+    // The unlock time is fixed when the deposit lands: a shorter lock configured later
+    // frees no existing lot (the admin cannot move anyone's lock either way).
     e.limits(U256::MAX, U256::MAX, U256::ZERO, false, 0);
+    assert_eq!(vault.sender(alice).unlock_time(alice), until);
+    assert_eq!(vault.sender(alice).max_redeem(alice), U256::ZERO);
+    assert_err(vault.sender(alice).redeem(u(1), alice, alice).motsu_unwrap_err(), locked);
+    // A lot under a lock of zero is free at once.
+    e.deposit(bob, u(30));
+    assert_eq!(vault.sender(bob).max_redeem(bob), u(30));
+    vault.sender(bob).redeem(u(30), bob, bob).motsu_unwrap();
+}
+
+#[motsu::test]
+fn a_deposit_into_an_unlocked_holding_locks_only_its_own_shares(
+    vault: V,
+    token: T,
+    source: S,
+    ledger: L,
+    admin: Address,
+    alice: Address,
+    bob: Address,
+) {
+    // Alice's holding is free (its lot ran out: a lock of zero when it landed).
+    let e = Env::new(&vault, &token, &source, &ledger, admin, 0, U256::ZERO, false, false);
+    e.deposit(alice, u(100));
     assert_eq!(vault.sender(alice).max_redeem(alice), u(100));
-    vault.sender(alice).redeem(u(100), alice, alice).motsu_unwrap();
+    // Bob deposits for her under a lock of an hour: his shares cannot leave at once (no
+    // lock bypass through someone else's expired holding)...
+    e.limits(U256::MAX, U256::MAX, U256::ZERO, false, 3_600);
+    token.sender(admin).mint(bob, u(50)).motsu_unwrap();
+    token.sender(bob).approve(vault.address(), u(50)).motsu_unwrap();
+    vault.sender(bob).deposit(u(50), alice).motsu_unwrap();
+    let until = NOW + 3_600;
+    assert_eq!(vault.sender(alice).unlock_time(alice), until);
+    assert_eq!(vault.sender(alice).max_redeem(alice), u(100));
+    assert_eq!(vault.sender(alice).max_withdraw(alice).motsu_unwrap(), u(100));
+    assert_err(
+        vault.sender(alice).redeem(u(101), alice, alice).motsu_unwrap_err(),
+        SharesLocked { owner: alice, locked: u(50), unlockTime: until },
+    );
+    assert_err(
+        vault.sender(alice).transfer(bob, u(101)).motsu_unwrap_err(),
+        SharesLocked { owner: alice, locked: u(50), unlockTime: until },
+    );
+    // ...and her own 100 stay free (no grief).
+    vault.sender(alice).transfer(bob, u(40)).motsu_unwrap();
+    vault.sender(alice).redeem(u(60), alice, alice).motsu_unwrap();
+    assert_eq!(e.shares_of(alice), u(50));
+    assert_eq!(vault.sender(alice).max_redeem(alice), U256::ZERO);
+}
+
+#[motsu::test]
+fn a_deposit_into_an_empty_address_locks_nothing_it_receives_later(
+    vault: V,
+    token: T,
+    source: S,
+    ledger: L,
+    admin: Address,
+    alice: Address,
+    bob: Address,
+) {
+    let e = Env::new(&vault, &token, &source, &ledger, admin, 0, U256::ZERO, false, false);
+    e.deposit(alice, u(30));
+    e.limits(U256::MAX, U256::MAX, U256::ZERO, false, 3_600);
+    // Someone deposits 10 for bob, who held nothing: those 10 are locked...
+    token.sender(admin).mint(admin, u(10)).motsu_unwrap();
+    token.sender(admin).approve(vault.address(), u(10)).motsu_unwrap();
+    vault.sender(admin).deposit(u(10), bob).motsu_unwrap();
+    assert_eq!(vault.sender(bob).max_redeem(bob), U256::ZERO);
+    // ...but what bob receives afterwards moves freely.
+    vault.sender(alice).transfer(bob, u(30)).motsu_unwrap();
+    assert_eq!(vault.sender(bob).max_redeem(bob), u(30));
+    assert_err(
+        vault.sender(bob).transfer(alice, u(31)).motsu_unwrap_err(),
+        SharesLocked { owner: bob, locked: u(10), unlockTime: NOW + 3_600 },
+    );
+    vault.sender(bob).transfer(alice, u(30)).motsu_unwrap();
+    assert_eq!(e.shares_of(bob), u(10));
+}
+
+#[motsu::test]
+fn a_deposit_into_a_live_lot_merges_its_lock_time_and_never_shortens_it(
+    vault: V,
+    token: T,
+    source: S,
+    ledger: L,
+    admin: Address,
+    alice: Address,
+) {
+    let e = Env::new(&vault, &token, &source, &ledger, admin, 3_600, U256::ZERO, false, false);
+    e.deposit(alice, u(100));
+    // A longer lock: 100 more shares locked 7,200 s merge with 100 locked 3,600 s into
+    // 200 locked 5,400 s (the share-weighted mean, so both lots' lock time is kept).
+    e.limits(U256::MAX, U256::MAX, U256::ZERO, false, 7_200);
+    e.deposit(alice, u(100));
+    assert_eq!(vault.sender(alice).unlock_time(alice), NOW + 5_400);
+    // Rounded up: 3 more shares at 7,200 s into 200 at 5,400 s: 5,400 + 1,800 * 3 / 203
+    // = 5,426.6 -> 5,427.
+    e.deposit(alice, u(3));
+    assert_eq!(vault.sender(alice).unlock_time(alice), NOW + 5_427);
+    // A shorter lock: the deposit joins the lot at its later unlock time (no shortening).
+    e.limits(U256::MAX, U256::MAX, U256::ZERO, false, 60);
+    e.deposit(alice, u(97));
+    assert_eq!(vault.sender(alice).unlock_time(alice), NOW + 5_427);
+    assert_err(
+        vault.sender(alice).redeem(u(1), alice, alice).motsu_unwrap_err(),
+        SharesLocked { owner: alice, locked: u(300), unlockTime: NOW + 5_427 },
+    );
 }
 
 #[motsu::test]
@@ -1253,4 +1365,23 @@ fn exact_stakes_right_after_a_harvest_get_exactly_their_shares(
     for who in &stakers {
         assert_eq!(vault.sender(*who).max_withdraw(*who).motsu_unwrap(), u(E18 / 10));
     }
+}
+
+#[motsu::test]
+fn a_lot_past_192_bits_of_shares_is_refused(
+    vault: V,
+    token: T,
+    source: S,
+    ledger: L,
+    admin: Address,
+    alice: Address,
+) {
+    // A lot's shares share its storage word with its unlock time.
+    let e = Env::new(&vault, &token, &source, &ledger, admin, 3_600, U256::ZERO, false, false);
+    let too_many = U256::from(1u8) << 192;
+    e.fund(alice, too_many);
+    assert_err(vault.sender(alice).deposit(too_many, alice).motsu_unwrap_err(), MathOverflow {});
+    e.deposit(alice, too_many - u(1));
+    assert_eq!(e.shares_of(alice), too_many - u(1));
+    assert_eq!(vault.sender(alice).max_redeem(alice), U256::ZERO);
 }

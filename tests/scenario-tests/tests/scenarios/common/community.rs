@@ -166,18 +166,6 @@ impl Community {
                 "ledger initialize",
             );
         }
-        let vault_init = IYieldVault::initializeCall {
-            asset: weth,
-            source,
-            ledger,
-            admin: ADMIN,
-            name: B256::right_padding_from(b"Community Stake"),
-            symbol: B256::right_padding_from(b"cSTAKE"),
-            native: true,
-            lockDuration: LOCK,
-            minStake: u(STAKE),
-            exactStake: true,
-        };
         let vault_args = vault::Constructor::abi_encode_params(&(
             weth,
             source,
@@ -194,7 +182,11 @@ impl Community {
             deploy(&mut chain, "yield-vault", Some(&vault_args), &mut oversize);
         assert_eq!(vault, predicted_vault);
         if !constructed {
-            ok(chain.call(ADMIN, vault, U256::ZERO, vault_init.abi_encode()), "vault initialize");
+            // The vault has no `initialize`: its constructor, called once, sets up a clone
+            // or a contract deployed without the StylusDeployer.
+            let mut call = local_chain::constructor_selector().to_vec();
+            call.extend_from_slice(&vault_args);
+            ok(chain.call(ADMIN, vault, U256::ZERO, call), "vault constructor");
         }
         let membership_args = membership::Constructor::abi_encode_params(&(
             "Open Compute Community".to_string(),
