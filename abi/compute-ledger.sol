@@ -43,6 +43,10 @@ interface IComputeLedger  {
 
     function setMarket(address market) external;
 
+    function applyMarket() external;
+
+    function pendingMarket() external view returns (address, uint64);
+
     function hasRole(bytes32 role, address account) external view returns (bool);
 
     function grantRole(bytes32 role, address account) external;
@@ -60,6 +64,8 @@ interface IComputeLedger  {
     error AccessControlUnauthorizedAccount(address, bytes32);
 
     error UnknownRole(bytes32);
+
+    error AdminHandoverUnconfirmed(address);
 
     error MathOverflow();
 
@@ -83,6 +89,8 @@ interface IComputeLedger  {
 
     error SwapShortPaid(address, uint256, uint256);
 
+    error MarketChangeNotReady(address, uint64);
+
     error SlippageAboveLimit(uint16, uint16);
 
     error TokenCallFailed(address);
@@ -101,6 +109,7 @@ interface IComputeLedgerEvents {
     event ConversionGuardsConfigured(bool keeperOnly, address sequencerFeed, uint64 gracePeriod);
     event PoolConfigured(address pool, uint16 poolBps);
     event MarketConfigured(address market);
+    event MarketChangeScheduled(address market, uint64 readyAt);
 }
 
 interface IAccessControlEvents {

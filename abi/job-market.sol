@@ -59,6 +59,8 @@ interface IJobMarket  {
 
     error UnknownRole(bytes32);
 
+    error AdminHandoverUnconfirmed(address);
+
     error EnforcedPause();
 
     error ExpectedPause();

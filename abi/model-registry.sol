@@ -31,6 +31,8 @@ interface IModelRegistry  {
 
     error UnknownRole(bytes32);
 
+    error AdminHandoverUnconfirmed(address);
+
     error UnknownModel(uint256);
 }
 

@@ -87,6 +87,8 @@ interface IYieldVault  {
 
     error UnknownRole(bytes32);
 
+    error AdminHandoverUnconfirmed(address);
+
     error LockTooLong(uint64, uint64);
 
     error SourceTooCoarse(address, uint256, uint256);

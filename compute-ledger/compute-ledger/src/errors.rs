@@ -6,7 +6,7 @@
 //! the same way as in every other Compute-Fi contract.
 
 use compute_fi_contracts::{
-    access::{AccessControlUnauthorizedAccount, UnknownRole},
+    access::{AccessControlUnauthorizedAccount, AdminHandoverUnconfirmed, RoleError, UnknownRole},
     errors::{AlreadyInitialized, MathOverflow},
 };
 use stylus_sdk::{
@@ -51,6 +51,9 @@ sol! {
     /// its own `amountOutMinimum`, so the whole harvest or conversion is undone.
     #[derive(Debug)]
     error SwapShortPaid(address router, uint256 paid, uint256 minimum);
+    /// The scheduled market change to `market` may be applied from `readyAt` only.
+    #[derive(Debug)]
+    error MarketChangeNotReady(address market, uint64 readyAt);
 }
 
 /// Every error of the ledger.
@@ -60,6 +63,8 @@ pub enum Error {
     UnauthorizedAccount(AccessControlUnauthorizedAccount),
     /// `grantRole` or `revokeRole` named a role the ledger does not grant.
     UnknownRole(UnknownRole),
+    /// An admin tried to revoke its own admin role (a handover takes the next admin).
+    AdminHandoverUnconfirmed(AdminHandoverUnconfirmed),
     MathOverflow(MathOverflow),
     InvalidArgument(InvalidArgument),
     AlreadyInitialized(AlreadyInitialized),
@@ -71,8 +76,18 @@ pub enum Error {
     NothingToConvert(NothingToConvert),
     ConversionRefused(ConversionRefused),
     SwapShortPaid(SwapShortPaid),
+    MarketChangeNotReady(MarketChangeNotReady),
     SlippageAboveLimit(SlippageAboveLimit),
     TokenFailed(TokenCallFailed),
+}
+
+impl From<RoleError> for Error {
+    fn from(e: RoleError) -> Self {
+        match e {
+            RoleError::Unknown(e) => Error::UnknownRole(e),
+            RoleError::Handover(e) => Error::AdminHandoverUnconfirmed(e),
+        }
+    }
 }
 
 /// `Ok` when a token call returned `true`; a revert or any other answer is refused, so

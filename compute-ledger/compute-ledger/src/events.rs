@@ -66,5 +66,8 @@ compute_fi_contracts::contract_events! {
         /// The job market allowed to move reservations changed.
         #[derive(Debug)]
         event MarketConfigured(address market);
+        /// A new market is scheduled: `applyMarket` makes it the market from `readyAt`.
+        #[derive(Debug)]
+        event MarketChangeScheduled(address market, uint64 readyAt);
     }
 }

@@ -113,6 +113,7 @@ use conversion::ConversionSettings;
 pub use errors::*;
 pub use events::*;
 pub use market_hooks::kind;
+pub use setup::MARKET_DELAY;
 
 /// Fixed-point scale of the per-share accumulators.
 pub const SCALE: U256 = uint!(1_000_000_000_000_000_000_000_000_000_U256);
@@ -212,6 +213,9 @@ pub struct ComputeLedger {
     accounted: StorageU256,
     /// Charged credits owed to the market (providers' earnings).
     owed: StorageU256,
+    /// The market scheduled to replace `market`, and from when (0: none scheduled).
+    pending_market: StorageAddress,
+    pending_market_at: StorageU64,
 }
 
 #[public]
@@ -401,12 +405,27 @@ impl ComputeLedger {
         self.configure_pool(pool, pool_bps)
     }
 
-    /// Admin: the job market contract.
+    /// Admin: the job market contract. The first one (none set: a new community being
+    /// wired) takes effect at once; a change waits [`MARKET_DELAY`], since the market
+    /// moves every account's credits: it is scheduled (`MarketChangeScheduled`, replacing
+    /// any earlier schedule) and `applyMarket` makes it the market once due.
     #[selector(name = "setMarket")]
     pub fn set_market(&mut self, market: Address) -> Result<(), Error> {
         self.only_admin()?;
-        self.configure_market(market);
+        self.schedule_market(market);
         Ok(())
+    }
+
+    /// Anyone, once due: makes the scheduled market the market.
+    #[selector(name = "applyMarket")]
+    pub fn apply_market(&mut self) -> Result<(), Error> {
+        self.apply_scheduled_market()
+    }
+
+    /// The scheduled market and when it may be applied (zero and 0: none).
+    #[selector(name = "pendingMarket")]
+    pub fn pending_market(&self) -> (Address, u64) {
+        (self.pending_market.get(), self.pending_market_at.get().to::<u64>())
     }
 
     // ---------------------------------------------------------------- roles

@@ -3,8 +3,9 @@
 //!
 //! - `ADMIN_ROLE` (community governance: multisig, timelock or governor) configures
 //!   conversion, pool and market, and grants and revokes the role (`grantRole`,
-//!   `revokeRole`, with `RoleGranted` / `RoleRevoked`). Revoking every admin freezes the
-//!   configuration, as in OpenZeppelin's AccessControl.
+//!   `revokeRole`, with `RoleGranted` / `RoleRevoked`). No admin revokes its own role:
+//!   a handover grants the next admin, who revokes the previous one. A new market waits
+//!   [`crate::MARKET_DELAY`] (see [`ComputeLedger::set_market`]).
 //! - `KEEPER_ROLE`: with the keeper-only option, the only callers of `convert` (a harvest
 //!   then leaves the swap to them).
 //! - `VAULT_ROLE`: only the configured vault calls the hooks.
@@ -61,6 +62,6 @@ impl ComputeLedger {
     /// Gives (`on`) or takes `role` from `account`, with OpenZeppelin's events.
     pub(crate) fn set_role(&mut self, role: B256, account: Address, on: bool) -> Result<(), Error> {
         let sender = self.vm().msg_sender();
-        self.roles.set(&KNOWN_ROLES, role, account, on, sender).map_err(Error::UnknownRole)
+        self.roles.set(&KNOWN_ROLES, role, account, on, sender).map_err(Error::from)
     }
 }

@@ -1,17 +1,23 @@
-//! One-time setup (constructor or clone `initialize`) and the pool's configuration.
+//! One-time setup (constructor or clone `initialize`), the pool's configuration and the
+//! market, whose change waits [`MARKET_DELAY`].
 
 use alloy_sol_types::SolEvent;
 use compute_fi_contracts::{access::ADMIN_ROLE, errors::AlreadyInitialized, math::BPS};
 use stylus_sdk::{
-    alloy_primitives::{Address, Uint, U256},
+    alloy_primitives::{Address, Uint, U256, U64},
     prelude::*,
 };
 
 use crate::{
-    errors::{invalid, Error},
+    errors::{invalid, Error, MarketChangeNotReady},
     events::{emit, word},
-    ComputeLedger, MarketConfigured, PoolConfigured,
+    ComputeLedger, MarketChangeScheduled, MarketConfigured, PoolConfigured,
 };
+
+/// How long a change of market waits (two days): long enough for the community and its
+/// members to see it coming (`MarketChangeScheduled`) before the new market can move
+/// anyone's credits.
+pub const MARKET_DELAY: u64 = 2 * 86_400;
 
 impl ComputeLedger {
     /// Grants the admin role, sets the vault, its asset, the payment token and the pool. Refused once
@@ -55,8 +61,51 @@ impl ComputeLedger {
     }
 
     /// The job market allowed to move reservations.
-    pub(crate) fn configure_market(&mut self, market: Address) {
+    fn configure_market(&mut self, market: Address) {
         self.market.set(market);
         emit(self.vm(), &[MarketConfigured::SIGNATURE_HASH], &[market.into_word().0]);
+    }
+
+    /// Sets the first market at once; schedules a change to a set one.
+    pub(crate) fn schedule_market(&mut self, market: Address) {
+        if self.market.get().is_zero() {
+            self.configure_market(market);
+            return;
+        }
+        let ready_at = self.now().saturating_add(MARKET_DELAY);
+        self.pending_market.set(market);
+        self.pending_market_at.set(U64::from(ready_at));
+        emit(
+            self.vm(),
+            &[MarketChangeScheduled::SIGNATURE_HASH],
+            &[market.into_word().0, word(U256::from(ready_at))],
+        );
+    }
+
+    /// Applies the scheduled market once due.
+    pub(crate) fn apply_scheduled_market(&mut self) -> Result<(), Error> {
+        let ready_at = self.pending_market_at.get().to::<u64>();
+        if ready_at == 0 {
+            return Err(invalid());
+        }
+        let market = self.pending_market.get();
+        if self.now() < ready_at {
+            return Err(Error::MarketChangeNotReady(MarketChangeNotReady {
+                market,
+                readyAt: ready_at,
+            }));
+        }
+        self.pending_market.set(Address::ZERO);
+        self.pending_market_at.set(U64::ZERO);
+        self.configure_market(market);
+        Ok(())
+    }
+
+    /// The block time (moved forward by the unit tests, as motsu's clock stands still).
+    pub(crate) fn now(&self) -> u64 {
+        let now = self.vm().block_timestamp();
+        #[cfg(test)]
+        let now = now.saturating_add(crate::tests::harness::elapsed());
+        now
     }
 }

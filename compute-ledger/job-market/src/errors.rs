@@ -6,7 +6,8 @@ use alloc::vec::Vec;
 
 use compute_fi_contracts::{
     access::{
-        AccessControlUnauthorizedAccount, EnforcedPause, ExpectedPause, PauseError, UnknownRole,
+        AccessControlUnauthorizedAccount, AdminHandoverUnconfirmed, EnforcedPause, ExpectedPause,
+        PauseError, RoleError, UnknownRole,
     },
     errors::{AlreadyInitialized, MathOverflow},
 };
@@ -59,6 +60,7 @@ pub enum Error {
     AlreadyInitialized(AlreadyInitialized),
     AccessControlUnauthorizedAccount(AccessControlUnauthorizedAccount),
     UnknownRole(UnknownRole),
+    AdminHandoverUnconfirmed(AdminHandoverUnconfirmed),
     EnforcedPause(EnforcedPause),
     ExpectedPause(ExpectedPause),
     NoAccess(NoAccess),
@@ -74,6 +76,15 @@ pub enum Error {
     PaymentTokenMismatch(PaymentTokenMismatch),
     MathOverflow(MathOverflow),
     WindowTooLong(WindowTooLong),
+}
+
+impl From<RoleError> for Error {
+    fn from(e: RoleError) -> Self {
+        match e {
+            RoleError::Unknown(e) => Error::UnknownRole(e),
+            RoleError::Handover(e) => Error::AdminHandoverUnconfirmed(e),
+        }
+    }
 }
 
 impl From<PauseError> for Error {

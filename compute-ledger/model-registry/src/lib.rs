@@ -20,7 +20,8 @@ use alloc::{vec, vec::Vec};
 
 use compute_fi_contracts::{
     access::{
-        unauthorized, AccessControlUnauthorizedAccount, Roles, UnknownRole, ADMIN_ROLE, OWNER_ROLE,
+        unauthorized, AccessControlUnauthorizedAccount, AdminHandoverUnconfirmed, RoleError, Roles,
+        UnknownRole, ADMIN_ROLE, OWNER_ROLE,
     },
     errors::AlreadyInitialized,
 };
@@ -68,7 +69,17 @@ pub enum Error {
     UnauthorizedAccount(AccessControlUnauthorizedAccount),
     /// `grantRole` or `revokeRole` named a role the registry does not grant.
     UnknownRole(UnknownRole),
+    AdminHandoverUnconfirmed(AdminHandoverUnconfirmed),
     UnknownModel(UnknownModel),
+}
+
+impl From<RoleError> for Error {
+    fn from(e: RoleError) -> Self {
+        match e {
+            RoleError::Unknown(e) => Error::UnknownRole(e),
+            RoleError::Handover(e) => Error::AdminHandoverUnconfirmed(e),
+        }
+    }
 }
 
 /// A model entry.
@@ -245,7 +256,7 @@ impl ModelRegistry {
     /// Gives (`on`) or takes `role` from `account`, with OpenZeppelin's events.
     fn set_role(&mut self, role: B256, account: Address, on: bool) -> Result<(), Error> {
         let sender = self.vm().msg_sender();
-        self.roles.set(&KNOWN_ROLES, role, account, on, sender).map_err(Error::UnknownRole)
+        self.roles.set(&KNOWN_ROLES, role, account, on, sender).map_err(Error::from)
     }
 }
 

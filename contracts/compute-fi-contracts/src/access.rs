@@ -73,6 +73,20 @@ alloy_sol_types::sol! {
     /// `role` is not one of the roles this contract knows.
     #[derive(Debug)]
     error UnknownRole(bytes32 role);
+    /// `admin` tried to revoke its own admin role. A handover takes two steps: the admin
+    /// grants the role to the next admin, and the next admin revokes it from this one,
+    /// which proves the new key works (a mistyped grant leaves the old admin in place).
+    #[derive(Debug)]
+    error AdminHandoverUnconfirmed(address admin);
+}
+
+/// A refused role change.
+#[derive(Debug)]
+pub enum RoleError {
+    /// The role is not one the contract knows.
+    Unknown(UnknownRole),
+    /// An admin revoking its own admin role.
+    Handover(AdminHandoverUnconfirmed),
 }
 
 /// The refusal of `account` for want of `role`.
@@ -113,7 +127,9 @@ impl Roles {
 
     /// Gives (`on`) or takes `role` from `account`, emitting `RoleGranted` or
     /// `RoleRevoked` with `sender` only when something changed. The caller checks that
-    /// `sender` may do it.
+    /// `sender` may do it; no admin takes its own admin role away (see
+    /// [`AdminHandoverUnconfirmed`]), so a contract always keeps an admin who proved its
+    /// key.
     pub fn set(
         &mut self,
         known: &[B256],
@@ -121,10 +137,13 @@ impl Roles {
         account: Address,
         on: bool,
         sender: Address,
-    ) -> Result<(), UnknownRole> {
+    ) -> Result<(), RoleError> {
         let bit = role_bit(known, role);
         if bit == 0 {
-            return Err(UnknownRole { role });
+            return Err(RoleError::Unknown(UnknownRole { role }));
+        }
+        if !on && role == ADMIN_ROLE && account == sender {
+            return Err(RoleError::Handover(AdminHandoverUnconfirmed { admin: sender }));
         }
         let bits = self.bits.get(account).to::<u8>();
         if (bits & bit != 0) == on {

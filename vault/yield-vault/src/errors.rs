@@ -5,7 +5,10 @@
 use alloc::vec::Vec;
 
 pub use compute_fi_contracts::{
-    access::{AccessControlUnauthorizedAccount, EnforcedPause, ExpectedPause, UnknownRole},
+    access::{
+        AccessControlUnauthorizedAccount, AdminHandoverUnconfirmed, EnforcedPause, ExpectedPause,
+        RoleError, UnknownRole,
+    },
     errors::{AlreadyInitialized, MathOverflow},
 };
 use openzeppelin_stylus::token::erc20;
@@ -110,6 +113,7 @@ pub enum Error {
     UnexpectedEth(UnexpectedEth),
     MathOverflow(MathOverflow),
     UnknownRole(UnknownRole),
+    AdminHandoverUnconfirmed(AdminHandoverUnconfirmed),
     LockTooLong(LockTooLong),
     SourceTooCoarse(SourceTooCoarse),
 }
@@ -123,6 +127,15 @@ impl From<erc20::Error> for Error {
             erc20::Error::InsufficientAllowance(e) => Error::InsufficientAllowance(e),
             erc20::Error::InvalidSpender(e) => Error::InvalidSpender(e),
             erc20::Error::InvalidApprover(e) => Error::InvalidApprover(e),
+        }
+    }
+}
+
+impl From<RoleError> for Error {
+    fn from(e: RoleError) -> Self {
+        match e {
+            RoleError::Unknown(e) => Error::UnknownRole(e),
+            RoleError::Handover(e) => Error::AdminHandoverUnconfirmed(e),
         }
     }
 }
@@ -221,6 +234,9 @@ impl From<Error> for Vec<u8> {
             Error::UnknownRole(e) => {
                 encode(UnknownRole::SELECTOR, &[U256::from_be_bytes(e.role.0)])
             }
+            Error::AdminHandoverUnconfirmed(e) => {
+                encode(AdminHandoverUnconfirmed::SELECTOR, &[addr(e.admin)])
+            }
             Error::LockTooLong(e) => {
                 encode(LockTooLong::SELECTOR, &[U256::from(e.lockDuration), U256::from(e.limit)])
             }
@@ -300,5 +316,6 @@ mod tests {
         check(UnexpectedEth { from: a, amount: z }, Error::UnexpectedEth);
         check(MathOverflow {}, Error::MathOverflow);
         check(UnknownRole { role: w }, Error::UnknownRole);
+        check(AdminHandoverUnconfirmed { admin: a }, Error::AdminHandoverUnconfirmed);
     }
 }

@@ -33,7 +33,7 @@ impl YieldVault {
     /// change); the caller is the sender the events name.
     pub(crate) fn set_role(&mut self, role: B256, account: Address, on: bool) -> Result<(), Error> {
         let sender = self.vm().msg_sender();
-        self.roles.set(&KNOWN_ROLES, role, account, on, sender).map_err(Error::UnknownRole)
+        self.roles.set(&KNOWN_ROLES, role, account, on, sender).map_err(Error::from)
     }
 
     /// `EnforcedPause` while paused.

@@ -42,9 +42,26 @@ fn token(name: &str, dec: u8) -> Contract<MockErc20> {
     t
 }
 
+std::thread_local! {
+    /// Seconds the ledger's clock has moved past motsu's fixed `NOW` (per test thread,
+    /// as motsu's state is).
+    static ELAPSED: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// How far the ledger's clock has moved past `NOW` (read by `ComputeLedger::now`).
+pub fn elapsed() -> u64 {
+    ELAPSED.with(|e| e.get())
+}
+
+/// Moves the ledger's clock forward by `secs`: motsu's own clock stands still.
+pub fn warp(secs: u64) {
+    ELAPSED.with(|e| e.set(e.get() + secs));
+}
+
 impl H {
     /// `swap`: asset differs from the payment token (WETH 18 -> USDC 6 at 3000).
     pub fn new(swap: bool, pool_bps: u16) -> H {
+        ELAPSED.with(|e| e.set(0));
         let asset = Rc::new(token("WETH", 18));
         let pay = if swap { Rc::new(token("USDC", 6)) } else { asset.clone() };
         let vault = token("SHARE", 18);

@@ -1,7 +1,8 @@
 //! Unit tests of the ComputeLedger: each function's success, reverts and events.
 use alloy_primitives::{aliases::U24, Address, B256, I256, U256};
 use compute_fi_contracts::access::{
-    RoleGranted, RoleRevoked, UnknownRole, ADMIN_ROLE, MARKET_ROLE, VAULT_ROLE,
+    AdminHandoverUnconfirmed, RoleGranted, RoleRevoked, UnknownRole, ADMIN_ROLE, KEEPER_ROLE,
+    MARKET_ROLE, VAULT_ROLE,
 };
 use motsu::prelude::*;
 use openzeppelin_stylus::token::erc20::IErc20;
@@ -449,8 +450,6 @@ fn admin_setters_are_guarded_and_logged() {
     h.ledger.assert_emitted(&PoolConfigured { pool: bob(), poolBps: 250 });
     let err = h.ledger.sender(h.admin).set_pool(bob(), 10_001).motsu_unwrap_err();
     assert!(matches!(err, Error::InvalidArgument(_)));
-    h.ledger.sender(h.admin).set_market(bob()).motsu_unwrap();
-    h.ledger.assert_emitted(&MarketConfigured { market: bob() });
     let err = h.ledger.sender(alice()).grant_role(ADMIN_ROLE, bob()).motsu_unwrap_err();
     assert!(refused(&err, alice(), ADMIN_ROLE));
     let err = h.ledger.sender(alice()).revoke_role(ADMIN_ROLE, h.admin).motsu_unwrap_err();
@@ -468,6 +467,61 @@ fn admin_setters_are_guarded_and_logged() {
     let err = h.ledger.sender(h.admin).set_market(bob()).motsu_unwrap_err();
     assert!(refused(&err, h.admin, ADMIN_ROLE));
     h.ledger.sender(bob()).set_market(alice()).motsu_unwrap();
+}
+
+#[motsu::test]
+fn an_admin_cannot_revoke_itself_so_a_handover_needs_the_next_admin() {
+    let h = H::new(false, 0);
+    // A handover to a mistyped address: the old admin stays, since it cannot drop its
+    // own role; only the next admin, by revoking it, ends its tenure.
+    let typo = Address::repeat_byte(0x77);
+    h.ledger.sender(h.admin).grant_role(ADMIN_ROLE, typo).motsu_unwrap();
+    let err = h.ledger.sender(h.admin).revoke_role(ADMIN_ROLE, h.admin).motsu_unwrap_err();
+    assert!(
+        matches!(&err, Error::AdminHandoverUnconfirmed(AdminHandoverUnconfirmed { admin }) if *admin == h.admin),
+        "{err:?}"
+    );
+    assert!(h.ledger.sender(h.admin).has_role(ADMIN_ROLE, h.admin));
+    h.ledger.sender(h.admin).revoke_role(ADMIN_ROLE, typo).motsu_unwrap();
+    assert!(!h.ledger.sender(h.admin).has_role(ADMIN_ROLE, typo));
+    // Other roles a holder may drop itself.
+    h.ledger.sender(h.admin).grant_role(KEEPER_ROLE, h.admin).motsu_unwrap();
+    h.ledger.sender(h.admin).revoke_role(KEEPER_ROLE, h.admin).motsu_unwrap();
+}
+
+#[motsu::test]
+fn changing_the_market_waits_two_days() {
+    let h = H::new(false, 0);
+    let (old, new) = (h.market, bob());
+    h.ledger.sender(h.admin).set_market(new).motsu_unwrap();
+    let ready = NOW + MARKET_DELAY;
+    h.ledger.assert_emitted(&MarketChangeScheduled { market: new, readyAt: ready });
+    assert_eq!(h.ledger.sender(alice()).pending_market(), (new, ready));
+    assert_eq!(h.ledger.sender(alice()).addresses().4, old, "the old market stays meanwhile");
+    warp(MARKET_DELAY - 1);
+    let err = h.ledger.sender(alice()).apply_market().motsu_unwrap_err();
+    assert!(
+        matches!(&err, Error::MarketChangeNotReady(MarketChangeNotReady { market, readyAt })
+            if *market == new && *readyAt == ready),
+        "{err:?}"
+    );
+    warp(1);
+    // Anyone applies it once due; the old market is refused from then on.
+    h.ledger.sender(alice()).apply_market().motsu_unwrap();
+    h.ledger.assert_emitted(&MarketConfigured { market: new });
+    assert_eq!(h.ledger.sender(alice()).addresses().4, new);
+    assert_eq!(h.ledger.sender(alice()).pending_market(), (Address::ZERO, 0));
+    let err = h.ledger.sender(old).release(alice(), U256::from(1u8)).motsu_unwrap_err();
+    assert!(refused(&err, old, MARKET_ROLE));
+    // Nothing scheduled: nothing to apply.
+    let err = h.ledger.sender(alice()).apply_market().motsu_unwrap_err();
+    assert!(matches!(err, Error::InvalidArgument(_)), "{err:?}");
+    // A second schedule replaces the first (the admin's way to cancel one).
+    h.ledger.sender(h.admin).set_market(alice()).motsu_unwrap();
+    h.ledger.sender(h.admin).set_market(new).motsu_unwrap();
+    assert_eq!(h.ledger.sender(alice()).pending_market().0, new);
+    let err = h.ledger.sender(alice()).set_market(alice()).motsu_unwrap_err();
+    assert!(refused(&err, alice(), ADMIN_ROLE));
 }
 
 #[motsu::test]

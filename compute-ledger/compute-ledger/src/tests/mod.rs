@@ -1,5 +1,5 @@
 //! motsu unit and property tests.
 mod guards;
-mod harness;
+pub(crate) mod harness;
 mod ledger;
 mod props;

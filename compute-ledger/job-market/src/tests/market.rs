@@ -3,8 +3,8 @@
 use alloy_primitives::{Address, B256, U256};
 use alloy_signer::SignerSync;
 use compute_fi_contracts::access::{
-    Paused, RoleGranted, RoleRevoked, UnknownRole, Unpaused, ADMIN_ROLE, ARBITER_ROLE,
-    GUARDIAN_ROLE, KEEPER_ROLE, OWNER_ROLE, REQUESTER_ROLE,
+    AdminHandoverUnconfirmed, Paused, RoleGranted, RoleRevoked, UnknownRole, Unpaused, ADMIN_ROLE,
+    ARBITER_ROLE, GUARDIAN_ROLE, KEEPER_ROLE, OWNER_ROLE, REQUESTER_ROLE,
 };
 use motsu::prelude::*;
 use openzeppelin_stylus::token::erc20::IErc20;
@@ -63,6 +63,11 @@ fn constructor_and_roles() {
     assert!(refused(e, h.arbiter, ADMIN_ROLE));
     let e = h.market.sender(a).grant_role(KEEPER_ROLE, x).motsu_unwrap_err();
     assert!(matches!(e, Error::UnknownRole(UnknownRole { role }) if role == KEEPER_ROLE));
+    // The admin cannot drop its own role (a handover takes the next admin's revoke).
+    let e = h.market.sender(a).revoke_role(ADMIN_ROLE, a).motsu_unwrap_err();
+    assert!(
+        matches!(e, Error::AdminHandoverUnconfirmed(AdminHandoverUnconfirmed { admin }) if admin == a)
+    );
     assert!(refused(
         h.market.sender(x).set_params(u(1), 0, 0, 0, 0, 0, 0).motsu_unwrap_err(),
         x,

@@ -851,6 +851,14 @@ fn erc165_and_access_control(
     vault.sender(admin).revoke_role(KEEPER_ROLE, alice).motsu_unwrap();
     vault.assert_emitted(&RoleRevoked { role: KEEPER_ROLE, account: alice, sender: admin });
     assert!(!vault.sender(alice).has_role(KEEPER_ROLE, alice));
+    // The admin cannot drop its own role: the next admin does, once granted.
+    assert_err(
+        vault.sender(admin).revoke_role(admin_role(), admin).motsu_unwrap_err(),
+        AdminHandoverUnconfirmed { admin },
+    );
+    vault.sender(admin).grant_role(admin_role(), alice).motsu_unwrap();
+    vault.sender(alice).revoke_role(admin_role(), admin).motsu_unwrap();
+    assert!(!vault.sender(alice).has_role(admin_role(), admin));
 }
 
 // ---------------------------------------------------------------- yield and harvest

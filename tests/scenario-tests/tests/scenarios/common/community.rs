@@ -24,6 +24,8 @@ pub const ETH: u128 = 1_000_000_000_000_000_000;
 pub const STAKE: u128 = ETH / 10;
 pub const DAY: u64 = 86_400;
 pub const LOCK: u64 = 30 * DAY;
+/// The ledger's delay on a change of market (`compute_ledger::MARKET_DELAY`).
+pub const MARKET_DELAY: u64 = 2 * DAY;
 pub const YEAR: u64 = 365 * DAY;
 /// 20% of each harvest to the community pool.
 pub const POOL_BPS: u16 = 2_000;
@@ -542,6 +544,18 @@ impl Community {
                 IComputeLedger::setMarketCall { market }.abi_encode(),
             ),
             "ledger market",
+        );
+        // The ledger had a market (the stand-in): a change waits its delay, then anyone
+        // applies it.
+        self.warp_by(MARKET_DELAY);
+        ok(
+            self.chain.call(
+                OUTSIDER,
+                self.ledger,
+                U256::ZERO,
+                IComputeLedger::applyMarketCall {}.abi_encode(),
+            ),
+            "ledger applyMarket",
         );
         for (p, price) in PROVIDERS.iter().zip(PRICES) {
             ok(
