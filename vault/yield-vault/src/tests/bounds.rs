@@ -55,6 +55,46 @@ fn a_late_deposit_earns_nothing_of_yield_held_back_by_the_profit_bound(
     assert_eq!(c.get(&alice).copied().unwrap_or_default(), bound + held_back);
 }
 
+/// The other side of the profit bound: 100 and 100 in, the source gains 15%, only 10% of
+/// principal is attributed per period. A holder who leaves before the next period has its
+/// share of the attributed 10% and forfeits its share of the rest (2.5% of its principal
+/// here), which goes to those who stay. The bound is the defence against a manipulated
+/// source rate (attributed yield is senior to principal), so an exit cannot lift it: what
+/// an early exit can forfeit is at most its share of the yield above one period's bound,
+/// and a harvest before the exit (open to anyone unless keeper-only) gives it its share of
+/// the rest.
+#[motsu::test]
+fn an_early_exit_forfeits_at_most_its_share_of_yield_above_the_bound(
+    vault: V,
+    token: T,
+    source: S,
+    ledger: L,
+    admin: Address,
+    alice: Address,
+    bob: Address,
+) {
+    let e = Env::plain(&vault, &token, &source, &ledger, admin);
+    e.deposit(alice, u(100 * E18));
+    e.deposit(bob, u(100 * E18));
+    e.gain(u(30 * E18));
+    let bound = u(20 * E18);
+    let out = vault.sender(alice).redeem(u(100 * E18), alice, alice).motsu_unwrap();
+    assert_eq!(out, u(100 * E18), "the principal, whole");
+    assert_eq!(e.pending(), bound);
+    let held_back = e.value() - e.supply() - bound - rounding_reserve(e.supply());
+    assert!(held_back > u(9 * E18) && held_back <= u(10 * E18));
+    vault.sender(bob).harvest().motsu_unwrap();
+    e.poke(bob);
+    let c = credits(&e, &[alice, bob]);
+    let (got_a, got_b) =
+        (c.get(&alice).copied().unwrap_or_default(), c.get(&bob).copied().unwrap_or_default());
+    assert_eq!(got_a, bound / u(2), "alice: her half of the bounded part");
+    assert_eq!(got_b, bound / u(2) + held_back, "bob: his half, and the rest as he stayed");
+    // What alice forfeited is her share of the yield above the bound.
+    let fair = (bound + held_back) / u(2);
+    assert!(fair - got_a <= held_back / u(2) + u(1));
+}
+
 /// Surplus far beyond what a harvest period clears (a donation) does not freeze entries:
 /// refusing them would let a donor keep everyone out for many periods, or for ever with a
 /// bound of zero (a principal of a few wei).
