@@ -108,6 +108,11 @@ impl Tx {
         intrinsic_gas(self).max(floor_gas(self))
     }
 
+    /// The intrinsic gas alone (21,000, calldata, creation): what execution adds to.
+    pub fn intrinsic_gas(&self) -> u64 {
+        intrinsic_gas(self)
+    }
+
     /// A contract creation with the default gas limit.
     pub fn create(from: Address, init_code: impl Into<Bytes>, value: U256) -> Self {
         Self {
@@ -136,6 +141,10 @@ pub struct Receipt {
     pub gas_used: u64,
     /// Address of the created contract (creations that succeeded).
     pub created: Option<Address>,
+    /// Where the Stylus part of the gas went (entries, compute, each hostio): a
+    /// measurement, not part of the receipt's state (not persisted).
+    #[serde(skip)]
+    pub gas_trace: Box<crate::stylus::GasTrace>,
 }
 
 impl Receipt {
@@ -147,6 +156,7 @@ impl Receipt {
             logs: vec![],
             gas_used,
             created: None,
+            gas_trace: Default::default(),
         }
     }
 
@@ -635,7 +645,7 @@ impl Chain {
             gas: tx.gas_limit - intrinsic,
             commit,
         };
-        let TxDone { db, result, created, logs, programs, data_pricer } = job.run();
+        let TxDone { db, result, created, logs, programs, data_pricer, gas_trace } = job.run();
         if commit && result.result.is_ok() {
             self.world.programs = programs;
             self.world.data_pricer = data_pricer;
@@ -654,6 +664,7 @@ impl Chain {
             logs,
             gas_used: (spent - refund).max(floor_gas(tx)),
             created,
+            gas_trace: Box::new(gas_trace),
         };
         (receipt, ())
     }
@@ -679,6 +690,7 @@ struct TxDone {
     logs: Vec<Log>,
     programs: HashMap<B256, ProgramInfo>,
     data_pricer: stylus_rules::pricing::DataPricer,
+    gas_trace: crate::stylus::GasTrace,
 }
 
 impl TxJob {
@@ -766,6 +778,7 @@ impl TxJob {
             logs,
             programs: exec.activated,
             data_pricer: exec.data_pricer,
+            gas_trace: exec.trace,
         }
     }
 }

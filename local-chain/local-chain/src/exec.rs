@@ -79,6 +79,8 @@ pub struct Exec {
     pub(crate) data_pricer: stylus_rules::pricing::DataPricer,
     /// Chain owners and cache managers (ArbOS state, read-only inside a transaction).
     pub(crate) roles: crate::roles::ChainRoles,
+    /// Where this transaction's Stylus gas went.
+    pub(crate) trace: crate::stylus::GasTrace,
 }
 
 fn call_result(

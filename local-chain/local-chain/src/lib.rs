@@ -53,6 +53,12 @@
 //! Errors decode with `Receipt::revert_as::<E>()` / `CallError::revert_as::<E>()` for any
 //! `sol!` error `E`.
 //!
+//! Each receipt carries a [`GasTrace`]: the Stylus program entries and their gas, each
+//! frame's WASM compute ink, and each hostio's calls and ink (the EVM gas it bought
+//! included; the gas a call forwards counts in the callee's frame). Intrinsic gas + entry
+//! gas + compute + hostio ink account for a transaction's gas exactly when no EVM frame
+//! runs and no refund applies (`tests/metering.rs`).
+//!
 //! ## Architecture
 //!
 //! - **World** ([`World`], serde-serialisable): revm's `CacheDB<EmptyDB>` (accounts: balance,
@@ -271,7 +277,9 @@ pub use chain::{
 pub use exec::{CALL_STACK_LIMIT, MAX_CODE_SIZE, STYLUS_PREFIX};
 pub use revm::primitives::Log;
 pub use roles::ChainRoles;
-pub use stylus::{decompress, ActivationError, ProgramInfo, HOSTIO_NAMES, INK_PER_GAS};
+pub use stylus::{
+    decompress, ActivationError, GasTrace, HostioCost, ProgramInfo, HOSTIO_NAMES, INK_PER_GAS,
+};
 pub use stylus_rules;
 
 /// Directory of the Stylus artifacts built by `scripts/cf build` (`target/stylus` at the

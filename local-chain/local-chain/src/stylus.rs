@@ -250,6 +250,45 @@ struct Frame {
     stack: Option<Global>,
     /// SSTORE refunds (EIP-3529) of this frame and of its successful children.
     refund: i64,
+    /// The hostio running now (its ink goes to its line of the trace) and the ink this
+    /// frame's hostios bought (the rest of what the frame used is its WASM compute).
+    hostio: &'static str,
+    hostio_ink: u64,
+}
+
+/// Where a transaction's Stylus gas went: program entries, WASM compute and each hostio
+/// (the gas a call forwards to its callee is the callee's, counted in its own frame).
+/// Ink is 1/10,000 gas.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct GasTrace {
+    /// Stylus program entries and the gas they paid (init or cached entry, and memory).
+    pub entries: u64,
+    pub entry_gas: u64,
+    /// Ink of WASM instructions (what the meter charged outside hostios).
+    pub compute_ink: u64,
+    /// Per hostio: calls and the ink (gas included) they bought.
+    pub hostios: BTreeMap<&'static str, HostioCost>,
+}
+
+/// Calls of one hostio and the ink they bought.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct HostioCost {
+    pub calls: u64,
+    pub ink: u64,
+}
+
+impl GasTrace {
+    /// Ink of every hostio together.
+    pub fn hostio_ink(&self) -> u64 {
+        self.hostios.values().map(|h| h.ink).sum()
+    }
+}
+
+/// Marks the start of hostio `name` in the trace.
+fn enter(c: &mut C<'_>, name: &'static str) {
+    let d = c.data_mut();
+    d.frame.hostio = name;
+    d.exec.trace.hostios.entry(name).or_default().calls += 1;
 }
 
 /// Store data of a Stylus frame: the whole execution state (moved in for the frame's
@@ -310,6 +349,8 @@ pub(crate) fn run_program(
     }
     exec.pages.open = pages_before.open.saturating_add(info.footprint);
     exec.pages.ever = exec.pages.ever.max(exec.pages.open);
+    exec.trace.entries += 1;
+    exec.trace.entry_gas = exec.trace.entry_gas.saturating_add(entry);
     let rt = exec.runtime();
     let code = match exec.ctx().journaled_state.code(inputs.bytecode_address) {
         Ok(c) => c.data,
@@ -369,6 +410,11 @@ pub(crate) fn run_program(
     };
     let data = store.into_data();
     *exec = data.exec;
+    // The frame's compute: what it used less what its hostios bought and what its
+    // callees used.
+    let used = start_ink.saturating_sub(if exhausted { 0 } else { ink_left });
+    exec.trace.compute_ink =
+        exec.trace.compute_ink.saturating_add(used.saturating_sub(data.frame.hostio_ink));
     exec.pages.open = pages_before.open;
     let mut remaining = if exhausted { 0 } else { ink_left / INK_PER_GAS };
     let output = Bytes::from(data.frame.result);
@@ -467,8 +513,35 @@ fn out_of_ink<T>(c: &mut C<'_>) -> Result<T, Error> {
     Err(Error::host(Halt::OutOfInk))
 }
 
-/// `buy_ink`: pay `ink` or run out.
+/// `buy_ink`: pay `ink` or run out; the ink goes to the running hostio's line.
 fn buy_ink(c: &mut C<'_>, ink: u64) -> Result<(), Error> {
+    take_ink(c, ink)?;
+    let d = c.data_mut();
+    d.frame.hostio_ink = d.frame.hostio_ink.saturating_add(ink);
+    let line = d.exec.trace.hostios.entry(d.frame.hostio).or_default();
+    line.ink = line.ink.saturating_add(ink);
+    Ok(())
+}
+
+/// Forwards `gas` to a callee: paid here, counted as the callee's (in its own frame).
+fn forward_gas(c: &mut C<'_>, gas: u64) -> Result<(), Error> {
+    let ink = gas.saturating_mul(INK_PER_GAS);
+    take_ink(c, ink)?;
+    let f = &mut c.data_mut().frame;
+    f.hostio_ink = f.hostio_ink.saturating_add(ink);
+    Ok(())
+}
+
+/// The unused part of forwarded gas back from a callee.
+fn unforward_gas(c: &mut C<'_>, gas: u64) -> Result<(), Error> {
+    refund_gas(c, gas)?;
+    let f = &mut c.data_mut().frame;
+    f.hostio_ink = f.hostio_ink.saturating_sub(gas.saturating_mul(INK_PER_GAS));
+    Ok(())
+}
+
+/// Pays `ink` or runs out, off the trace.
+fn take_ink(c: &mut C<'_>, ink: u64) -> Result<(), Error> {
     let left = ink_left(c);
     if left < ink {
         return out_of_ink(c);
@@ -627,7 +700,7 @@ fn do_call(
     // Nitro's 63/64 rule on the gas left after the call's base cost.
     let left = gas_left(&c);
     let mut child = gas.min(left.saturating_mul(63) / 64);
-    charge_gas(&mut c, child)?;
+    forward_gas(&mut c, child)?;
     if !value.is_zero() {
         child += 2_300;
     }
@@ -670,7 +743,7 @@ fn do_call(
     }
     let remaining =
         if outcome.result.result.is_ok_or_revert() { outcome.result.gas.remaining() } else { 0 };
-    refund_gas(&mut c, remaining)?;
+    unforward_gas(&mut c, remaining)?;
     let out = outcome.result.output;
     let out_len = out.len() as u32;
     c.data_mut().frame.return_data = out;
@@ -707,7 +780,7 @@ fn do_create(
     charge_gas(&mut c, cost)?;
     let left = gas_left(&c);
     let child = left - left / 64;
-    charge_gas(&mut c, child)?;
+    forward_gas(&mut c, child)?;
     let (me, depth) = (c.data().frame.address, c.data().frame.depth);
     let inputs = CreateInputs::new(me, scheme, value, init, child, 0);
     let outcome = c.data_mut().exec.create(inputs, depth + 1);
@@ -716,7 +789,7 @@ fn do_create(
         c.data_mut().frame.refund += outcome.result.gas.refunded();
     }
     let remaining = if r.is_ok_or_revert() { outcome.result.gas.remaining() } else { 0 };
-    refund_gas(&mut c, remaining)?;
+    unforward_gas(&mut c, remaining)?;
     let (address, data) = if r.is_ok() {
         (outcome.address.unwrap_or_default(), Bytes::new())
     } else if r == InstructionResult::Revert {
@@ -784,12 +857,14 @@ fn link_hostios(l: &mut Linker<StylusData>) {
     };
 
     ok(l.func_wrap(M, "read_args", |mut c: C<'_>, dest: i32| -> Result<(), Error> {
+        enter(&mut c, "read_args");
         let args = c.data().frame.args.clone();
         buy_ink(&mut c, ink::READ_ARGS)?;
         buy_ink(&mut c, pricing::write_price(args.len() as u32))?;
         write(&mut c, dest, &args)
     }));
     ok(l.func_wrap(M, "write_result", |mut c: C<'_>, ptr: i32, len: i32| -> Result<(), Error> {
+        enter(&mut c, "write_result");
         let len = len as u32 as usize;
         buy_ink(&mut c, ink::WRITE_RESULT)?;
         buy_ink(&mut c, 2 * pricing::read_price(len as u32))?;
@@ -804,6 +879,7 @@ fn link_hostios(l: &mut Linker<StylusData>) {
         M,
         "storage_load_bytes32",
         |mut c: C<'_>, key: i32, dest: i32| -> Result<(), Error> {
+            enter(&mut c, "storage_load_bytes32");
             buy_ink(&mut c, ink::STORAGE_LOAD)?;
             // Enough for a cold miss: SLOAD, the cache's access gas and the EVM API call.
             let api_gas = pricing::EVM_API_INK / INK_PER_GAS;
@@ -835,6 +911,7 @@ fn link_hostios(l: &mut Linker<StylusData>) {
         M,
         "storage_cache_bytes32",
         |mut c: C<'_>, key: i32, value: i32| -> Result<(), Error> {
+            enter(&mut c, "storage_cache_bytes32");
             buy_ink(&mut c, ink::STORAGE_CACHE)?;
             // Nitro refuses a store unless the SSTORE sentry (2,300 gas) and the cache's
             // access gas are left.
@@ -853,6 +930,7 @@ fn link_hostios(l: &mut Linker<StylusData>) {
         },
     ));
     ok(l.func_wrap(M, "storage_flush_cache", |mut c: C<'_>, clear: i32| -> Result<(), Error> {
+        enter(&mut c, "storage_flush_cache");
         buy_ink(&mut c, ink::STORAGE_FLUSH)?;
         require_gas(&mut c, pricing::SSTORE_SENTRY_GAS)?;
         flush_cache(&mut c, clear != 0)
@@ -861,6 +939,7 @@ fn link_hostios(l: &mut Linker<StylusData>) {
         M,
         "transient_load_bytes32",
         |mut c: C<'_>, key: i32, dest: i32| -> Result<(), Error> {
+            enter(&mut c, "transient_load_bytes32");
             buy_ink(&mut c, ink::TRANSIENT_LOAD)?;
             charge_gas(&mut c, 100)?;
             let key = read_b256(&c, key)?;
@@ -873,6 +952,7 @@ fn link_hostios(l: &mut Linker<StylusData>) {
         M,
         "transient_store_bytes32",
         |mut c: C<'_>, key: i32, value: i32| -> Result<(), Error> {
+            enter(&mut c, "transient_store_bytes32");
             buy_ink(&mut c, ink::TRANSIENT_STORE)?;
             charge_gas(&mut c, 100)?;
             require_mutable(&c)?;
@@ -886,7 +966,7 @@ fn link_hostios(l: &mut Linker<StylusData>) {
     ok(l.func_wrap(
         M,
         "call_contract",
-        |c: C<'_>,
+        |mut c: C<'_>,
          contract: i32,
          data: i32,
          len: i32,
@@ -894,52 +974,56 @@ fn link_hostios(l: &mut Linker<StylusData>) {
          gas: i64,
          ret_len: i32|
          -> Result<i32, Error> {
+            enter(&mut c, "call_contract");
             do_call(c, CallScheme::Call, contract, data, len, Some(value), gas as u64, ret_len)
         },
     ));
     ok(l.func_wrap(
         M,
         "delegate_call_contract",
-        |c: C<'_>,
+        |mut c: C<'_>,
          contract: i32,
          data: i32,
          len: i32,
          gas: i64,
          ret_len: i32|
          -> Result<i32, Error> {
+            enter(&mut c, "delegate_call_contract");
             do_call(c, CallScheme::DelegateCall, contract, data, len, None, gas as u64, ret_len)
         },
     ));
     ok(l.func_wrap(
         M,
         "static_call_contract",
-        |c: C<'_>,
+        |mut c: C<'_>,
          contract: i32,
          data: i32,
          len: i32,
          gas: i64,
          ret_len: i32|
          -> Result<i32, Error> {
+            enter(&mut c, "static_call_contract");
             do_call(c, CallScheme::StaticCall, contract, data, len, None, gas as u64, ret_len)
         },
     ));
     ok(l.func_wrap(
         M,
         "create1",
-        |c: C<'_>,
+        |mut c: C<'_>,
          code: i32,
          len: i32,
          endowment: i32,
          contract: i32,
          revert_len: i32|
          -> Result<(), Error> {
+            enter(&mut c, "create1");
             do_create(c, code, len, endowment, None, contract, revert_len)
         },
     ));
     ok(l.func_wrap(
         M,
         "create2",
-        |c: C<'_>,
+        |mut c: C<'_>,
          code: i32,
          len: i32,
          endowment: i32,
@@ -947,6 +1031,7 @@ fn link_hostios(l: &mut Linker<StylusData>) {
          contract: i32,
          revert_len: i32|
          -> Result<(), Error> {
+            enter(&mut c, "create2");
             do_create(c, code, len, endowment, Some(salt), contract, revert_len)
         },
     ));
@@ -954,6 +1039,7 @@ fn link_hostios(l: &mut Linker<StylusData>) {
         M,
         "read_return_data",
         |mut c: C<'_>, dest: i32, offset: i32, size: i32| -> Result<i32, Error> {
+            enter(&mut c, "read_return_data");
             let (offset, size) = (offset as u32 as usize, size as u32 as usize);
             buy_ink(&mut c, ink::READ_RETURN_DATA)?;
             let data = c.data().frame.return_data.clone();
@@ -967,6 +1053,7 @@ fn link_hostios(l: &mut Linker<StylusData>) {
         },
     ));
     ok(l.func_wrap(M, "return_data_size", |mut c: C<'_>| -> Result<i32, Error> {
+        enter(&mut c, "return_data_size");
         buy_ink(&mut c, ink::RETURN_DATA_SIZE)?;
         Ok(c.data().frame.return_data.len() as i32)
     }));
@@ -974,6 +1061,7 @@ fn link_hostios(l: &mut Linker<StylusData>) {
         M,
         "emit_log",
         |mut c: C<'_>, data: i32, len: i32, topics: i32| -> Result<(), Error> {
+            enter(&mut c, "emit_log");
             let len = len as u32 as usize;
             let topics = topics as u32 as usize;
             buy_ink(&mut c, ink::EMIT_LOG)?;
@@ -999,6 +1087,7 @@ fn link_hostios(l: &mut Linker<StylusData>) {
         M,
         "account_balance",
         |mut c: C<'_>, address: i32, dest: i32| -> Result<(), Error> {
+            enter(&mut c, "account_balance");
             buy_ink(&mut c, ink::ACCOUNT_BALANCE)?;
             require_gas(&mut c, 2_600)?;
             let a = read_address(&c, address)?;
@@ -1020,6 +1109,7 @@ fn link_hostios(l: &mut Linker<StylusData>) {
         M,
         "account_code",
         |mut c: C<'_>, address: i32, offset: i32, size: i32, dest: i32| -> Result<i32, Error> {
+            enter(&mut c, "account_code");
             let (offset, size) = (offset as u32 as usize, size as u32 as usize);
             buy_ink(&mut c, ink::ACCOUNT_CODE)?;
             require_gas(&mut c, 2_600)?;
@@ -1034,6 +1124,7 @@ fn link_hostios(l: &mut Linker<StylusData>) {
         },
     ));
     ok(l.func_wrap(M, "account_code_size", |mut c: C<'_>, address: i32| -> Result<i32, Error> {
+        enter(&mut c, "account_code_size");
         buy_ink(&mut c, ink::ACCOUNT_CODE_SIZE)?;
         require_gas(&mut c, 2_600)?;
         let a = read_address(&c, address)?;
@@ -1044,6 +1135,7 @@ fn link_hostios(l: &mut Linker<StylusData>) {
         M,
         "account_codehash",
         |mut c: C<'_>, address: i32, dest: i32| -> Result<(), Error> {
+            enter(&mut c, "account_codehash");
             buy_ink(&mut c, ink::ACCOUNT_CODE_HASH)?;
             require_gas(&mut c, 2_600)?;
             let a = read_address(&c, address)?;
@@ -1061,40 +1153,49 @@ fn link_hostios(l: &mut Linker<StylusData>) {
         },
     ));
     ok(l.func_wrap(M, "evm_gas_left", |mut c: C<'_>| -> Result<i64, Error> {
+        enter(&mut c, "evm_gas_left");
         buy_ink(&mut c, ink::EVM_GAS_LEFT)?;
         Ok(gas_left(&c) as i64)
     }));
     ok(l.func_wrap(M, "evm_ink_left", |mut c: C<'_>| -> Result<i64, Error> {
+        enter(&mut c, "evm_ink_left");
         buy_ink(&mut c, ink::EVM_INK_LEFT)?;
         Ok(ink_left(&c) as i64)
     }));
     ok(l.func_wrap(M, "block_basefee", |mut c: C<'_>, dest: i32| -> Result<(), Error> {
+        enter(&mut c, "block_basefee");
         buy_ink(&mut c, ink::BLOCK_BASEFEE)?;
         let v = U256::from(c.data_mut().exec.ctx().block().basefee());
         write(&mut c, dest, &v.to_be_bytes::<32>())
     }));
     ok(l.func_wrap(M, "chainid", |mut c: C<'_>| -> Result<i64, Error> {
+        enter(&mut c, "chainid");
         buy_ink(&mut c, ink::CHAIN_ID)?;
         Ok(c.data_mut().exec.ctx().cfg().chain_id() as i64)
     }));
     ok(l.func_wrap(M, "block_coinbase", |mut c: C<'_>, dest: i32| -> Result<(), Error> {
+        enter(&mut c, "block_coinbase");
         buy_ink(&mut c, ink::BLOCK_COINBASE)?;
         let v = c.data_mut().exec.ctx().block().beneficiary();
         write(&mut c, dest, v.as_slice())
     }));
     ok(l.func_wrap(M, "block_gas_limit", |mut c: C<'_>| -> Result<i64, Error> {
+        enter(&mut c, "block_gas_limit");
         buy_ink(&mut c, ink::BLOCK_GAS_LIMIT)?;
         Ok(c.data_mut().exec.ctx().block().gas_limit() as i64)
     }));
     ok(l.func_wrap(M, "block_number", |mut c: C<'_>| -> Result<i64, Error> {
+        enter(&mut c, "block_number");
         buy_ink(&mut c, ink::BLOCK_NUMBER)?;
         Ok(c.data_mut().exec.ctx().block().number().saturating_to::<u64>() as i64)
     }));
     ok(l.func_wrap(M, "block_timestamp", |mut c: C<'_>| -> Result<i64, Error> {
+        enter(&mut c, "block_timestamp");
         buy_ink(&mut c, ink::BLOCK_TIMESTAMP)?;
         Ok(c.data_mut().exec.ctx().block().timestamp().saturating_to::<u64>() as i64)
     }));
     ok(l.func_wrap(M, "contract_address", |mut c: C<'_>, dest: i32| -> Result<(), Error> {
+        enter(&mut c, "contract_address");
         buy_ink(&mut c, ink::ADDRESS)?;
         let a = c.data().frame.address;
         write(&mut c, dest, a.as_slice())
@@ -1103,6 +1204,7 @@ fn link_hostios(l: &mut Linker<StylusData>) {
         M,
         "native_keccak256",
         |mut c: C<'_>, bytes: i32, len: i32, out: i32| -> Result<(), Error> {
+            enter(&mut c, "native_keccak256");
             let len = len as u32 as usize;
             buy_ink(&mut c, pricing::keccak_price(len as u32))?;
             let data = read(&c, bytes, len)?;
@@ -1110,20 +1212,24 @@ fn link_hostios(l: &mut Linker<StylusData>) {
         },
     ));
     ok(l.func_wrap(M, "msg_reentrant", |mut c: C<'_>| -> Result<i32, Error> {
+        enter(&mut c, "msg_reentrant");
         buy_ink(&mut c, ink::MSG_REENTRANT)?;
         Ok(c.data().frame.reentrant as i32)
     }));
     ok(l.func_wrap(M, "msg_sender", |mut c: C<'_>, dest: i32| -> Result<(), Error> {
+        enter(&mut c, "msg_sender");
         buy_ink(&mut c, ink::MSG_SENDER)?;
         let a = c.data().frame.caller;
         write(&mut c, dest, a.as_slice())
     }));
     ok(l.func_wrap(M, "msg_value", |mut c: C<'_>, dest: i32| -> Result<(), Error> {
+        enter(&mut c, "msg_value");
         buy_ink(&mut c, ink::MSG_VALUE)?;
         let v = c.data().frame.value;
         write(&mut c, dest, &v.to_be_bytes::<32>())
     }));
     ok(l.func_wrap(M, "tx_gas_price", |mut c: C<'_>, dest: i32| -> Result<(), Error> {
+        enter(&mut c, "tx_gas_price");
         buy_ink(&mut c, ink::TX_GAS_PRICE)?;
         let ctx = c.data_mut().exec.ctx();
         let basefee = ctx.block().basefee() as u128;
@@ -1131,15 +1237,18 @@ fn link_hostios(l: &mut Linker<StylusData>) {
         write(&mut c, dest, &v.to_be_bytes::<32>())
     }));
     ok(l.func_wrap(M, "tx_ink_price", |mut c: C<'_>| -> Result<i32, Error> {
+        enter(&mut c, "tx_ink_price");
         buy_ink(&mut c, ink::TX_INK_PRICE)?;
         Ok(INK_PER_GAS as i32)
     }));
     ok(l.func_wrap(M, "tx_origin", |mut c: C<'_>, dest: i32| -> Result<(), Error> {
+        enter(&mut c, "tx_origin");
         buy_ink(&mut c, ink::TX_ORIGIN)?;
         let a = c.data_mut().exec.ctx().tx().caller();
         write(&mut c, dest, a.as_slice())
     }));
     ok(l.func_wrap(M, "pay_for_memory_grow", |mut c: C<'_>, pages: i32| -> Result<(), Error> {
+        enter(&mut c, "pay_for_memory_grow");
         let pages = pages as u16;
         if pages == 0 {
             return buy_ink(&mut c, ink::PAY_FOR_MEMORY_GROW);

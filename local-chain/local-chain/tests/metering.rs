@@ -235,6 +235,70 @@ fn gas_does_not_depend_on_what_ran_before() {
     assert_eq!(first.gas_used, again.gas_used);
 }
 
+/// The trace accounts for every unit of a Stylus transaction's gas: the intrinsic gas,
+/// the program's entry, its WASM compute and each hostio's ink, with nothing left over
+/// (one Stylus frame, no EVM frame, no refund).
+#[test]
+fn the_gas_trace_accounts_for_every_unit_of_a_transfer() {
+    let mut chain = chain();
+    let t = erc20(&mut chain);
+    let tx =
+        Tx::call(ALICE, t, U256::ZERO, transferCall { to: BOB, value: U256::from(7) }.abi_encode());
+    let r = chain.transact(&tx);
+    r.assert_success();
+    let g = &r.gas_trace;
+    assert_eq!(g.entries, 1);
+    assert_eq!(g.hostios["read_args"].calls, 1);
+    assert_eq!(g.hostios["write_result"].calls, 1);
+    assert_eq!(g.hostios["emit_log"].calls, 1, "Transfer");
+    // Two balances read and written, through the storage cache and one flush.
+    assert!(g.hostios["storage_load_bytes32"].calls >= 2);
+    assert!(g.hostios["storage_cache_bytes32"].calls >= 2);
+    assert!(g.hostios["storage_flush_cache"].ink > 2 * 20_000 * local_chain::INK_PER_GAS / 2);
+    assert!(g.compute_ink > 0);
+    let frame_ink = g.compute_ink + g.hostio_ink();
+    let frame_gas = frame_ink.div_ceil(local_chain::INK_PER_GAS);
+    assert_eq!(r.gas_used, tx.intrinsic_gas() + g.entry_gas + frame_gas);
+}
+
+sol! {
+    function sourceCtor(address asset, string name, string symbol);
+    function approve(address spender, uint256 value) external returns (bool);
+    function deposit(uint256 assets, address receiver) external returns (uint256);
+}
+
+/// A call's callee is counted in its own frame: an ERC-4626 deposit enters the source and
+/// the token twice (its balance, then the pull); the source's `call_contract` line holds the call's own price,
+/// not the gas it forwarded, and the two frames together account for the gas to within
+/// the rounding of ink to gas (a unit per frame).
+#[test]
+fn a_callee_is_counted_in_its_own_frame() {
+    let mut chain = chain();
+    let t = erc20(&mut chain);
+    let args = sourceCtorCall { asset: t, name: "S".into(), symbol: "S".into() }.abi_encode();
+    let source = chain.deploy_artifact(ALICE, "mock-yield-source", Some(&args[4..])).unwrap();
+    // More allowance than the deposit takes: no slot is cleared, so no refund (which the
+    // receipt nets out and the trace does not show).
+    chain.send(ALICE, t, &approveCall { spender: source, value: U256::from(2_000) }).unwrap();
+    let tx = Tx::call(
+        ALICE,
+        source,
+        U256::ZERO,
+        depositCall { assets: U256::from(1_000), receiver: ALICE }.abi_encode(),
+    );
+    let r = chain.transact(&tx);
+    r.assert_success();
+    let g = &r.gas_trace;
+    assert_eq!(g.entries, 3, "the source, the token's balanceOf and its transferFrom");
+    assert_eq!(g.hostios["static_call_contract"].calls, 1, "balanceOf");
+    let call = g.hostios["call_contract"];
+    assert_eq!(call.calls, 1, "transferFrom");
+    assert!(call.ink < 5_000 * local_chain::INK_PER_GAS, "the call's own price only: {call:?}");
+    let frames = (g.compute_ink + g.hostio_ink()).div_ceil(local_chain::INK_PER_GAS);
+    let accounted = tx.intrinsic_gas() + g.entry_gas + frames;
+    assert!(r.gas_used.abs_diff(accounted) <= 2, "{} against {accounted}", r.gas_used);
+}
+
 /// Every artifact activates under the rules; their activation outputs.
 #[test]
 fn every_artifact_activates() {

@@ -95,4 +95,67 @@ fn main() {
         su as f64 / so as f64,
         sc as f64 / so as f64
     );
+    where_the_gas_goes(&cached);
+}
+
+/// The cached Stylus side's gas by what bought it (`local_chain::GasTrace`): intrinsic,
+/// program entries, WASM compute, storage hostios (their EVM storage gas included), calls
+/// (their own price; callees count in their frames), logs, the other hostios, and the rest
+/// (EVM frames, return-data memory, less refunds).
+fn where_the_gas_goes(rows: &[Row]) {
+    let gas = |ink: u64| ink.div_ceil(local_chain::INK_PER_GAS);
+    let group = |t: &local_chain::GasTrace, names: &[&str]| -> u64 {
+        gas(t.hostios.iter().filter(|(n, _)| names.contains(n)).map(|(_, h)| h.ink).sum())
+    };
+    const STORAGE: [&str; 5] = [
+        "storage_load_bytes32",
+        "storage_cache_bytes32",
+        "storage_flush_cache",
+        "transient_load_bytes32",
+        "transient_store_bytes32",
+    ];
+    const CALLS: [&str; 5] =
+        ["call_contract", "delegate_call_contract", "static_call_contract", "create1", "create2"];
+    println!();
+    println!(
+        "Where the cached Stylus gas goes (gas; hostio ink / 10,000):
+"
+    );
+    println!("| operation | total | intrinsic | entries (n) | WASM compute | storage hostios | calls (n) | logs | other hostios (n) | rest |");
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    for r in rows {
+        let t = &r.stylus_trace;
+        let storage = group(t, &STORAGE);
+        let calls = group(t, &CALLS);
+        let logs = group(t, &["emit_log"]);
+        let all = gas(t.hostio_ink());
+        let other = all.saturating_sub(storage + calls + logs);
+        let n_calls: u64 =
+            t.hostios.iter().filter(|(n, _)| CALLS.contains(n)).map(|(_, h)| h.calls).sum();
+        let n_other: u64 = t
+            .hostios
+            .iter()
+            .filter(|(n, _)| !STORAGE.contains(n) && !CALLS.contains(n) && **n != "emit_log")
+            .map(|(_, h)| h.calls)
+            .sum();
+        let compute = gas(t.compute_ink);
+        let accounted = r.stylus_intrinsic + t.entry_gas + compute + all;
+        let rest = r.stylus as i64 - accounted as i64;
+        println!(
+            "| {} | {} | {} | {} ({}) | {} | {} | {} ({}) | {} | {} ({}) | {} |",
+            r.op,
+            r.stylus,
+            r.stylus_intrinsic,
+            t.entry_gas,
+            t.entries,
+            compute,
+            storage,
+            calls,
+            n_calls,
+            logs,
+            other,
+            n_other,
+            rest
+        );
+    }
 }

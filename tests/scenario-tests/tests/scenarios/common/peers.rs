@@ -87,6 +87,9 @@ pub struct Row {
     pub solidity: u64,
     pub stylus_slots: Slots,
     pub solidity_slots: Slots,
+    /// Where the Stylus side's gas went, and its intrinsic gas.
+    pub stylus_trace: local_chain::GasTrace,
+    pub stylus_intrinsic: u64,
 }
 
 /// Storage slots a transaction wrote: fresh (zero before: 20,000 gas each under EIP-2200)
@@ -203,10 +206,14 @@ impl Bench {
         }
     }
 
-    /// Runs `op` from the current state on one side: its gas and the storage slots the
-    /// measured transaction wrote (fresh, i.e. zero before, and changed); the state is
-    /// restored afterwards.
-    fn measure(&mut self, side: Side, op: &dyn Fn(&mut Chain, Side) -> Tx) -> (u64, Slots) {
+    /// Runs `op` from the current state on one side: its receipt, its intrinsic gas and
+    /// the storage slots the measured transaction wrote (fresh, i.e. zero before, and
+    /// changed); the state is restored afterwards.
+    fn measure(
+        &mut self,
+        side: Side,
+        op: &dyn Fn(&mut Chain, Side) -> Tx,
+    ) -> (Receipt, u64, Slots) {
         let snap = self.c.chain.snapshot();
         let t = op(&mut self.c.chain, side);
         let before = storage(&self.c.chain);
@@ -232,7 +239,7 @@ impl Bench {
         slots.changed +=
             before.iter().filter(|(k, v)| !v.is_zero() && !after.contains_key(k)).count();
         self.c.chain.revert_to(snap);
-        (r.gas_used, slots)
+        (r, t.intrinsic_gas(), slots)
     }
 
     /// Every operation on both sides: (operation, Stylus gas, Solidity gas).
@@ -240,9 +247,17 @@ impl Bench {
         let ops = operations();
         let mut rows = Vec::new();
         for (name, op) in &ops {
-            let (stylus, stylus_slots) = self.measure(self.stylus, op.as_ref());
-            let (solidity, solidity_slots) = self.measure(self.solidity, op.as_ref());
-            rows.push(Row { op: name.to_string(), stylus, solidity, stylus_slots, solidity_slots });
+            let (stylus, stylus_intrinsic, stylus_slots) = self.measure(self.stylus, op.as_ref());
+            let (solidity, _, solidity_slots) = self.measure(self.solidity, op.as_ref());
+            rows.push(Row {
+                op: name.to_string(),
+                stylus: stylus.gas_used,
+                solidity: solidity.gas_used,
+                stylus_slots,
+                solidity_slots,
+                stylus_trace: *stylus.gas_trace,
+                stylus_intrinsic,
+            });
         }
         rows
     }
