@@ -7,8 +7,6 @@
 pragma solidity ^0.8.23;
 
 interface IComputeLedger  {
-    function initialize(address admin, address vault, address asset, address payment, address pool, uint16 poolBps) external;
-
     function onSharesChanged(address from, uint256 fromBalanceBefore, address to, uint256 toBalanceBefore, uint256 totalSupplyBefore, uint256 yieldAttributed) external;
 
     function onHarvest(uint256 yieldAttributed, uint256 totalSupply, uint256 assets) external;
@@ -91,6 +89,8 @@ interface IComputeLedger  {
 
     error MarketChangeNotReady(address, uint64);
 
+    error MarketChangeExpired(address, uint64);
+
     error SlippageAboveLimit(uint16, uint16);
 
     error TokenCallFailed(address);
@@ -117,4 +117,4 @@ interface IAccessControlEvents {
     event RoleRevoked(bytes32 indexed role, address indexed account, address indexed sender);
 }
 
-// compute-ledger: constructor(address admin, address vault, address asset, address payment, address pool, uint16 poolBps)
+// compute-ledger: constructor(address admin, address vault, address asset, address payment, address pool, uint16 poolBps, address market)

@@ -7,8 +7,6 @@
 pragma solidity ^0.8.23;
 
 interface IJobMarket  {
-    function initialize(address admin, address ledger, address token, address models) external;
-
     function hasRole(bytes32 role, address account) external view returns (bool);
 
     function grantRole(bytes32 role, address account) external;

@@ -7,8 +7,6 @@
 pragma solidity ^0.8.23;
 
 interface IMembership  {
-    function initialize(string calldata name, string calldata symbol, string calldata baseUri, address admin, address asset, address vault, address registry, address implementation, uint256 stake) external;
-
     function join() external payable returns (uint256);
 
     function accountOf(uint256 tokenId) external view returns (address);

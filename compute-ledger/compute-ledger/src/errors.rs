@@ -54,6 +54,9 @@ sol! {
     /// The scheduled market change to `market` may be applied from `readyAt` only.
     #[derive(Debug)]
     error MarketChangeNotReady(address market, uint64 readyAt);
+    /// The scheduled change to `market` was not applied by `expiredAt`: schedule it again.
+    #[derive(Debug)]
+    error MarketChangeExpired(address market, uint64 expiredAt);
 }
 
 /// Every error of the ledger.
@@ -77,6 +80,7 @@ pub enum Error {
     ConversionRefused(ConversionRefused),
     SwapShortPaid(SwapShortPaid),
     MarketChangeNotReady(MarketChangeNotReady),
+    MarketChangeExpired(MarketChangeExpired),
     SlippageAboveLimit(SlippageAboveLimit),
     TokenFailed(TokenCallFailed),
 }

@@ -113,7 +113,7 @@ use conversion::ConversionSettings;
 pub use errors::*;
 pub use events::*;
 pub use market_hooks::kind;
-pub use setup::MARKET_DELAY;
+pub use setup::{MARKET_DELAY, MARKET_GRACE};
 
 /// Fixed-point scale of the per-share accumulators.
 pub const SCALE: U256 = uint!(1_000_000_000_000_000_000_000_000_000_U256);
@@ -220,8 +220,12 @@ pub struct ComputeLedger {
 
 #[public]
 impl ComputeLedger {
-    /// Direct deployment: sets everything up (see [`Self::initialize`]).
+    /// One-time setup, at deployment or, for an ERC-1167 clone, by the factory in the
+    /// transaction that creates it (the Stylus constructor's once-only flag lives in the
+    /// caller's storage). `admin` gets the admin role; `market` (zero: none yet) is the
+    /// first market, set at once.
     #[constructor]
+    #[allow(clippy::too_many_arguments)]
     pub fn constructor(
         &mut self,
         admin: Address,
@@ -230,21 +234,13 @@ impl ComputeLedger {
         payment: Address,
         pool: Address,
         pool_bps: u16,
+        market: Address,
     ) -> Result<(), Error> {
-        self.setup(admin, vault, asset, payment, pool, pool_bps)
-    }
-
-    /// One-time setup for a clone, called in the transaction that creates it.
-    pub fn initialize(
-        &mut self,
-        admin: Address,
-        vault: Address,
-        asset: Address,
-        payment: Address,
-        pool: Address,
-        pool_bps: u16,
-    ) -> Result<(), Error> {
-        self.setup(admin, vault, asset, payment, pool, pool_bps)
+        self.setup(admin, vault, asset, payment, pool, pool_bps)?;
+        if !market.is_zero() {
+            self.configure_market(market);
+        }
+        Ok(())
     }
 
     // ---------------------------------------------------------------- vault hooks
@@ -405,10 +401,10 @@ impl ComputeLedger {
         self.configure_pool(pool, pool_bps)
     }
 
-    /// Admin: the job market contract. The first one (none set: a new community being
-    /// wired) takes effect at once; a change waits [`MARKET_DELAY`], since the market
-    /// moves every account's credits: it is scheduled (`MarketChangeScheduled`, replacing
-    /// any earlier schedule) and `applyMarket` makes it the market once due.
+    /// Admin: schedules a new job market. The market moves every account's credits, so
+    /// only setup's takes effect at once; a change waits [`MARKET_DELAY`]: it is scheduled
+    /// (`MarketChangeScheduled`, replacing any earlier schedule) and `applyMarket` makes it
+    /// the market once due, within [`MARKET_GRACE`].
     #[selector(name = "setMarket")]
     pub fn set_market(&mut self, market: Address) -> Result<(), Error> {
         self.only_admin()?;
@@ -416,7 +412,7 @@ impl ComputeLedger {
         Ok(())
     }
 
-    /// Anyone, once due: makes the scheduled market the market.
+    /// Anyone, once due and before it expires: makes the scheduled market the market.
     #[selector(name = "applyMarket")]
     pub fn apply_market(&mut self) -> Result<(), Error> {
         self.apply_scheduled_market()

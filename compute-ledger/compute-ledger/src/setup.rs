@@ -1,4 +1,4 @@
-//! One-time setup (constructor or clone `initialize`), the pool's configuration and the
+//! One-time setup (the constructor, also a clone's), the pool's configuration and the
 //! market, whose change waits [`MARKET_DELAY`].
 
 use alloy_sol_types::SolEvent;
@@ -9,7 +9,7 @@ use stylus_sdk::{
 };
 
 use crate::{
-    errors::{invalid, Error, MarketChangeNotReady},
+    errors::{invalid, Error, MarketChangeExpired, MarketChangeNotReady},
     events::{emit, word},
     ComputeLedger, MarketChangeScheduled, MarketConfigured, PoolConfigured,
 };
@@ -18,6 +18,10 @@ use crate::{
 /// members to see it coming (`MarketChangeScheduled`) before the new market can move
 /// anyone's credits.
 pub const MARKET_DELAY: u64 = 2 * 86_400;
+
+/// How long a due market change may still be applied (fourteen days, as Compound's
+/// timelock allows): a schedule nobody applied does not wait for ever to be used.
+pub const MARKET_GRACE: u64 = 14 * 86_400;
 
 impl ComputeLedger {
     /// Grants the admin role, sets the vault, its asset, the payment token and the pool. Refused once
@@ -60,18 +64,15 @@ impl ComputeLedger {
         Ok(())
     }
 
-    /// The job market allowed to move reservations.
-    fn configure_market(&mut self, market: Address) {
+    /// The job market allowed to move reservations (at once: setup's market only).
+    pub(crate) fn configure_market(&mut self, market: Address) {
         self.market.set(market);
         emit(self.vm(), &[MarketConfigured::SIGNATURE_HASH], &[market.into_word().0]);
     }
 
-    /// Sets the first market at once; schedules a change to a set one.
+    /// Schedules `market` to replace the market after [`MARKET_DELAY`]. Only setup's
+    /// market takes effect at once: a change through no market waits as long as any.
     pub(crate) fn schedule_market(&mut self, market: Address) {
-        if self.market.get().is_zero() {
-            self.configure_market(market);
-            return;
-        }
         let ready_at = self.now().saturating_add(MARKET_DELAY);
         self.pending_market.set(market);
         self.pending_market_at.set(U64::from(ready_at));
@@ -89,10 +90,18 @@ impl ComputeLedger {
             return Err(invalid());
         }
         let market = self.pending_market.get();
-        if self.now() < ready_at {
+        let now = self.now();
+        if now < ready_at {
             return Err(Error::MarketChangeNotReady(MarketChangeNotReady {
                 market,
                 readyAt: ready_at,
+            }));
+        }
+        let expired_at = ready_at.saturating_add(MARKET_GRACE);
+        if now > expired_at {
+            return Err(Error::MarketChangeExpired(MarketChangeExpired {
+                market,
+                expiredAt: expired_at,
             }));
         }
         self.pending_market.set(Address::ZERO);

@@ -142,22 +142,10 @@ pub struct JobMarket {
     dispute_window: StorageU64,
 }
 
-#[public]
 impl JobMarket {
-    #[constructor]
-    pub fn constructor(
-        &mut self,
-        admin: Address,
-        ledger: Address,
-        token: Address,
-        models: Address,
-    ) -> Result<(), Error> {
-        self.initialize(admin, ledger, token, models)
-    }
-
-    /// One-time setup (for a clone, in the transaction that creates it): `admin` gets
-    /// the admin role. `token` must be `ledger`'s payment token (`PaymentTokenMismatch`).
-    pub fn initialize(
+    /// The setup: `admin` gets the admin role. `token` must be `ledger`'s payment token
+    /// (`PaymentTokenMismatch`).
+    fn setup(
         &mut self,
         admin: Address,
         ledger: Address,
@@ -185,6 +173,20 @@ impl JobMarket {
         self.token.set(token);
         self.models.set(models);
         Ok(())
+    }
+}
+
+#[public]
+impl JobMarket {
+    #[constructor]
+    pub fn constructor(
+        &mut self,
+        admin: Address,
+        ledger: Address,
+        token: Address,
+        models: Address,
+    ) -> Result<(), Error> {
+        self.setup(admin, ledger, token, models)
     }
 
     // ------------------------------------------------------------------ roles

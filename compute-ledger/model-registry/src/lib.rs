@@ -138,8 +138,8 @@ impl ModelRegistry {
         self.set_role(role, account, true)
     }
 
-    /// Admin: takes `role` from `account`. Revoking every admin leaves only the models'
-    /// owners able to toggle their models, as in OpenZeppelin's AccessControl.
+    /// Admin: takes `role` from `account`. No admin revokes its own role (a handover is
+    /// the next admin revoking the previous one), so the registry always keeps an admin.
     #[selector(name = "revokeRole")]
     pub fn revoke_role(&mut self, role: B256, account: Address) -> Result<(), Error> {
         self.only_admin()?;

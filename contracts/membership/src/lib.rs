@@ -11,9 +11,9 @@
 //! created too (the community AI's account).
 //!
 //! Registry, implementation, vault and asset are configuration: the canonical ERC-6551
-//! registry works as well as ours. Setup runs once, either from the constructor (direct
-//! deploy) or from `initialize` (a clone initialised in the same transaction); both go
-//! through one internal function.
+//! registry works as well as ours. Setup runs once, from the constructor: at a direct
+//! deployment, or for a clone in the transaction that creates it (the constructor's
+//! once-only flag lives in the clone's storage).
 //!
 //! # Ownership epoch
 //! `transferCount(tokenId)` counts the transfers of a token (`transferFrom` and both
@@ -92,7 +92,7 @@ pub struct Membership {
 }
 
 impl Membership {
-    /// The one setup, from the constructor or `initialize`.
+    /// The one setup (the constructor's, also a clone's).
     #[allow(clippy::too_many_arguments)]
     fn setup(
         &mut self,
@@ -146,26 +146,12 @@ impl Membership {
 #[public]
 #[implements(IErc721<Error = Error>, IErc721Metadata<Error = Error>, IErc165)]
 impl Membership {
+    /// One-time setup, at deployment or, for an ERC-1167 clone, by the factory in the
+    /// transaction that creates it (the Stylus constructor's once-only flag lives in the
+    /// caller's storage).
     #[constructor]
     #[allow(clippy::too_many_arguments)]
     pub fn constructor(
-        &mut self,
-        name: String,
-        symbol: String,
-        base_uri: String,
-        admin: Address,
-        asset: Address,
-        vault: Address,
-        registry: Address,
-        implementation: Address,
-        stake: U256,
-    ) -> Result<(), Error> {
-        self.setup(name, symbol, base_uri, admin, asset, vault, registry, implementation, stake)
-    }
-
-    /// One-time setup for a clone; call it in the transaction that creates the clone.
-    #[allow(clippy::too_many_arguments)]
-    pub fn initialize(
         &mut self,
         name: String,
         symbol: String,

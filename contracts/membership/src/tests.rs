@@ -215,7 +215,7 @@ fn setup_runs_once_by_either_path() {
     assert!(matches!(w.setup(), Err(Error::AlreadyInitialized(_))));
     let err =
         w.m.sender(w.admin)
-            .initialize(
+            .constructor(
                 "X".into(),
                 "X".into(),
                 "".into(),
@@ -228,11 +228,11 @@ fn setup_runs_once_by_either_path() {
             )
             .unwrap_err();
     assert!(matches!(err, Error::AlreadyInitialized(_)));
-    // A clone initialised by `initialize`, then neither path runs again.
+    // A clone set up by the constructor (its own storage), then never again.
     let clone = Contract::<Membership>::new();
     clone
         .sender(w.admin)
-        .initialize(
+        .constructor(
             "C".into(),
             "C".into(),
             "".into(),
@@ -245,7 +245,7 @@ fn setup_runs_once_by_either_path() {
         )
         .unwrap();
     assert_eq!(clone.sender(w.admin).owner_of(U256::ZERO).unwrap(), w.admin);
-    let again = clone.sender(w.admin).initialize(
+    let again = clone.sender(w.admin).constructor(
         "C".into(),
         "C".into(),
         "".into(),
@@ -270,7 +270,7 @@ fn setup_rejects_zero_config() {
         let m = Contract::<Membership>::new();
         let err = m
             .sender(w.admin)
-            .initialize(
+            .constructor(
                 "".into(),
                 "".into(),
                 "".into(),
@@ -287,7 +287,7 @@ fn setup_rejects_zero_config() {
     let m = Contract::<Membership>::new();
     let err = m
         .sender(w.admin)
-        .initialize("".into(), "".into(), "".into(), ok[0], ok[1], ok[2], ok[3], ok[4], U256::ZERO)
+        .constructor("".into(), "".into(), "".into(), ok[0], ok[1], ok[2], ok[3], ok[4], U256::ZERO)
         .unwrap_err();
     assert!(matches!(err, Error::InvalidConfig(_)));
 }

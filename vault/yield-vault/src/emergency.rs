@@ -41,13 +41,19 @@ impl YieldVault {
     }
 
     /// On unpause after an emergency: deposits go to the source again, and so does the
-    /// idle asset (not into a source too coarse for it: see `grain`).
+    /// idle asset; not into a source too coarse for it (see `grain`): then everything
+    /// stays idle, and the vault runs on idle asset until a later unpause.
     pub(crate) fn reinvest_after_emergency(&mut self) -> Result<(), Error> {
         if self.flag(IDLE_ONLY) {
             self.set_flag(IDLE_ONLY, false);
             let idle = self.idle()?;
             if !idle.is_zero() {
-                self.check_grain(idle)?;
+                if self.check_grain(idle).is_err() {
+                    // A coarse source: the asset stays idle (and deposits with it) until a
+                    // later pause and unpause finds the source fine again.
+                    self.set_flag(IDLE_ONLY, true);
+                    return Ok(());
+                }
                 self.invest(idle)?;
             }
         }

@@ -101,9 +101,15 @@ impl IErc4626 for YieldVault {
                 _ => U256::ZERO,
             };
         }
-        // A mint costs at least what its shares are worth.
+        // A mint costs at least what its shares are worth; and it must go through the
+        // source (probed at 2^128 shares at most, as `maxDeposit` probes).
         match books.assets_for(room, Rounding::Down) {
-            Ok(worth) if worth >= stake => room,
+            Ok(worth) if worth >= stake => {
+                match self.mint_cost(books, room.min(U256::from(u128::MAX))) {
+                    Ok(_) => room,
+                    Err(_) => U256::ZERO,
+                }
+            }
             _ => U256::ZERO,
         }
     }

@@ -7,8 +7,8 @@
 //! into a holder whose lot has run out starts a new lot of just its shares, so nobody's
 //! deposit locks shares the holder already had, and no deposit is free before its own
 //! lock has run. A deposit into a live lot merges with it: the lot's unlock time becomes
-//! the share-weighted mean of the two (rounded up, never earlier than before), so the
-//! merged lot carries exactly the lock time of both (shares × seconds) and no less. A
+//! the share-weighted mean of the two (rounded down, never earlier than before), so the
+//! merged lot carries the lock time of both (shares × seconds) to within a second. A
 //! deposit by someone else can thus move a holder's lock only in proportion to the
 //! shares it gives the holder (a gift of the holder's own size: half the lock, at most),
 //! and it cannot free its own shares early without locking the holder's longer by as
@@ -75,9 +75,10 @@ impl YieldVault {
         let merged_until = if new_until <= until {
             until
         } else {
-            // until + (new_until - until) * shares / total, rounded up: the lock time of
-            // both lots, kept whole.
-            let extra = mul_div(U256::from(new_until - until), shares, total, Rounding::Up)
+            // until + (new_until - until) * shares / total, rounded down: the lock time of
+            // both lots, to within a second (rounded up, a one-share gift would add a
+            // second every time, and gifts every second would hold the lot for ever).
+            let extra = mul_div(U256::from(new_until - until), shares, total, Rounding::Down)
                 .ok_or_else(overflow)?;
             until.saturating_add(extra.saturating_to::<u64>())
         };

@@ -79,9 +79,16 @@ impl H {
         let market = Address::repeat_byte(0x3A);
         ledger
             .sender(admin)
-            .constructor(admin, vault.address(), asset.address(), pay.address(), pool, pool_bps)
+            .constructor(
+                admin,
+                vault.address(),
+                asset.address(),
+                pay.address(),
+                pool,
+                pool_bps,
+                market,
+            )
             .motsu_unwrap();
-        ledger.sender(admin).set_market(market).motsu_unwrap();
         if swap {
             ledger
                 .sender(admin)

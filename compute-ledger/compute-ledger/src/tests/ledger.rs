@@ -23,7 +23,7 @@ fn refused(err: &Error, account: Address, role: B256) -> bool {
 }
 
 #[motsu::test]
-fn constructor_sets_up_and_initialize_is_one_time() {
+fn the_constructor_sets_up_once() {
     let h = H::new(false, 1000);
     let (v, a, p, pool, m) = h.ledger.sender(h.admin).addresses();
     assert_eq!(
@@ -37,7 +37,15 @@ fn constructor_sets_up_and_initialize_is_one_time() {
     let err = h
         .ledger
         .sender(h.admin)
-        .initialize(h.admin, h.vault.address(), h.asset.address(), h.pay.address(), h.pool, 0)
+        .constructor(
+            h.admin,
+            h.vault.address(),
+            h.asset.address(),
+            h.pay.address(),
+            h.pool,
+            0,
+            Address::ZERO,
+        )
         .motsu_unwrap_err();
     assert!(matches!(err, Error::AlreadyInitialized(_)));
 }
@@ -46,13 +54,15 @@ fn constructor_sets_up_and_initialize_is_one_time() {
 fn setup_refuses_zero_addresses_and_bad_bps() {
     let l = Contract::<ComputeLedger>::new();
     let a = alice();
-    let err = l.sender(a).initialize(Address::ZERO, a, a, a, a, 0).motsu_unwrap_err();
+    let err =
+        l.sender(a).constructor(Address::ZERO, a, a, a, a, 0, Address::ZERO).motsu_unwrap_err();
     assert!(matches!(err, Error::InvalidArgument(_)));
-    let err = l.sender(a).initialize(a, a, a, a, a, 10_001).motsu_unwrap_err();
+    let err = l.sender(a).constructor(a, a, a, a, a, 10_001, Address::ZERO).motsu_unwrap_err();
     assert!(matches!(err, Error::InvalidArgument(_)));
-    let err = l.sender(a).initialize(a, a, a, a, Address::ZERO, 0).motsu_unwrap_err();
+    let err =
+        l.sender(a).constructor(a, a, a, a, Address::ZERO, 0, Address::ZERO).motsu_unwrap_err();
     assert!(matches!(err, Error::InvalidArgument(_)));
-    l.sender(a).initialize(a, a, a, a, a, 10_000).motsu_unwrap();
+    l.sender(a).constructor(a, a, a, a, a, 10_000, Address::ZERO).motsu_unwrap();
 }
 
 #[motsu::test]
@@ -522,6 +532,36 @@ fn changing_the_market_waits_two_days() {
     assert_eq!(h.ledger.sender(alice()).pending_market().0, new);
     let err = h.ledger.sender(alice()).set_market(alice()).motsu_unwrap_err();
     assert!(refused(&err, alice(), ADMIN_ROLE));
+}
+
+#[motsu::test]
+fn a_market_change_through_zero_waits_as_long() {
+    // Going to no market first must not make the next market immediate.
+    let h = H::new(false, 0);
+    h.ledger.sender(h.admin).set_market(Address::ZERO).motsu_unwrap();
+    warp(MARKET_DELAY);
+    h.ledger.sender(alice()).apply_market().motsu_unwrap();
+    assert_eq!(h.ledger.sender(alice()).addresses().4, Address::ZERO);
+    let evil = Address::repeat_byte(0xEE);
+    h.ledger.sender(h.admin).set_market(evil).motsu_unwrap();
+    assert_eq!(h.ledger.sender(alice()).addresses().4, Address::ZERO, "scheduled, not set");
+    h.ledger
+        .assert_emitted(&MarketChangeScheduled { market: evil, readyAt: NOW + 2 * MARKET_DELAY });
+}
+
+#[motsu::test]
+fn a_market_change_not_applied_in_time_expires() {
+    let h = H::new(false, 0);
+    h.ledger.sender(h.admin).set_market(bob()).motsu_unwrap();
+    let ready = NOW + MARKET_DELAY;
+    warp(MARKET_DELAY + MARKET_GRACE + 1);
+    let err = h.ledger.sender(alice()).apply_market().motsu_unwrap_err();
+    assert!(
+        matches!(&err, Error::MarketChangeExpired(MarketChangeExpired { market, expiredAt })
+            if *market == bob() && *expiredAt == ready + MARKET_GRACE),
+        "{err:?}"
+    );
+    assert_eq!(h.ledger.sender(alice()).addresses().4, h.market);
 }
 
 #[motsu::test]

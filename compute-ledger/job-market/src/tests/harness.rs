@@ -159,6 +159,9 @@ impl H {
         pay.sender(admin).constructor("USD".into(), "USD".into(), U8::from(6));
         let vault = Contract::<MockErc20>::new();
         vault.sender(admin).constructor("S".into(), "S".into(), U8::from(18));
+        let models = Contract::<TestModels>::new();
+        // The ledger is set up with the market's address (its one immediate market).
+        let market = Contract::<JobMarket>::new();
         let ledger = Contract::<ComputeLedger>::new();
         ledger
             .sender(admin)
@@ -169,15 +172,13 @@ impl H {
                 pay.address(),
                 Address::repeat_byte(0xB0),
                 0,
+                market.address(),
             )
             .motsu_unwrap();
-        let models = Contract::<TestModels>::new();
-        let market = Contract::<JobMarket>::new();
         market
             .sender(admin)
             .constructor(admin, ledger.address(), pay.address(), models.address())
             .motsu_unwrap();
-        ledger.sender(admin).set_market(market.address()).motsu_unwrap();
         let (arbiter, guardian) = (Address::repeat_byte(0xAB), Address::repeat_byte(0x6A));
         market.sender(admin).grant_role(ARBITER_ROLE, arbiter).motsu_unwrap();
         market.sender(admin).grant_role(GUARDIAN_ROLE, guardian).motsu_unwrap();

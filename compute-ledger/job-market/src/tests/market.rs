@@ -40,19 +40,19 @@ fn constructor_and_roles() {
     let m = Contract::<JobMarket>::new();
     let e = m.sender(a).constructor(Address::ZERO, a, a, a).motsu_unwrap_err();
     assert!(matches!(e, Error::InvalidArgument(_)));
-    let e = m.sender(a).initialize(a, a, a, Address::ZERO).motsu_unwrap_err();
+    let e = m.sender(a).constructor(a, a, a, Address::ZERO).motsu_unwrap_err();
     assert!(matches!(e, Error::InvalidArgument(_)));
     // The clone path: initialise once, never again.
     let deployer = Address::repeat_byte(0xDE);
     let (ledger, pay, models) = (h.ledger.address(), h.pay.address(), h.models.address());
-    m.sender(deployer).initialize(a, ledger, pay, models).motsu_unwrap();
+    m.sender(deployer).constructor(a, ledger, pay, models).motsu_unwrap();
     m.assert_emitted(&RoleGranted { role: ADMIN_ROLE, account: a, sender: deployer });
     assert!(matches!(
-        m.sender(a).initialize(a, a, a, a).motsu_unwrap_err(),
+        m.sender(a).constructor(a, a, a, a).motsu_unwrap_err(),
         Error::AlreadyInitialized(_)
     ));
     assert!(matches!(
-        h.market.sender(a).initialize(a, a, a, a).motsu_unwrap_err(),
+        h.market.sender(a).constructor(a, a, a, a).motsu_unwrap_err(),
         Error::AlreadyInitialized(_)
     ));
     // Only the admin grants and revokes, and only the roles the market knows.
@@ -644,9 +644,9 @@ fn payment_token_must_be_the_ledgers() {
     assert!(matches!(e, Error::PaymentTokenMismatch(PaymentTokenMismatch { token, ledgerToken })
         if token == other && ledgerToken == h.pay.address()));
     // A ledger address that does not answer the ledger's `addresses` is refused too.
-    let e = m.sender(a).initialize(a, models, h.pay.address(), models).motsu_unwrap_err();
+    let e = m.sender(a).constructor(a, models, h.pay.address(), models).motsu_unwrap_err();
     assert!(matches!(e, Error::PaymentTokenMismatch(PaymentTokenMismatch { token, ledgerToken })
         if token == h.pay.address() && ledgerToken.is_zero()));
-    m.sender(a).initialize(a, ledger, h.pay.address(), models).motsu_unwrap();
+    m.sender(a).constructor(a, ledger, h.pay.address(), models).motsu_unwrap();
     assert!(m.sender(a).has_role(ADMIN_ROLE, a));
 }

@@ -358,6 +358,9 @@ fn a_deposit_into_a_source_too_coarse_to_credit_it_is_refused(
         SourceTooCoarse { source: source.address(), shareWorth: share, bound: u(1_000) },
     );
     assert_eq!(e.shares_of(victim), u(10));
+    // Mints as small as this are refused too: the room for them is no room.
+    e.limits(U256::MAX, u(100_010), U256::ZERO, false, 0);
+    assert_eq!(vault.sender(victim).max_mint(victim), U256::ZERO);
     // Once the source is fine-grained again (the donation gone), the same deposit is
     // taken whole.
     e.lose(u(1_000_000));
@@ -367,8 +370,9 @@ fn a_deposit_into_a_source_too_coarse_to_credit_it_is_refused(
 
 /// The same thin source: a harvest of 1 unit would burn a whole source share worth
 /// 83,334 and hand the rest to the source's other holder. It is refused. The guardian's
-/// emergency withdrawal redeems every source share (exactly, losing nothing), and going
-/// back into the coarse source on `unpause` is refused the same way.
+/// emergency withdrawal redeems every source share (exactly, losing nothing); `unpause`
+/// still lifts the pause (a donation must not keep the vault paused) but keeps the asset
+/// idle while the source is coarse, and a later pause and unpause goes back in.
 #[motsu::test]
 fn a_harvest_that_would_burn_a_coarse_source_share_is_refused(
     vault: V,
@@ -399,13 +403,17 @@ fn a_harvest_that_would_burn_a_coarse_source_share_is_refused(
     vault.sender(admin).emergency_withdraw().motsu_unwrap();
     assert_eq!(e.value(), before, "redeeming every source share loses nothing");
     let idle = token.sender(admin).balance_of(vault.address());
-    assert_err(
-        vault.sender(admin).unpause().motsu_unwrap_err(),
-        SourceTooCoarse {
-            source: source.address(),
-            shareWorth: share,
-            bound: rounding_reserve(idle),
-        },
-    );
-    assert!(vault.sender(admin).paused());
+    vault.sender(admin).unpause().motsu_unwrap();
+    assert!(!vault.sender(admin).paused());
+    assert_eq!(vault.sender(admin).config().14 & 4, 4, "still idle only");
+    assert_eq!(token.sender(admin).balance_of(vault.address()), idle);
+    // Harvests now come from idle asset, with nothing through the source.
+    vault.sender(admin).harvest().motsu_unwrap();
+    // The source healthy again (the donation gone: one share worth a few hundred), a
+    // pause and unpause goes back in.
+    e.lose(source.sender(admin).total_assets().motsu_unwrap() - u(500));
+    vault.sender(admin).pause().motsu_unwrap();
+    vault.sender(admin).unpause().motsu_unwrap();
+    assert_eq!(vault.sender(admin).config().14 & 4, 0);
+    assert!(token.sender(admin).balance_of(vault.address()) < idle);
 }

@@ -731,18 +731,41 @@ fn a_deposit_into_a_live_lot_merges_its_lock_time_and_never_shortens_it(
     e.limits(U256::MAX, U256::MAX, U256::ZERO, false, 7_200);
     e.deposit(alice, u(100));
     assert_eq!(vault.sender(alice).unlock_time(alice), NOW + 5_400);
-    // Rounded up: 3 more shares at 7,200 s into 200 at 5,400 s: 5,400 + 1,800 * 3 / 203
-    // = 5,426.6 -> 5,427.
+    // Rounded down: 3 more shares at 7,200 s into 200 at 5,400 s: 5,400 + 1,800 * 3 / 203
+    // = 5,426.6 -> 5,426 (up, a dust deposit would add a second each time: see below).
     e.deposit(alice, u(3));
-    assert_eq!(vault.sender(alice).unlock_time(alice), NOW + 5_427);
+    assert_eq!(vault.sender(alice).unlock_time(alice), NOW + 5_426);
     // A shorter lock: the deposit joins the lot at its later unlock time (no shortening).
     e.limits(U256::MAX, U256::MAX, U256::ZERO, false, 60);
     e.deposit(alice, u(97));
-    assert_eq!(vault.sender(alice).unlock_time(alice), NOW + 5_427);
+    assert_eq!(vault.sender(alice).unlock_time(alice), NOW + 5_426);
     assert_err(
         vault.sender(alice).redeem(u(1), alice, alice).motsu_unwrap_err(),
-        SharesLocked { owner: alice, locked: u(300), unlockTime: NOW + 5_427 },
+        SharesLocked { owner: alice, locked: u(300), unlockTime: NOW + 5_426 },
     );
+}
+
+#[motsu::test]
+fn dust_deposits_cannot_hold_a_lot_locked(
+    vault: V,
+    token: T,
+    source: S,
+    ledger: L,
+    admin: Address,
+    alice: Address,
+    bob: Address,
+) {
+    // Alice's large lot; a one-share gift under a longer lock would add a second per gift
+    // if the merge rounded up, so gifts at every second could hold her lot for ever.
+    let e = Env::new(&vault, &token, &source, &ledger, admin, 3_600, U256::ZERO, false, false);
+    e.deposit(alice, u(100 * E18));
+    e.limits(U256::MAX, U256::MAX, U256::ZERO, false, 7_200);
+    token.sender(admin).mint(bob, u(10)).motsu_unwrap();
+    token.sender(bob).approve(vault.address(), u(10)).motsu_unwrap();
+    for _ in 0..10 {
+        vault.sender(bob).deposit(u(1), alice).motsu_unwrap();
+    }
+    assert_eq!(vault.sender(alice).unlock_time(alice), NOW + 3_600);
 }
 
 #[motsu::test]
