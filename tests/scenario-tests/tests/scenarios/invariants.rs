@@ -1,13 +1,23 @@
 //! The accounting invariants (ARCHITECTURE.md) as a stateful property test on the local
 //! Stylus chain with the built artifacts. Random sequences of user-facing operations by
-//! random actors; after every step: Σ shares == total supply, the vault is solvent or its
-//! deficit is shared pro rata, the ledger's tokens cover every credit, reservation and
-//! provider debt, nobody got more than they put in plus what they earned, and every NFT's
-//! owner can reach its stake once unlocked. A failing case shrinks to a minimal sequence.
+//! random actors, in a community paid in its asset or one that converts each harvest
+//! through a swap router priced from a feed (whose price the operations make zero, stale,
+//! out of bounds or moved, and whose router they make pay short, honestly or not); after
+//! every step: Σ shares == total supply, the vault is solvent or its deficit is shared
+//! pro rata, the ledger's payment tokens cover every credit, reservation and provider
+//! debt and its assets its unconverted amount, every token reconciles (nobody got more
+//! than they put in plus what they earned), and every NFT's owner can reach its unlocked
+//! stake. Every harvest and `convert()` is checked against a mirror of the ledger's
+//! conversion rules, and a closed epoch's output against who its yield was attributed
+//! to. A failing case shrinks to a minimal sequence.
 //!
-//! Cases: 24 by default (CI, ~10 s); `PROPTEST_CASES=200` for more. Jobs go through a
-//! stand-in account holding the ledger's market role, which reaches every reserve, charge,
-//! release and pay sequence directly and fast; the real job market runs in `lifecycle`.
+//! Cases: 24 by default (CI); `PROPTEST_CASES=200` for more. Jobs go through a stand-in
+//! account holding the ledger's market role, which reaches every reserve, charge, release
+//! and pay sequence directly and fast; the real job market runs in `market` (its own
+//! property test: bonds, unresolved disputes, cancellations).
+mod conversion;
+mod market;
+
 use alloy_sol_types::SolCall;
 use local_chain::{Address, U256};
 use proptest::{
@@ -15,10 +25,11 @@ use proptest::{
     test_runner::{Config, TestRunner},
 };
 
+use self::conversion::*;
 use super::common::{
     abi::{
         account::ITbaAccount,
-        ledger::IComputeLedger,
+        ledger::{IComputeLedger, IComputeLedgerEvents},
         membership::{self, IMembership, IMembershipEvents},
         source::{self, IMockYieldSource},
         vault::{self, IYieldVault},
@@ -69,6 +80,10 @@ enum Op {
     /// Key `k` tries to move 1 wei of credits (in scope) and 1 share (out of scope) out of
     /// token `t`'s account.
     DelegateMove(usize, usize),
+    /// The feed's price or the router's behaviour changes (a converting community only).
+    Price(PriceMove),
+    /// Actor `a` retries the waiting epoch's conversion.
+    Convert(usize),
 }
 
 const KEYS: [Address; 2] = [Address::new([0xE1; 20]), Address::new([0xE2; 20])];
@@ -81,8 +96,8 @@ fn op() -> impl Strategy<Value = Op> {
         1 => (t.clone(), 0..ACTORS).prop_map(|(t, a)| Op::NftTransfer(t, a)),
         1 => (t.clone(), t.clone(), 1u8..=10).prop_map(|(t, u, n)| Op::ShareTransfer(t, u, n)),
         2 => (1u32..=40).prop_map(Op::Warp),
-        2 => Just(Op::Harvest),
-        2 => (1u16..=100).prop_map(Op::RateRise),
+        4 => Just(Op::Harvest),
+        3 => (1u16..=100).prop_map(Op::RateRise),
         1 => (1u16..=300).prop_map(Op::RateCut),
         1 => (0..ACTORS, t.clone(), 1u64..=1_000_000_000_000).prop_map(|(a, t, w)| Op::TopUp(a, t, w)),
         1 => (t.clone(), t.clone(), 1u8..=10).prop_map(|(t, u, n)| Op::CreditTransfer(t, u, n)),
@@ -96,6 +111,8 @@ fn op() -> impl Strategy<Value = Op> {
         1 => (0..ACTORS + 1, t.clone()).prop_map(|(a, t)| Op::Steal(a, t)),
         1 => (t.clone(), 0usize..2).prop_map(|(t, k)| Op::Grant(t, k)),
         2 => (0usize..2, t).prop_map(|(k, t)| Op::DelegateMove(k, t)),
+        3 => price_move().prop_map(Op::Price),
+        2 => (0..ACTORS + 1).prop_map(Op::Convert),
     ]
 }
 
@@ -112,6 +129,36 @@ struct Job {
     account: Address,
     reserved: U256,
     used: Option<U256>,
+}
+
+/// A holder's deposit lot, as the vault keeps it: the shares its deposits minted, locked
+/// until a time (transfers in are never locked).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Lot {
+    pub shares: U256,
+    pub until: u64,
+}
+
+impl Lot {
+    pub fn locked(&self, now: u64) -> U256 {
+        if now < self.until {
+            self.shares
+        } else {
+            U256::ZERO
+        }
+    }
+
+    /// A deposit minted `shares` at `now`: a new lot once this one has run out, else
+    /// merged at the share-weighted mean unlock time, rounded up (never earlier).
+    pub fn deposit(&mut self, shares: U256, now: u64) {
+        let total = self.locked(now) + shares;
+        let new_until = now + LOCK;
+        if new_until > self.until {
+            let extra = (U256::from(new_until - self.until) * shares).div_ceil(total);
+            self.until += extra.to::<u64>();
+        }
+        self.shares = total;
+    }
 }
 
 #[derive(Default)]
@@ -132,6 +179,19 @@ struct Model {
     /// Time of the last successful harvest: the vault harvests at most once per block
     /// timestamp, so the profit bound holds per period and not per call.
     last_harvest: Option<u64>,
+    lots: std::collections::HashMap<Address, Lot>,
+    /// The feed and router as last set (a converting community only).
+    pricing: Option<Pricing>,
+    waiting: Waiting,
+    /// What the conversions did (`Fate`s and refusals), so a fixed sequence can show it
+    /// reached each case.
+    seen: std::collections::BTreeSet<String>,
+}
+
+impl Model {
+    fn lot(&self, account: Address) -> Lot {
+        self.lots.get(&account).copied().unwrap_or_default()
+    }
 }
 
 fn tenths(x: U256, n: u8) -> U256 {
@@ -141,6 +201,20 @@ fn tenths(x: U256, n: u8) -> U256 {
 struct Run {
     c: Community,
     m: Model,
+}
+
+/// Everyone who may hold shares or credits; the pool account first (index 0).
+fn holders(c: &Community, m: &Model) -> Vec<Address> {
+    let mut holders = vec![c.pool_account];
+    holders.extend(m.tokens.iter().map(|t| t.1));
+    holders.extend((0..=ACTORS).map(actor));
+    holders.extend(KEYS);
+    holders
+}
+
+/// A step's failure with its reason.
+fn fail(why: String) -> TestCaseError {
+    TestCaseError::fail(why)
 }
 
 fn token(m: &Model, t: usize) -> Option<(U256, Address)> {
@@ -178,6 +252,8 @@ impl Run {
                     let j = r.events::<IMembershipEvents::Joined>();
                     self.m.tokens.push((j[0].tokenId, j[0].account));
                     self.m.stakes_in += u(STAKE);
+                    let minted = c.shares(j[0].account);
+                    self.m.lots.entry(j[0].account).or_default().deposit(minted, c.now());
                 } else {
                     // Only a deficit beyond the vault's loss bound (1%), or deposits closed
                     // as `maxDeposit` announced, refuses a join.
@@ -212,6 +288,7 @@ impl Run {
                     ),
                     "approve",
                 );
+                let held = c.shares(account);
                 let r = c.chain.call(
                     owner,
                     c.vault,
@@ -221,6 +298,8 @@ impl Run {
                 );
                 if r.success {
                     self.m.stakes_in += u(STAKE);
+                    let minted = c.shares(account) - held;
+                    self.m.lots.entry(account).or_default().deposit(minted, c.now());
                 } else {
                     // Only a deficit beyond the loss bound may refuse an exact stake.
                     prop_assert!(
@@ -265,8 +344,7 @@ impl Run {
                     return Ok(());
                 }
                 let owner = c.owner_of(id);
-                let locked = c.now()
-                    < c.chain.read(c.vault, &IYieldVault::unlockTimeCall { owner: from }).unwrap();
+                let free = c.shares(from) - self.m.lot(from).locked(c.now());
                 let r = c.exec(
                     owner,
                     from,
@@ -275,9 +353,10 @@ impl Run {
                 );
                 prop_assert_eq!(
                     r.success,
-                    !locked,
-                    "share transfer: locked {} -> {}",
-                    locked,
+                    amount <= free,
+                    "share transfer of {} with {} free -> {}",
+                    amount,
+                    free,
                     r.status
                 );
             }
@@ -285,12 +364,41 @@ impl Run {
             Op::Harvest => {
                 let value = c.vault_value();
                 let supply = c.supply();
+                let holders = holders(c, &self.m);
+                let before = Credits::read(c, &holders);
+                let totals = c.totals();
                 let r = c.harvest();
                 let pending = c.pending_yield();
                 let same_time = self.m.last_harvest == Some(c.now());
+                let refused_by_ledger =
+                    revert_of::<IYieldVault::CallFailed>(&r).filter(|e| e._0 == c.ledger);
                 if r.success {
                     prop_assert!(!same_time, "a second harvest at the same timestamp succeeded");
                     self.m.last_harvest = Some(c.now());
+                    let harvested = r.events::<IComputeLedgerEvents::Harvested>();
+                    prop_assert_eq!(harvested.len(), 1, "one harvest logged by the ledger");
+                    let fates = self
+                        .m
+                        .waiting
+                        .harvest(self.m.pricing.as_ref(), harvested[0].assets, c.now())
+                        .map_err(|o| fail(format!("a harvest went through: {o:?}")))?;
+                    check_fates(&r, &fates, "harvest")?;
+                    self.m.seen.extend(fates.iter().map(|f| format!("harvest {}", f.label())));
+                    let after = Credits::read(c, &holders);
+                    check_output_reached_members(&before, &after, &r, 0, "harvest")?;
+                } else if let Some(e) = refused_by_ledger {
+                    // The ledger reverts a harvest whole only for a router that paid short
+                    // (its effects stood, so no deferral could count the asset it took).
+                    let mut mirror = self.m.waiting.clone();
+                    let o = mirror.harvest(self.m.pricing.as_ref(), e._1, c.now());
+                    prop_assert!(
+                        matches!(o, Err(Outcome::ShortPaid { .. })),
+                        "the ledger refused a harvest of {}: mirror says {:?}",
+                        e._1,
+                        o
+                    );
+                    prop_assert_eq!(c.totals(), totals, "a refused harvest left its effects");
+                    self.m.seen.insert("harvest short".into());
                 } else {
                     // Allowed refusals only: deficit, nothing to harvest, or a harvest
                     // already made at this timestamp.
@@ -339,7 +447,7 @@ impl Run {
                 ok(
                     c.chain.call(
                         ADMIN,
-                        c.weth,
+                        c.payment,
                         U256::ZERO,
                         IMockErc20::mintCall { to: who, amount }.abi_encode(),
                     ),
@@ -348,7 +456,7 @@ impl Run {
                 ok(
                     c.chain.call(
                         who,
-                        c.weth,
+                        c.payment,
                         U256::ZERO,
                         weth::IERC20::approveCall { spender: c.ledger, value: amount }.abi_encode(),
                     ),
@@ -521,10 +629,7 @@ impl Run {
                 let owner = c.owner_of(id);
                 let quote =
                     c.chain.read(c.vault, &vault::IERC4626::previewRedeemCall { shares }).unwrap();
-                let locked = c.now()
-                    < c.chain
-                        .read(c.vault, &IYieldVault::unlockTimeCall { owner: account })
-                        .unwrap();
+                let locked = shares > c.shares(account) - self.m.lot(account).locked(c.now());
                 let before = c.weth_of(owner);
                 let r = c.exec(
                     owner,
@@ -648,6 +753,65 @@ impl Run {
                 );
                 prop_assert_eq!(c.shares(account), shares);
             }
+            Op::Price(mv) => {
+                if let (Some(conv), Some(p)) = (c.conversion, self.m.pricing.as_mut()) {
+                    p.apply(c, conv, mv);
+                }
+            }
+            Op::Convert(a) => {
+                let holders = holders(c, &self.m);
+                let before = Credits::read(c, &holders);
+                let r = c.chain.call(
+                    actor(a),
+                    c.ledger,
+                    U256::ZERO,
+                    IComputeLedger::convertCall {}.abi_encode(),
+                );
+                if self.m.waiting.sealed.is_none() {
+                    prop_assert!(
+                        revert_of::<IComputeLedger::NothingToConvert>(&r).is_some(),
+                        "convert with nothing waiting: {}",
+                        r.status
+                    );
+                    return Ok(());
+                }
+                let router = router_of(c);
+                match self.m.waiting.convert(self.m.pricing.as_ref(), c.now()) {
+                    Ok(fate) => {
+                        prop_assert!(
+                            r.success,
+                            "convert failed: {} 0x{}",
+                            r.status,
+                            local_chain::hex::encode(&r.output)
+                        );
+                        check_fates(&r, &[fate], "convert")?;
+                        self.m.seen.insert("convert closed".into());
+                        let after = Credits::read(c, &holders);
+                        check_output_reached_members(&before, &after, &r, 0, "convert")?;
+                        check_output_proportional(&before, &after, &r, 0, "convert")?;
+                    }
+                    Err(Outcome::Refused(reason)) => {
+                        prop_assert_eq!(
+                            revert_of::<IComputeLedger::ConversionRefused>(&r).map(|e| e._0),
+                            Some(reason),
+                            "convert: {}",
+                            r.status
+                        );
+                        self.m.seen.insert(format!("convert refused {reason}"));
+                    }
+                    Err(Outcome::ShortPaid { paid, minimum }) => {
+                        prop_assert_eq!(
+                            revert_of::<IComputeLedger::SwapShortPaid>(&r)
+                                .map(|e| (e._0, e._1, e._2)),
+                            Some((router, paid, minimum)),
+                            "convert through a router paying short: {}",
+                            r.status
+                        );
+                        self.m.seen.insert("convert short".into());
+                    }
+                    Err(o) => return Err(fail(format!("convert: unexpected {o:?}"))),
+                }
+            }
         }
         Ok(())
     }
@@ -655,11 +819,11 @@ impl Run {
     /// The invariants, after every step.
     fn check(&mut self, ctx: &str) -> Result<(), TestCaseError> {
         let c = &mut self.c;
-        let mut holders: Vec<Address> = self.m.tokens.iter().map(|t| t.1).collect();
-        holders.push(c.pool_account);
-        holders.extend((0..=ACTORS).map(actor));
-        holders.extend(KEYS);
+        let holders = holders(c, &self.m);
         let (_credits, reserved, owed, _dust) = check_invariants(c, &holders, ctx);
+        // The harvested assets waiting for conversion are the mirror's.
+        let (_, _, unconverted) = c.totals();
+        prop_assert_eq!(unconverted, self.m.waiting.unconverted, "{}: unconverted", ctx);
         // Reservations match the open jobs.
         let open: U256 = self.m.jobs.iter().map(|j| j.reserved).fold(U256::ZERO, |a, b| a + b);
         prop_assert_eq!(reserved, open, "{}: reserved != open jobs", ctx);
@@ -684,34 +848,49 @@ impl Run {
                 prop_assert_eq!(all, supply, "{}: solvent: shares are 1:1", ctx);
             }
         }
-        // Nobody ends with more than came in plus yield: what left (exits, providers) plus
-        // what remains claimable never exceeds stakes + top-ups + yield - losses.
+        // Nobody ends with more than came in plus yield: what left (exits, providers, the
+        // router's purchases) plus what remains claimable equals what came in, per token.
         let ledger = c.weth_of(c.ledger);
         let value = c.assets_held();
-        let came_in = self.m.stakes_in + self.m.topups + self.m.yield_in;
-        let held = value + ledger + self.m.redeemed + self.m.paid + self.m.lost;
+        let (bought, sold) = router_flows(c);
+        let (mut came_in, mut held) = (
+            self.m.stakes_in + self.m.yield_in,
+            value + ledger + bought + self.m.redeemed + self.m.lost,
+        );
+        if c.payment == c.weth {
+            came_in += self.m.topups;
+            held += self.m.paid;
+        } else {
+            let ledger = c.payment_of(c.ledger);
+            prop_assert_eq!(
+                ledger + self.m.paid,
+                self.m.topups + sold,
+                "{}: payment tokens reconcile (ledger {} paid {} top-ups {} bought {})",
+                ctx,
+                ledger,
+                self.m.paid,
+                self.m.topups,
+                sold
+            );
+        }
         prop_assert_eq!(
             held,
             came_in,
-            "{}: tokens reconcile (value {} ledger {} redeemed {} paid {} lost {})",
+            "{}: assets reconcile (value {} ledger {} router {} redeemed {} paid {} lost {})",
             ctx,
             value,
             ledger,
+            bought,
             self.m.redeemed,
             self.m.paid,
             self.m.lost
         );
         let _ = owed;
-        // Every owner can reach its stake once unlocked (tried on a snapshot).
+        // Every owner can reach its unlocked stake (tried on a snapshot).
         let snap = c.chain.snapshot();
         for &(id, account) in &self.m.tokens {
-            let shares = c.shares(account);
-            if shares.is_zero()
-                || c.now()
-                    < c.chain
-                        .read(c.vault, &IYieldVault::unlockTimeCall { owner: account })
-                        .unwrap()
-            {
+            let shares = c.shares(account) - self.m.lot(account).locked(c.now());
+            if shares.is_zero() {
                 continue;
             }
             let owner = c.owner_of(id);
@@ -741,13 +920,15 @@ impl Run {
     }
 }
 
-fn run(ops: &[Op]) -> Result<(), TestCaseError> {
-    let mut r = Run { c: Community::deploy(), m: Model::default() };
+fn run(converting: bool, ops: &[Op]) -> Result<Model, TestCaseError> {
+    let c = if converting { Community::deploy_converting() } else { Community::deploy() };
+    let pricing = converting.then(|| Pricing::deployed(c.now()));
+    let mut r = Run { c, m: Model { pricing, ..Model::default() } };
     for (i, op) in ops.iter().enumerate() {
         r.step(op)?;
         r.check(&format!("step {i} {op:?}"))?;
     }
-    Ok(())
+    Ok(r.m)
 }
 
 #[test]
@@ -759,8 +940,8 @@ fn invariants_hold_under_random_operations() {
         failure_persistence: None,
         ..Config::default()
     });
-    let strategy = proptest::collection::vec(op(), 1..40);
-    if let Err(e) = runner.run(&strategy, |ops| run(&ops)) {
+    let strategy = (any::<bool>(), proptest::collection::vec(op(), 1..40));
+    if let Err(e) = runner.run(&strategy, |(converting, ops)| run(converting, &ops).map(drop)) {
         panic!("{e}");
     }
 }
@@ -770,8 +951,9 @@ fn invariants_hold_under_random_operations() {
 #[test]
 fn a_join_waits_while_yield_above_the_bound_is_held_back() {
     use Op::*;
-    run(&[Join(0), RateRise(41), Warp(30), Leave(0, 9), Leave(0, 6), Join(0)]).unwrap();
-    run(&[Join(0), RateRise(41), Warp(30), Leave(0, 9), Leave(0, 6), Harvest, Join(0)]).unwrap();
+    run(false, &[Join(0), RateRise(41), Warp(30), Leave(0, 9), Leave(0, 6), Join(0)]).unwrap();
+    run(false, &[Join(0), RateRise(41), Warp(30), Leave(0, 9), Leave(0, 6), Harvest, Join(0)])
+        .unwrap();
 }
 
 /// A fixed sequence touching every operation once, so the property test's machinery is
@@ -819,5 +1001,93 @@ fn every_operation_once() {
         Leave(1, 10),
         Leave(2, 10),
     ];
-    run(&ops).unwrap();
+    run(false, &ops).unwrap();
+}
+
+/// A case the property drew: a deposit into an account whose first lot has run out
+/// starts a new lot of just its shares, so the older shares leave freely.
+#[test]
+fn shares_of_a_run_out_lot_leave_while_a_new_deposit_is_locked() {
+    use Op::*;
+    run(false, &[Join(0), Warp(30), ExtraDeposit(0), Leave(0, 1), Leave(0, 6)]).unwrap();
+}
+
+/// Every conversion failure once, in a community paid in a stable token: a harvest
+/// defers on a zero, stale, future or out-of-bounds price and on an honest router paying
+/// short; `convert()` by anyone is refused for the same reasons, reverts whole through a
+/// dishonest router (as does a harvest), and closes the epoch once price and router are
+/// sound; a harvest while an epoch waits converts both.
+#[test]
+fn every_conversion_failure_once() {
+    use Op::*;
+    use PriceMove::*;
+    let ops = [
+        Join(0),
+        Join(1),
+        RateRise(50),
+        Price(Zero),
+        Harvest,
+        Convert(4),
+        Price(Stale),
+        Convert(0),
+        Price(Future),
+        Convert(1),
+        Price(OutOfBounds),
+        Convert(2),
+        Price(Fresh),
+        Price(RouterRate(9_800)),
+        Convert(3),
+        Price(IgnoreMinimum(true)),
+        Convert(4),
+        Warp(1),
+        RateRise(50),
+        Harvest,
+        Price(IgnoreMinimum(false)),
+        Price(RouterRate(10_000)),
+        Warp(1),
+        RateRise(50),
+        Price(Fresh),
+        Convert(4),
+        Convert(4),
+        Price(RouterRate(9_800)),
+        Warp(1),
+        RateRise(50),
+        Harvest,
+        Price(RouterRate(10_000)),
+        Price(Zero),
+        Warp(1),
+        RateRise(50),
+        Harvest,
+        Warp(1),
+        RateRise(50),
+        Harvest,
+        Price(Fresh),
+        Warp(1),
+        RateRise(50),
+        Harvest,
+        Price(Moved(5_000)),
+        Warp(1),
+        RateRise(50),
+        Harvest,
+        Leave(0, 10),
+        Warp(30),
+        Leave(0, 10),
+        Leave(1, 10),
+    ];
+    let seen = run(true, &ops).unwrap().seen;
+    let want = [
+        "harvest deferred 1",
+        "harvest deferred 5",
+        "harvest closed",
+        "harvest short",
+        "convert refused 1",
+        "convert refused 2",
+        "convert refused 3",
+        "convert refused 5",
+        "convert short",
+        "convert closed",
+    ];
+    for w in want {
+        assert!(seen.contains(w), "{w} not reached: {seen:?}");
+    }
 }

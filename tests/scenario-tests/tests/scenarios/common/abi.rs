@@ -54,7 +54,7 @@ pub mod ledger {
     );
 
     /// The constructor's parameters: `(address admin, address vault, address asset,
-    /// address payment, address pool, uint16 poolBps)`.
+    /// address payment, address pool, uint16 poolBps, address market)`.
     pub type Constructor = (
         sol_data::Address,
         sol_data::Address,
@@ -62,6 +62,7 @@ pub mod ledger {
         sol_data::Address,
         sol_data::Address,
         sol_data::Uint<16>,
+        sol_data::Address,
     );
 }
 
@@ -166,4 +167,33 @@ pub mod source {
 
     /// The constructor's parameters: `(address asset, string name, string symbol)`.
     pub type Constructor = (sol_data::Address, sol_data::String, sol_data::String);
+}
+
+/// `tests/mocks/abi/mock-swap-router.sol` (a Uniswap-V3-style router paying at a settable
+/// rate from its own balance; `setIgnoreMinimum(true)` makes it dishonest):
+/// `IMockSwapRouter`, `IMockSwapRouterEvents`.
+pub mod router {
+    use alloy_sol_types::sol_data;
+
+    alloy_sol_types::sol!(
+        #[sol(all_derives)]
+        "../../tests/mocks/abi/mock-swap-router.sol"
+    );
+
+    /// The constructor's parameters: `(uint256 rate)`, output per input scaled by 1e18.
+    pub type Constructor = (sol_data::Uint<256>,);
+}
+
+/// `tests/mocks/abi/mock-price-feed.sol` (a Chainlink-style feed with a settable answer):
+/// `IMockPriceFeed`, `IMockPriceFeedEvents`.
+pub mod feed {
+    use alloy_sol_types::sol_data;
+
+    alloy_sol_types::sol!(
+        #[sol(all_derives)]
+        "../../tests/mocks/abi/mock-price-feed.sol"
+    );
+
+    /// The constructor's parameters: `(uint8 decimals, int256 answer, uint256 updatedAt)`.
+    pub type Constructor = (sol_data::Uint<8>, sol_data::Int<256>, sol_data::Uint<256>);
 }

@@ -1,7 +1,9 @@
 //! A whole community on the local Stylus chain, from the built artifacts: registry, account
 //! implementation, WETH (mock-erc20), an ERC-4626 yield source over it (mock-yield-source),
 //! the yield vault, the compute ledger and the membership NFT; on demand the model registry
-//! and the job market. Shared by the `lifecycle`, `regressions`, `vault` and `invariants`
+//! and the job market. Paid in WETH (its asset), or in a 6-decimal stable token that each
+//! harvest buys through a swap router (mock-swap-router) at a minimum priced from a feed
+//! (mock-price-feed). Shared by the `lifecycle`, `regressions`, `vault` and `invariants`
 //! scenarios. Contracts are bound only through their committed ABI files (`super::abi`).
 #![allow(dead_code, clippy::too_many_arguments)]
 
@@ -10,11 +12,12 @@ use local_chain::{Address, Bytes, CallError, Chain, DeployError, Receipt, B256, 
 
 use super::abi::{
     account::ITbaAccount,
+    feed,
     ledger::{self, IComputeLedger},
     market::{self, IJobMarket},
     membership::{self, IMembership, IMembershipEvents},
     models::{self, IModelRegistry},
-    source,
+    router, source,
     vault::{self, IYieldVault},
     weth::{self, IMockErc20},
 };
@@ -38,6 +41,33 @@ pub const MARKET: Address = Address::new([0x3A; 20]);
 pub const KEEPER: Address = Address::new([0x4E; 20]);
 pub const OUTSIDER: Address = Address::new([0x0B; 20]);
 pub const PROVIDERS: [Address; 2] = [Address::new([0x91; 20]), Address::new([0x92; 20])];
+
+/// A converting community's payment token has 6 decimals, its feed 8 (as USDC and a
+/// Chainlink USD feed): the ledger scales the price across all three.
+pub const PAYMENT_DECIMALS: u8 = 6;
+pub const FEED_DECIMALS: u8 = 8;
+/// The feed's fair price: 2,000 payment tokens per asset token.
+pub const FAIR_PRICE: i128 = 2_000 * 100_000_000;
+/// The router's rate at the fair price (output per input, scaled by 1e18): 1e18 asset
+/// units buy 2,000e6 payment units.
+pub const FAIR_RATE: u128 = 2_000 * 1_000_000;
+/// The conversion's settings: prices older than this are stale (longer than the property
+/// tests' longest warp, so a fresh price survives one and staleness is their own
+/// operation's), the router may pay 1% under the feed's price, and prices outside
+/// [100, 100,000] are refused.
+pub const MAX_PRICE_AGE: u64 = 45 * DAY;
+pub const SLIPPAGE_BPS: u16 = 100;
+pub const MIN_PRICE: u128 = 100 * 100_000_000;
+pub const MAX_PRICE: u128 = 100_000 * 100_000_000;
+/// Payment tokens the router holds to pay out: more than any scenario converts.
+pub const ROUTER_FUNDS: u128 = 1_000_000_000 * 1_000_000;
+
+/// The swap router and the price feed of a converting community.
+#[derive(Debug, Clone, Copy)]
+pub struct Conversion {
+    pub router: Address,
+    pub feed: Address,
+}
 
 /// The `i`-th member's wallet.
 pub fn member(i: usize) -> Address {
@@ -63,6 +93,10 @@ pub struct Community {
     pub registry: Address,
     pub implementation: Address,
     pub weth: Address,
+    /// The ledger's payment token: `weth`, or a stable token bought at each harvest.
+    pub payment: Address,
+    /// Set when `payment` is not the asset.
+    pub conversion: Option<Conversion>,
     pub source: Address,
     pub vault: Address,
     pub ledger: Address,
@@ -101,6 +135,14 @@ fn deploy(
     }
 }
 
+/// Runs the constructor of a contract deployed without the StylusDeployer (an oversize
+/// artifact): the constructor, called once, sets up such a contract as it sets up a clone.
+fn construct(chain: &mut Chain, at: Address, args: &[u8], what: &str) {
+    let mut call = local_chain::constructor_selector().to_vec();
+    call.extend_from_slice(args);
+    ok(chain.call(ADMIN, at, U256::ZERO, call), &format!("{what} constructor"));
+}
+
 pub fn ok(r: Receipt, what: &str) -> Receipt {
     assert!(r.success, "{what} failed: {} 0x{}", r.status, local_chain::hex::encode(&r.output));
     r
@@ -109,6 +151,16 @@ pub fn ok(r: Receipt, what: &str) -> Receipt {
 impl Community {
     /// The community: stake exactly 0.1 ETH, 30-day lock, payment token WETH, 20% pool.
     pub fn deploy() -> Self {
+        Self::deploy_paying(false)
+    }
+
+    /// The same community paid in a 6-decimal stable token: each harvest swaps its WETH
+    /// through the router at a minimum priced from the feed (fair price, 1% slippage).
+    pub fn deploy_converting() -> Self {
+        Self::deploy_paying(true)
+    }
+
+    fn deploy_paying(converting: bool) -> Self {
         let mut chain = Chain::new();
         for a in [ADMIN, AI_KEY, MARKET, KEEPER, OUTSIDER, PROVIDERS[0], PROVIDERS[1]] {
             chain.set_balance(a, u(1_000_000 * ETH));
@@ -128,6 +180,16 @@ impl Community {
             "ysWETH".to_string(),
         ));
         let source = deploy(&mut chain, "mock-yield-source", Some(&source_args), &mut oversize).0;
+        let payment = if converting {
+            let args = weth::Constructor::abi_encode_params(&(
+                "USD Coin".to_string(),
+                "USDC".to_string(),
+                PAYMENT_DECIMALS,
+            ));
+            deploy(&mut chain, "mock-erc20", Some(&args), &mut oversize).0
+        } else {
+            weth
+        };
         // The vault needs its ledger at setup and the ledger its vault: the ledger is
         // deployed first for the vault's predicted address (the pool account, which needs
         // the membership contract, which needs the vault, is set afterwards).
@@ -138,35 +200,26 @@ impl Community {
         let nonce = chain.nonce(deployer);
         let snap = chain.snapshot();
         let mut trial = Oversize::default();
-        let trial_args =
-            ledger::Constructor::abi_encode_params(&(ADMIN, ADMIN, weth, weth, ADMIN, POOL_BPS));
+        let trial_args = ledger::Constructor::abi_encode_params(&(
+            ADMIN, ADMIN, weth, payment, ADMIN, POOL_BPS, MARKET,
+        ));
         deploy(&mut chain, "compute-ledger", Some(&trial_args), &mut trial);
         let step = chain.nonce(deployer) - nonce;
         chain.revert_to(snap);
         let predicted_vault = deployer.create(nonce + step);
-        let ledger_init = IComputeLedger::initializeCall {
-            admin: ADMIN,
-            vault: predicted_vault,
-            asset: weth,
-            payment: weth,
-            pool: ADMIN,
-            poolBps: POOL_BPS,
-        };
         let ledger_args = ledger::Constructor::abi_encode_params(&(
             ADMIN,
             predicted_vault,
             weth,
-            weth,
+            payment,
             ADMIN,
             POOL_BPS,
+            MARKET,
         ));
         let (ledger, constructed) =
             deploy(&mut chain, "compute-ledger", Some(&ledger_args), &mut oversize);
         if !constructed {
-            ok(
-                chain.call(ADMIN, ledger, U256::ZERO, ledger_init.abi_encode()),
-                "ledger initialize",
-            );
+            construct(&mut chain, ledger, &ledger_args, "ledger");
         }
         let vault_args = vault::Constructor::abi_encode_params(&(
             weth,
@@ -184,11 +237,7 @@ impl Community {
             deploy(&mut chain, "yield-vault", Some(&vault_args), &mut oversize);
         assert_eq!(vault, predicted_vault);
         if !constructed {
-            // The vault has no `initialize`: its constructor, called once, sets up a clone
-            // or a contract deployed without the StylusDeployer.
-            let mut call = local_chain::constructor_selector().to_vec();
-            call.extend_from_slice(&vault_args);
-            ok(chain.call(ADMIN, vault, U256::ZERO, call), "vault constructor");
+            construct(&mut chain, vault, &vault_args, "vault");
         }
         let membership_args = membership::Constructor::abi_encode_params(&(
             "Open Compute Community".to_string(),
@@ -204,21 +253,7 @@ impl Community {
         let (membership, constructed) =
             deploy(&mut chain, "membership", Some(&membership_args), &mut oversize);
         if !constructed {
-            let init = IMembership::initializeCall {
-                name: "Open Compute Community".to_string(),
-                symbol: "OCC".to_string(),
-                baseUri: "ipfs://occ/".to_string(),
-                admin: ADMIN,
-                asset: weth,
-                vault,
-                registry,
-                implementation,
-                stake: u(STAKE),
-            };
-            ok(
-                chain.call(ADMIN, membership, U256::ZERO, init.abi_encode()),
-                "membership initialize",
-            );
+            construct(&mut chain, membership, &membership_args, "membership");
         }
         let pool_account = chain
             .read(membership, &IMembership::accountOfCall { tokenId: U256::ZERO })
@@ -232,20 +267,14 @@ impl Community {
             ),
             "ledger setPool",
         );
-        ok(
-            chain.call(
-                ADMIN,
-                ledger,
-                U256::ZERO,
-                IComputeLedger::setMarketCall { market: MARKET }.abi_encode(),
-            ),
-            "ledger setMarket",
-        );
+        let conversion = converting.then(|| configure_conversion(&mut chain, ledger, payment));
         Community {
             chain,
             registry,
             implementation,
             weth,
+            payment,
+            conversion,
             source,
             vault,
             ledger,
@@ -337,6 +366,10 @@ impl Community {
     pub fn weth_of(&mut self, who: Address) -> U256 {
         self.chain.read(self.weth, &weth::IERC20::balanceOfCall { account: who }).unwrap()
     }
+    /// Balance of the ledger's payment token (WETH unless the community converts).
+    pub fn payment_of(&mut self, who: Address) -> U256 {
+        self.chain.read(self.payment, &weth::IERC20::balanceOfCall { account: who }).unwrap()
+    }
     pub fn shares(&mut self, who: Address) -> U256 {
         self.chain.read(self.vault, &vault::IERC20::balanceOfCall { account: who }).unwrap()
     }
@@ -408,6 +441,42 @@ impl Community {
     }
 }
 
+/// Deploys the router (at the fair rate, funded) and the feed (the fair price, fresh) of
+/// a converting community and points the ledger at them.
+fn configure_conversion(chain: &mut Chain, ledger: Address, payment: Address) -> Conversion {
+    let mut oversize = Oversize::default();
+    let args = router::Constructor::abi_encode_params(&(u(FAIR_RATE),));
+    let router = deploy(chain, "mock-swap-router", Some(&args), &mut oversize).0;
+    let now = U256::from(chain.block().timestamp);
+    let args = feed::Constructor::abi_encode_params(&(
+        FEED_DECIMALS,
+        alloy_primitives::I256::try_from(FAIR_PRICE).unwrap(),
+        now,
+    ));
+    let feed = deploy(chain, "mock-price-feed", Some(&args), &mut oversize).0;
+    assert!(oversize.0.is_empty(), "the mocks deploy directly");
+    ok(
+        chain.call(
+            ADMIN,
+            payment,
+            U256::ZERO,
+            IMockErc20::mintCall { to: router, amount: u(ROUTER_FUNDS) }.abi_encode(),
+        ),
+        "fund the router",
+    );
+    let set = IComputeLedger::setConversionCall {
+        router,
+        fee: alloy_primitives::aliases::U24::from(500u16),
+        feed,
+        maxAge: MAX_PRICE_AGE,
+        slippageBps: SLIPPAGE_BPS,
+        minAnswer: u(MIN_PRICE),
+        maxAnswer: u(MAX_PRICE),
+    };
+    ok(chain.call(ADMIN, ledger, U256::ZERO, set.abi_encode()), "ledger setConversion");
+    Conversion { router, feed }
+}
+
 /// Decodes a failed call's custom error.
 pub fn revert_of<E: alloy_sol_types::SolError>(r: &Receipt) -> Option<E> {
     r.revert_as::<E>()
@@ -429,7 +498,9 @@ pub fn b4<C: SolCall>() -> alloy_primitives::FixedBytes<4> {
 /// holder of shares or credits): panics with `ctx` on the first broken one.
 /// - vault position + idle >= principal owed, unless in deficit;
 /// - Σ shares over `holders` == total supply;
-/// - ledger WETH == accounted + unconverted, and accounted >= Σ credits + Σ reserved + owed.
+/// - the ledger's payment tokens == accounted (plus unconverted when the payment token is
+///   the asset), accounted >= Σ credits + Σ reserved + owed;
+/// - a converting ledger holds at least its unconverted assets.
 ///
 /// Returns (Σ spendable, Σ reserved, owed, ledger dust).
 pub fn check_invariants(
@@ -448,12 +519,21 @@ pub fn check_invariants(
     }
     assert_eq!(sum, supply, "{ctx}: Σ shares != total supply");
     let (accounted, owed, unconverted) = c.totals();
-    let balance = c.weth_of(c.ledger);
-    assert_eq!(
-        balance,
-        accounted + unconverted,
-        "{ctx}: ledger balance != accounted + unconverted"
-    );
+    let balance = c.payment_of(c.ledger);
+    if c.payment == c.weth {
+        assert_eq!(
+            balance,
+            accounted + unconverted,
+            "{ctx}: ledger balance != accounted + unconverted"
+        );
+    } else {
+        assert_eq!(balance, accounted, "{ctx}: ledger payment balance != accounted");
+        let assets = c.weth_of(c.ledger);
+        assert!(
+            assets >= unconverted,
+            "{ctx}: ledger holds {assets} of the asset < unconverted {unconverted}"
+        );
+    }
     let claims = credits + reserved + owed;
     assert!(accounted >= claims, "{ctx}: ledger books {accounted} < claims {claims} (credits {credits}, reserved {reserved}, owed {owed})");
     (credits, reserved, owed, accounted - claims)
@@ -492,7 +572,8 @@ impl Community {
             &mut oversize,
         )
         .0;
-        let args = market::Constructor::abi_encode_params(&(ADMIN, self.ledger, self.weth, models));
+        let args =
+            market::Constructor::abi_encode_params(&(ADMIN, self.ledger, self.payment, models));
         let (market, constructed) =
             deploy(&mut self.chain, "job-market", Some(&args), &mut oversize);
         assert!(constructed, "job-market has no initialiser: it must deploy directly");
@@ -561,7 +642,7 @@ impl Community {
             ok(
                 self.chain.call(
                     ADMIN,
-                    self.weth,
+                    self.payment,
                     U256::ZERO,
                     IMockErc20::mintCall { to: *p, amount: u(BOND) }.abi_encode(),
                 ),
@@ -570,7 +651,7 @@ impl Community {
             ok(
                 self.chain.call(
                     *p,
-                    self.weth,
+                    self.payment,
                     U256::ZERO,
                     weth::IERC20::approveCall { spender: market, value: u(BOND) }.abi_encode(),
                 ),
