@@ -2,6 +2,7 @@
 //! (`scripts/cf build`), in one test binary: one module per subject.
 //!
 //! - `erc6551`: the registry, the token-bound account and the membership NFT as deployed;
+//! - `factory`: a community in one transaction, every contract a clone;
 //! - `vault`: the vault's native-ETH exit and its time lock;
 //! - `lifecycle`: a whole community for a year, jobs through the real job market;
 //! - `market`: the job market's liveness (no bond held for ever) and callback gas;
@@ -12,6 +13,7 @@
 
 mod common;
 mod erc6551;
+mod factory;
 mod invariants;
 mod lifecycle;
 mod market;

@@ -197,3 +197,27 @@ pub mod feed {
     /// The constructor's parameters: `(uint8 decimals, int256 answer, uint256 updatedAt)`.
     pub type Constructor = (sol_data::Uint<8>, sol_data::Int<256>, sol_data::Uint<256>);
 }
+
+/// `abi/community-factory.sol`: `ICommunityFactory` (create, predict, enumerate),
+/// `ICommunityFactoryEvents`.
+pub mod factory {
+    use alloy_sol_types::sol_data;
+
+    alloy_sol_types::sol!(
+        #[sol(all_derives)]
+        "../../abi/community-factory.sol"
+    );
+
+    /// The constructor's parameters: `(address vaultImpl, address ledgerImpl,
+    /// address marketImpl, address membershipImpl, address registry, address accountImpl,
+    /// address models)`.
+    pub type Constructor = (
+        sol_data::Address,
+        sol_data::Address,
+        sol_data::Address,
+        sol_data::Address,
+        sol_data::Address,
+        sol_data::Address,
+        sol_data::Address,
+    );
+}
