@@ -931,15 +931,22 @@ fn run(converting: bool, ops: &[Op]) -> Result<Model, TestCaseError> {
     Ok(r.m)
 }
 
-#[test]
-fn invariants_hold_under_random_operations() {
-    let cases = std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(24);
-    let mut runner = TestRunner::new(Config {
-        cases,
+/// The property runner: `default_cases` unless `PROPTEST_CASES` says otherwise, shrinking
+/// a failure at most 200 times, no persisted seeds (the drawn cases worth keeping are
+/// fixed tests).
+fn runner(default_cases: u32) -> TestRunner {
+    let cases = std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok());
+    TestRunner::new(Config {
+        cases: cases.unwrap_or(default_cases),
         max_shrink_iters: 200,
         failure_persistence: None,
         ..Config::default()
-    });
+    })
+}
+
+#[test]
+fn invariants_hold_under_random_operations() {
+    let mut runner = runner(24);
     let strategy = (any::<bool>(), proptest::collection::vec(op(), 1..40));
     if let Err(e) = runner.run(&strategy, |(converting, ops)| run(converting, &ops).map(drop)) {
         panic!("{e}");

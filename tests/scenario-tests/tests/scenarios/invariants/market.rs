@@ -11,10 +11,7 @@
 //! after the unbonding delay, paying exactly the bond.
 use alloy_sol_types::SolCall;
 use local_chain::{Address, Bytes, Receipt, B256, U256};
-use proptest::{
-    prelude::*,
-    test_runner::{Config, TestCaseError, TestRunner},
-};
+use proptest::{prelude::*, test_runner::TestCaseError};
 
 use super::conversion::{price_move, PriceMove, Pricing};
 use crate::common::{
@@ -514,13 +511,7 @@ fn run(converting: bool, ops: &[Op]) -> Result<Run, TestCaseError> {
 
 #[test]
 fn market_invariants_hold_with_no_arbiter() {
-    let cases = std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(12);
-    let mut runner = TestRunner::new(Config {
-        cases,
-        max_shrink_iters: 200,
-        failure_persistence: None,
-        ..Config::default()
-    });
+    let mut runner = super::runner(12);
     let strategy = (any::<bool>(), proptest::collection::vec(op(), 1..40));
     if let Err(e) = runner.run(&strategy, |(converting, ops)| run(converting, &ops).map(drop)) {
         panic!("{e}");
