@@ -22,12 +22,26 @@ fn package_dir(root: &Path) -> PathBuf {
     root.join("scripts/wasm-opt")
 }
 
+/// The version `package.json` at `path` names (its `version`, or the `binaryen`
+/// dependency's).
+fn version_in(path: &Path, key: &str) -> Option<String> {
+    let text = fs::read_to_string(path).ok()?;
+    let json: serde_json::Value = serde_json::from_str(&text).ok()?;
+    let v = match key {
+        "dependency" => json.get("dependencies")?.get("binaryen")?,
+        _ => json.get("version")?,
+    };
+    v.as_str().map(str::to_owned)
+}
+
 /// The `wasm-opt` entry script of the pinned package, installing it from the lock file
-/// if it is not there yet.
+/// when it is missing or another version is installed (the artifacts depend on it).
 fn wasm_opt(root: &Path) -> Result<PathBuf, String> {
     let dir = package_dir(root);
     let bin = dir.join("node_modules/binaryen/bin/wasm-opt");
-    if bin.is_file() {
+    let pinned = version_in(&dir.join("package.json"), "dependency");
+    let installed = version_in(&dir.join("node_modules/binaryen/package.json"), "version");
+    if bin.is_file() && pinned.is_some() && pinned == installed {
         return Ok(bin);
     }
     let status = Command::new("npm")
@@ -67,4 +81,33 @@ pub fn optimise(root: &Path, scratch: &Path, name: &str, wasm: &[u8]) -> Result<
         return Err(format!("wasm-opt failed on {name} ({}):\n{first}", out.status));
     }
     fs::read(&output).map_err(|e| format!("{}: {e}", output.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_pinned_and_installed_versions_are_read_from_package_files() {
+        let dir = std::env::temp_dir().join(format!("cf-optimise-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        let pinned = dir.join("package.json");
+        fs::write(&pinned, r#"{"dependencies": {"binaryen": "132.0.0"}}"#).unwrap();
+        let installed = dir.join("installed.json");
+        fs::write(&installed, r#"{"name": "binaryen", "version": "131.0.0"}"#).unwrap();
+        assert_eq!(version_in(&pinned, "dependency").as_deref(), Some("132.0.0"));
+        assert_eq!(version_in(&installed, "version").as_deref(), Some("131.0.0"));
+        assert_eq!(version_in(&dir.join("missing.json"), "version"), None);
+        fs::write(&installed, "not json").unwrap();
+        assert_eq!(version_in(&installed, "version"), None);
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn the_pinned_package_matches_the_flags() {
+        // The committed package pins the version whose feature flags FLAGS names.
+        let root = crate::workspace::repo_root();
+        let pinned = version_in(&package_dir(&root).join("package.json"), "dependency");
+        assert_eq!(pinned.as_deref(), Some("132.0.0"));
+    }
 }
