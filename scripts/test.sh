@@ -25,5 +25,8 @@ cargo clippy --locked "${host[@]}" --workspace --all-targets -- -D warnings
 cargo test --locked "${host[@]}" --workspace
 
 echo "== clients nobody here wrote: viem and ethers v6 against stylus-node (npm lock pinned)"
-cargo build --locked "${host[@]}" -p stylus-node
+# The binary the clients drive is the one `cargo test` built for the node's integration
+# tests (same features as the rest of the host workspace); a separate `cargo build -p`
+# would resolve features for the node alone and rebuild its whole dependency tree.
+test -x target/debug/stylus-node || { echo "target/debug/stylus-node was not built" >&2; exit 1; }
 (cd tests/js-clients && npm ci --ignore-scripts --no-audit --no-fund && npm test)

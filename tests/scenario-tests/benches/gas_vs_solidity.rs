@@ -55,14 +55,17 @@ fn main() {
                 (0..n).filter(|i| m & (1 << i) != 0).map(|i| programs[i].1).sum::<u64>() == diff
             })
             .collect();
-        match hits.as_slice() {
-            [m] => (0..n)
+        let names = |m: u32| {
+            (0..n)
                 .filter(|i| m & (1 << i) != 0)
                 .map(|i| programs[i].0)
                 .collect::<Vec<_>>()
-                .join(", "),
+                .join(", ")
+        };
+        match hits.as_slice() {
             [] => format!("? ({diff})"),
-            _ => format!("ambiguous ({diff})"),
+            // Two sets of programs can sum to the same init gas: name each.
+            _ => hits.iter().map(|m| names(*m)).collect::<Vec<_>>().join("; or "),
         }
     };
     println!();
