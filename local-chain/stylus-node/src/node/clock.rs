@@ -35,6 +35,11 @@ impl Clock {
         self.next = Some(timestamp);
     }
 
+    /// The timestamp the next block would have if sealed now (nothing consumed).
+    pub fn peek_next(&self, head: u64) -> u64 {
+        self.next.unwrap_or_else(|| self.now()).max(head)
+    }
+
     /// The timestamp of the next block, never before `head` (Arbitrum allows equal
     /// timestamps in consecutive blocks).
     pub fn next_block(&mut self, head: u64) -> u64 {

@@ -103,6 +103,32 @@ impl Node {
         overrides: Option<&StateOverride>,
     ) -> NodeResult<u64> {
         let cap = call_tx(req, None)?.gas_limit;
+        // At the head, the estimate is for the block the transaction will be mined in: its
+        // number and timestamp, as the pending block has them. A contract whose gas depends
+        // on the time (a loop over elapsed periods, a lock written from `now`) would
+        // otherwise get an estimate from the past that is too low when it is mined.
+        let pending = self.resolve(id)? == self.head_number();
+        let head_time = self.history.head().map_or(0, |b| b.header.timestamp);
+        let next_time = self.clock.peek_next(head_time);
+        let saved = (self.chain.block_mut().number, self.chain.block_mut().timestamp);
+        if pending {
+            let b = self.chain.block_mut();
+            b.number = saved.0 + 1;
+            b.timestamp = next_time;
+        }
+        let result = self.estimate_at(req, id, overrides, cap);
+        let b = self.chain.block_mut();
+        (b.number, b.timestamp) = saved;
+        result
+    }
+
+    fn estimate_at(
+        &mut self,
+        req: &TransactionRequest,
+        id: Option<BlockId>,
+        overrides: Option<&StateOverride>,
+        cap: u64,
+    ) -> NodeResult<u64> {
         self.with_overrides(id, overrides, |c| {
             let run = |c: &mut Chain, gas: u64| -> NodeResult<Receipt> {
                 let tx = call_tx(req, Some(gas))?;

@@ -69,3 +69,29 @@ async fn block_time_seals_blocks_without_transactions_waiting() {
     assert_eq!(p.get_balance(bob).await.unwrap(), U256::from(1u8));
     n.stop().await.unwrap();
 }
+
+/// EVM code whose gas grows with the time: it writes memory at offset
+/// `(TIMESTAMP - base) * 32`, so later blocks pay for more memory.
+fn time_priced_code(base: u64) -> alloy::primitives::Bytes {
+    let mut code = vec![0x60, 0x00, 0x67];
+    code.extend_from_slice(&base.to_be_bytes());
+    code.extend_from_slice(&[0x42, 0x03, 0x60, 0x05, 0x1b, 0x52, 0x00]);
+    code.into()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_estimate_is_for_the_block_the_transaction_will_be_mined_in() {
+    let n = node().await;
+    let p = wallet(&n.url(), KEY0);
+    let head = p.get_block_by_number(0.into()).await.unwrap().unwrap().header.timestamp;
+    let target = address!("00000000000000000000000000000000000071e0");
+    rpc(n.addr(), "anvil_setCode", json!([target, time_priced_code(head)]));
+    // The next block comes 2,000 s later: its memory costs more than the head's would.
+    rpc(n.addr(), "evm_setNextBlockTimestamp", json!([head + 2_000]));
+    let tx = TransactionRequest::default().with_to(target);
+    let gas = p.estimate_gas(tx.clone()).await.unwrap();
+    let r = p.send_transaction(tx.with_gas_limit(gas)).await.unwrap().get_receipt().await.unwrap();
+    assert!(r.status(), "mined with its estimate {gas}: used {}", r.gas_used);
+    assert_eq!(r.gas_used, gas, "the estimate is exact");
+    n.stop().await.unwrap();
+}
