@@ -1,0 +1,122 @@
+//! Nodes on free ports, the binary run as a user runs it, and temporary folders.
+
+use std::{
+    path::{Path, PathBuf},
+    process::{Command, Output},
+};
+
+use alloy::{
+    network::EthereumWallet,
+    primitives::{Address, U256},
+    providers::{DynProvider, Provider, ProviderBuilder},
+    signers::local::PrivateKeySigner,
+};
+use stylus_node::{Config, NodeHandle};
+
+/// The first and last dev keys of "test test ... junk".
+pub const KEY0: &str = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
+pub const KEY9: &str = "0x2a871d0798f97d79848a013d4936a73bf4cc922c825d33c1cf7073dff6d409c6";
+
+pub async fn node() -> NodeHandle {
+    stylus_node::start(Config { port: 0, ..Config::default() }).await.expect("node starts")
+}
+
+pub fn temp_dir(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("compute-fi-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).expect("temp dir");
+    d
+}
+
+/// The artifacts `scripts/cf build` wrote.
+pub fn artifacts() -> PathBuf {
+    local_chain::artifacts_dir()
+}
+
+/// What one run of the binary printed and how it exited.
+#[derive(Debug)]
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    /// The JSON it printed (runs with --json).
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(self.stdout.trim())
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}\nstderr: {}", self.stdout, self.stderr))
+    }
+
+    pub fn ok(self) -> Self {
+        assert_eq!(self.code, 0, "failed: {}\n{}", self.stderr, self.stdout);
+        self
+    }
+}
+
+fn finish(out: Output) -> Run {
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// The binary with the node's URL, a key, the manifest folder and `--json`.
+pub fn cli(url: &str, key: &str, dir: &Path, args: &[&str]) -> Run {
+    let out = Command::new(env!("CARGO_BIN_EXE_compute-fi"))
+        .args(["--rpc-url", url, "--private-key", key, "--json", "--deployments"])
+        .arg(dir)
+        .args(args)
+        .env("CF_ARTIFACTS_DIR", artifacts())
+        .env_remove("ETH_RPC_URL")
+        .env_remove("ETH_PRIVATE_KEY")
+        .output()
+        .expect("the binary runs");
+    finish(out)
+}
+
+/// The binary with exactly `args` (no defaults added).
+pub fn raw(args: &[&str]) -> Run {
+    let out = Command::new(env!("CARGO_BIN_EXE_compute-fi"))
+        .args(args)
+        .env("CF_ARTIFACTS_DIR", artifacts())
+        .env_remove("ETH_RPC_URL")
+        .env_remove("ETH_PRIVATE_KEY")
+        .output()
+        .expect("the binary runs");
+    finish(out)
+}
+
+pub fn wallet(url: &str, key: &str) -> DynProvider {
+    let signer: PrivateKeySigner = key.parse().expect("key");
+    ProviderBuilder::new()
+        .wallet(EthereumWallet::from(signer))
+        .connect_http(url.parse().expect("url"))
+        .erased()
+}
+
+pub fn address_of(key: &str) -> Address {
+    key.parse::<PrivateKeySigner>().expect("key").address()
+}
+
+pub fn eth(milli: u64) -> U256 {
+    U256::from(milli) * U256::from(10u64).pow(U256::from(15u8))
+}
+
+pub fn u(v: &serde_json::Value) -> U256 {
+    v.as_str().unwrap_or_else(|| panic!("not a string: {v}")).parse().expect("a number")
+}
+
+pub fn addr(v: &serde_json::Value) -> Address {
+    v.as_str().unwrap_or_else(|| panic!("not a string: {v}")).parse().expect("an address")
+}
+
+/// Raw JSON-RPC (the node's cheat methods).
+pub async fn rpc(
+    p: &DynProvider,
+    method: &'static str,
+    params: serde_json::Value,
+) -> serde_json::Value {
+    p.raw_request::<_, serde_json::Value>(method.into(), params).await.expect(method)
+}

@@ -1,0 +1,262 @@
+//! A community's whole life through the binary: deploy (and a rerun that sends nothing),
+//! create, 50 members join, yield, harvest, a job from request to a provider's withdrawal
+//! of its earnings and bond, every member leaving with exactly its stake, and `community
+//! show` agreeing with the chain to the wei at each stage.
+
+use alloy::{
+    primitives::{keccak256, Address, U256},
+    providers::Provider,
+    signers::local::PrivateKeySigner,
+    sol_types::SolCall,
+};
+use compute_fi::bindings::{dev_weth::IMockErc20, ledger::IComputeLedger, vault};
+use serde_json::json;
+
+use crate::common::*;
+
+const MEMBERS: usize = 50;
+
+fn member_key(i: usize) -> String {
+    let k = PrivateKeySigner::from_bytes(&keccak256(format!("member {i}"))).expect("key");
+    format!("0x{}", alloy::primitives::hex::encode(k.to_bytes()))
+}
+
+/// `community show --json` checked against the chain read directly.
+async fn show_matches_chain(url: &str, dir: &std::path::Path) -> serde_json::Value {
+    let p = wallet(url, KEY0);
+    let s = cli(url, KEY0, dir, &["community", "show"]).ok().json();
+    let c = &s["community"];
+    let (v, l, pool) = (addr(&c["vault"]), addr(&c["ledger"]), addr(&c["pool"]));
+    let shares = vault::IERC20::new(v, &p);
+    let credits = IComputeLedger::new(l, &p);
+    assert_eq!(u(&s["principal"]), shares.totalSupply().call().await.unwrap());
+    let mut sum_shares = U256::ZERO;
+    let mut sum_credits = U256::ZERO;
+    for m in s["members"].as_array().unwrap() {
+        let account = addr(&m["account"]);
+        let held = shares.balanceOf(account).call().await.unwrap();
+        let spendable = credits.spendable(account).call().await.unwrap();
+        assert_eq!(u(&m["shares"]), held);
+        assert_eq!(u(&m["spendable"]), spendable);
+        sum_shares += held;
+        sum_credits += spendable;
+    }
+    assert_eq!(u(&s["memberCredits"]), sum_credits);
+    assert_eq!(sum_shares, u(&s["principal"]), "every share is a member's");
+    assert_eq!(u(&s["poolCredits"]), credits.spendable(pool).call().await.unwrap());
+    let totals = credits.totals().call().await.unwrap();
+    assert_eq!(
+        (u(&s["accounted"]), u(&s["owed"]), u(&s["unconverted"])),
+        (totals._0, totals._1, totals._2)
+    );
+    assert_eq!(
+        u(&s["pendingYield"]),
+        vault::IYieldVault::new(v, &p).config().call().await.unwrap()._12
+    );
+    s
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_community_from_deployment_to_every_member_leaving() {
+    let n = node().await;
+    let url = n.url();
+    let dir = temp_dir("lifecycle");
+    let p = wallet(&url, KEY0);
+
+    // Deploy; a rerun sends nothing and changes nothing.
+    let first = cli(&url, KEY0, &dir, &["deploy"]).ok().json();
+    assert!(first["sent"].as_u64().unwrap() >= 9, "{first}");
+    let manifest = std::fs::read_to_string(dir.join("412346.json")).unwrap();
+    let again = cli(&url, KEY0, &dir, &["deploy"]).ok().json();
+    assert_eq!(again["sent"], 0);
+    assert_eq!(std::fs::read_to_string(dir.join("412346.json")).unwrap(), manifest);
+    let d = &first["deployment"];
+    for name in [
+        "yield-vault",
+        "compute-ledger",
+        "job-market",
+        "membership",
+        "community-factory",
+        "tba-account",
+        "model-registry",
+        "erc6551-registry",
+    ] {
+        let e = &d["contracts"][name];
+        let code = p.get_code_at(addr(&e["address"])).await.unwrap();
+        assert_eq!(format!("{}", keccak256(&code)), e["codeHash"].as_str().unwrap(), "{name}");
+        assert_eq!(e["stylusVersion"], d["stylusVersion"], "{name} is active");
+        assert!(u(&e["dataFee"]) > U256::ZERO, "{name} paid its activation");
+    }
+
+    // A community; creating it again finds it.
+    let created = cli(
+        &url,
+        KEY0,
+        &dir,
+        &[
+            "community",
+            "create",
+            "--name",
+            "Open Compute",
+            "--stake",
+            "0.1",
+            "--lock",
+            "1h",
+            "--pool-bps",
+            "2000",
+        ],
+    )
+    .ok()
+    .json();
+    assert_eq!(created["created"], true);
+    let again = cli(
+        &url,
+        KEY0,
+        &dir,
+        &["community", "create", "--name", "Open Compute", "--stake", "0.1", "--lock", "1h"],
+    )
+    .ok()
+    .json();
+    assert_eq!(
+        (again["created"].clone(), again["community"].clone()),
+        (json!(false), created["community"].clone())
+    );
+    let list = cli(&url, KEY0, &dir, &["community", "list"]).ok().json();
+    assert_eq!(list["count"], 1);
+
+    // 50 members, each with 1 ETH for the stake and gas.
+    let keys: Vec<String> = (0..MEMBERS).map(member_key).collect();
+    for k in &keys {
+        rpc(&p, "anvil_setBalance", json!([address_of(k), format!("{:#x}", eth(1_000))])).await;
+    }
+    let mut tokens = Vec::new();
+    for k in &keys {
+        let j = cli(&url, k, &dir, &["join"]).ok().json();
+        assert_eq!(u(&j["assets"]), eth(100));
+        tokens.push(j["tokenId"].as_str().unwrap().to_string());
+    }
+    let s = show_matches_chain(&url, &dir).await;
+    assert_eq!(u(&s["principal"]), eth(100) * U256::from(MEMBERS));
+    assert_eq!(s["activeMembers"], MEMBERS);
+
+    // Yield: 0.5 WETH into the development source; harvest; credits to the wei.
+    let m: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("412346.json")).unwrap()).unwrap();
+    let (weth, source) =
+        (addr(&m["externals"]["weth"]["address"]), addr(&m["externals"]["source"]["address"]));
+    let mint = IMockErc20::mintCall { to: source, amount: eth(500) }.abi_encode();
+    let tx = alloy::rpc::types::TransactionRequest::default().to(weth).input(mint.into());
+    assert!(p.send_transaction(tx).await.unwrap().get_receipt().await.unwrap().status());
+    let before = show_matches_chain(&url, &dir).await;
+    let h = cli(&url, KEY0, &dir, &["harvest"]).ok().json();
+    assert!(u(&h["assets"]) > U256::ZERO, "{h}");
+    let after = show_matches_chain(&url, &dir).await;
+    assert_eq!(u(&after["harvestedYield"]), u(&before["harvestedYield"]) + u(&h["assets"]));
+    let member_credits = u(&after["memberCredits"]);
+    let pool_credits = u(&after["poolCredits"]);
+    // The harvest became credits, all of it but the rounding of each member's share down
+    // (under a wei each).
+    let credited = member_credits + pool_credits;
+    let assets = u(&h["assets"]);
+    assert!(
+        credited <= assets && assets - credited < U256::from(MEMBERS),
+        "{credited} of {assets}"
+    );
+    let c = cli(&url, &keys[0], &dir, &["credits", "--token", &tokens[0]]).ok().json();
+    assert_eq!(u(&c["spendable"]), member_credits / U256::from(MEMBERS));
+
+    // A job: market parameters, a model for members, a provider, request, fulfil, accept.
+    cli(
+        &url,
+        KEY0,
+        &dir,
+        &["job", "params", "--min-bond", "0.5", "--min-window", "60s", "--unbond-delay", "1d"],
+    )
+    .ok();
+    let model = cli(
+        &url,
+        KEY0,
+        &dir,
+        &[
+            "model",
+            "register",
+            "--uri",
+            "ipfs://m.json",
+            "--weights-hash",
+            &format!("{}", keccak256(b"w")),
+        ],
+    )
+    .ok()
+    .json();
+    let model_id = model["model"].as_str().unwrap().to_string();
+    let provider = address_of(KEY9);
+    cli(
+        &url,
+        KEY9,
+        &dir,
+        &["provider", "register", "--endpoint", "http://127.0.0.1:1", "--bond", "0.5"],
+    )
+    .ok();
+    cli(&url, KEY9, &dir, &["provider", "price", "--model", &model_id, "--price", "1gwei"]).ok();
+    let job = cli(
+        &url,
+        &keys[0],
+        &dir,
+        &[
+            "job",
+            "request",
+            "--token",
+            &tokens[0],
+            "--model",
+            &model_id,
+            "--provider",
+            &provider.to_string(),
+            "--max-credits",
+            "0.0001",
+            "--input",
+            "2+2?",
+        ],
+    )
+    .ok()
+    .json();
+    let id = job["id"].as_str().unwrap().to_string();
+    let st = cli(&url, KEY0, &dir, &["job", "status", "--id", &id]).ok().json();
+    assert_eq!(st["status"], "requested");
+    cli(&url, KEY9, &dir, &["job", "fulfil", "--id", &id, "--output", "4", "--units", "20"]).ok();
+    cli(&url, &keys[0], &dir, &["job", "accept", "--token", &tokens[0], "--id", &id]).ok();
+    let st = cli(&url, KEY0, &dir, &["job", "status", "--id", &id]).ok().json();
+    assert_eq!(st["status"], "settled");
+    let charge = U256::from(20u8) * U256::from(1_000_000_000u64);
+    assert_eq!(u(&st["charge"]), charge);
+    let after_job = cli(&url, &keys[0], &dir, &["credits", "--token", &tokens[0]]).ok().json();
+    assert_eq!(u(&after_job["spendable"]), u(&c["spendable"]) - charge);
+
+    // The provider withdraws its earnings, then its bond after the unbonding delay.
+    let weth_of = |a: Address| {
+        let p = p.clone();
+        async move {
+            compute_fi::bindings::dev_weth::IERC20::new(weth, &p).balanceOf(a).call().await.unwrap()
+        }
+    };
+    let w0 = weth_of(provider).await;
+    cli(&url, KEY9, &dir, &["provider", "withdraw"]).ok();
+    assert_eq!(weth_of(provider).await, w0 + charge);
+    cli(&url, KEY9, &dir, &["provider", "unbond"]).ok();
+    let early = cli(&url, KEY9, &dir, &["provider", "withdraw-bond"]);
+    assert_ne!(early.code, 0);
+    rpc(&p, "evm_increaseTime", json!([86_401])).await;
+    rpc(&p, "evm_mine", json!([])).await;
+    cli(&url, KEY9, &dir, &["provider", "withdraw-bond"]).ok();
+    assert_eq!(weth_of(provider).await, w0 + charge + eth(500));
+
+    // Every member leaves with exactly its stake (the lock has passed).
+    for (k, t) in keys.iter().zip(&tokens) {
+        let l = cli(&url, k, &dir, &["leave", "--token", t]).ok().json();
+        assert_eq!(u(&l["assets"]), eth(100), "token {t}");
+    }
+    let end = show_matches_chain(&url, &dir).await;
+    assert_eq!(u(&end["principal"]), U256::ZERO);
+    assert_eq!(end["activeMembers"], 0);
+    n.stop().await.unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -1,0 +1,8 @@
+//! The `compute-fi` binary end to end, over HTTP against the local Stylus node: the whole
+//! life of a community, the deployment resumed after the node is killed, and bad input.
+
+mod bad_input;
+mod common;
+mod demo;
+mod lifecycle;
+mod resume;
