@@ -7,7 +7,7 @@ use alloy::{
     primitives::{keccak256, Address, U256},
     providers::Provider,
     signers::local::PrivateKeySigner,
-    sol_types::SolCall,
+    sol_types::{SolCall, SolCall as _},
 };
 use compute_fi::bindings::{dev_weth::IMockErc20, ledger::IComputeLedger, vault};
 use serde_json::json;
@@ -230,6 +230,58 @@ async fn a_community_from_deployment_to_every_member_leaving() {
     assert_eq!(u(&st["charge"]), charge);
     let after_job = cli(&url, &keys[0], &dir, &["credits", "--token", &tokens[0]]).ok().json();
     assert_eq!(u(&after_job["spendable"]), u(&c["spendable"]) - charge);
+
+    // The community AI's scoped key on member 0's account: it may request jobs, nothing
+    // else, until revoked.
+    let market = addr(&created["community"]["market"]);
+    let ai = address_of(KEY9);
+    let account = addr(&after_job["account"]);
+    let tba = compute_fi::bindings::account::ITbaAccount::new(account, &p);
+    let request = compute_fi::bindings::market::IJobMarket::requestCall::SELECTOR.into();
+    let grant = cli(
+        &url,
+        &keys[0],
+        &dir,
+        &[
+            "delegate",
+            "grant",
+            "--token",
+            &tokens[0],
+            "--delegate",
+            &ai.to_string(),
+            "--expiry",
+            "1d",
+            "--allow",
+            &format!(
+                "{market}:request(uint256,address,uint256,bytes32,bytes,uint64,uint256,bytes32)"
+            ),
+        ],
+    )
+    .ok()
+    .json();
+    assert_eq!(grant["calls"], 1);
+    assert!(tba.isPermitted(ai, market, request).call().await.unwrap());
+    assert!(!tba.isPermitted(ai, weth, request).call().await.unwrap());
+    let stranger = cli(
+        &url,
+        &keys[1],
+        &dir,
+        &["delegate", "revoke", "--token", &tokens[0], "--delegate", &ai.to_string()],
+    );
+    assert_eq!(stranger.code, 2, "only the owner: {stranger:?}");
+    cli(
+        &url,
+        &keys[0],
+        &dir,
+        &["delegate", "revoke", "--token", &tokens[0], "--delegate", &ai.to_string()],
+    )
+    .ok();
+    assert!(!tba.isPermitted(ai, market, request).call().await.unwrap());
+
+    // A keeper watching: nothing worth harvesting now, so nothing sent.
+    let watch = cli(&url, KEY0, &dir, &["harvest", "--watch", "--rounds", "1"]).ok();
+    assert_eq!(watch.json()["harvests"].as_array().map(Vec::len), Some(0));
+    assert!(watch.stderr.contains("skipped"), "{watch:?}");
 
     // The provider withdraws its earnings, then its bond after the unbonding delay.
     let weth_of = |a: Address| {
