@@ -122,9 +122,8 @@ pub async fn deployment(p: &DynProvider, cli: &Cli, chain_id: u64) -> Result<Man
 /// The community at `index` in the factory.
 pub async fn resolve(p: &DynProvider, m: &Manifest, index: u64) -> Result<Community, Failure> {
     let f = ICommunityFactory::new(m.contract("community-factory")?, p);
-    let count =
-        f.communityCount().call().await.map_err(|e| tx::contract_error(e, "communityCount"))?;
-    if U256::from(index) >= count {
+    let count = count(p, m).await?;
+    if index >= count {
         return Err(Failure::input(format!(
             "no community {index}: the factory has {count} (see `compute-fi community list`)"
         )));
@@ -229,16 +228,17 @@ pub async fn create(s: &Signed, m: &Manifest, a: &CreateArgs) -> Result<Report, 
     Ok(Report { json: json!({"community": c, "created": !existed, "tx": tx_hash}), text })
 }
 
+/// How many communities the factory created.
+pub async fn count(p: &DynProvider, m: &Manifest) -> Result<u64, Failure> {
+    let f = ICommunityFactory::new(m.contract("community-factory")?, p);
+    let n = f.communityCount().call().await.map_err(|e| tx::contract_error(e, "communityCount"))?;
+    Ok(n.try_into().unwrap_or(u64::MAX))
+}
+
 /// The factory index of the community whose membership contract is `membership`.
 async fn index_of(p: &DynProvider, m: &Manifest, membership: Address) -> Result<u64, Failure> {
     let f = ICommunityFactory::new(m.contract("community-factory")?, p);
-    let count: u64 = f
-        .communityCount()
-        .call()
-        .await
-        .map_err(|e| tx::contract_error(e, "communityCount"))?
-        .try_into()
-        .unwrap_or(u64::MAX);
+    let count = count(p, m).await?;
     for i in (0..count).rev() {
         let at = f
             .communityAt(U256::from(i))
@@ -253,14 +253,7 @@ async fn index_of(p: &DynProvider, m: &Manifest, membership: Address) -> Result<
 }
 
 pub async fn list(p: &DynProvider, m: &Manifest) -> Result<Report, Failure> {
-    let f = ICommunityFactory::new(m.contract("community-factory")?, p);
-    let count: u64 = f
-        .communityCount()
-        .call()
-        .await
-        .map_err(|e| tx::contract_error(e, "communityCount"))?
-        .try_into()
-        .unwrap_or(u64::MAX);
+    let count = count(p, m).await?;
     let mut rows = Vec::new();
     let mut text = format!("{count} communities\n");
     for i in 0..count {

@@ -111,15 +111,7 @@ async fn steps(a: &DemoArgs, url: &str, json_out: bool) -> Result<Report, Failur
     run(cmd(&admin, &["deploy", "--artifacts", &artifacts])?).await?;
     let chain = ChainArgs { rpc_url: url.to_string(), chain: None }.connect().await?;
     let m = crate::manifest::Manifest::load(&deployments, chain.chain_id)?;
-    let existing = crate::bindings::factory::ICommunityFactory::new(
-        m.contract("community-factory")?,
-        &chain.provider,
-    )
-    .communityCount()
-    .call()
-    .await
-    .map_err(|e| tx::contract_error(e, "communityCount"))?;
-    if existing.is_zero() {
+    if community::count(&chain.provider, &m).await? == 0 {
         say("create the demo community");
         run(cmd(
             &admin,

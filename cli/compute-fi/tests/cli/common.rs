@@ -64,19 +64,13 @@ fn finish(out: Output) -> Run {
 
 /// The binary with the node's URL, a key, the manifest folder and `--json`.
 pub fn cli(url: &str, key: &str, dir: &Path, args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_compute-fi"))
-        .args(["--rpc-url", url, "--private-key", key, "--json", "--deployments"])
-        .arg(dir)
-        .args(args)
-        .env("CF_ARTIFACTS_DIR", artifacts())
-        .env_remove("ETH_RPC_URL")
-        .env_remove("ETH_PRIVATE_KEY")
-        .output()
-        .expect("the binary runs");
-    finish(out)
+    let dir = dir.to_str().expect("a UTF-8 path");
+    let mut all = vec!["--rpc-url", url, "--private-key", key, "--json", "--deployments", dir];
+    all.extend_from_slice(args);
+    raw(&all)
 }
 
-/// The binary with exactly `args` (no defaults added).
+/// The binary with exactly `args` (no defaults added, no key or RPC from the environment).
 pub fn raw(args: &[&str]) -> Run {
     let out = Command::new(env!("CARGO_BIN_EXE_compute-fi"))
         .args(args)

@@ -7,7 +7,7 @@ use alloy::{
     primitives::{keccak256, Address, U256},
     providers::Provider,
     signers::local::PrivateKeySigner,
-    sol_types::{SolCall, SolCall as _},
+    sol_types::SolCall,
 };
 use compute_fi::bindings::{dev_weth::IMockErc20, ledger::IComputeLedger, vault};
 use serde_json::json;
