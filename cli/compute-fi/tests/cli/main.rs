@@ -4,5 +4,6 @@
 mod bad_input;
 mod common;
 mod demo;
+mod gas;
 mod lifecycle;
 mod resume;
