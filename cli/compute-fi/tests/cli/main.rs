@@ -5,5 +5,6 @@ mod bad_input;
 mod common;
 mod demo;
 mod gas;
+mod keystore_and_cache;
 mod lifecycle;
 mod resume;
