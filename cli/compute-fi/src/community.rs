@@ -78,6 +78,14 @@ pub struct CreateArgs {
     /// The yield source (default: the deployment's).
     #[arg(long)]
     pub source: Option<Address>,
+    /// The community AI's key: granted on the pool NFT's account (token 0) the calls that
+    /// request, accept and dispute jobs on the community's market (the sender must be the
+    /// admin, who holds the pool NFT).
+    #[arg(long)]
+    pub ai_key: Option<Address>,
+    /// How long the AI's grant lasts (at most 365d).
+    #[arg(long)]
+    pub ai_expiry: Option<String>,
 }
 
 /// A community's contracts.
@@ -164,7 +172,10 @@ fn settings(a: &CreateArgs) -> Result<CreateArgs, Failure> {
     macro_rules! over {
         ($($f:ident),*) => { $( if a.$f.is_some() { s.$f = a.$f.clone(); } )* };
     }
-    over!(name, symbol, base_uri, stake, lock, pool_bps, admin, salt, payment, source);
+    over!(
+        name, symbol, base_uri, stake, lock, pool_bps, admin, salt, payment, source, ai_key,
+        ai_expiry
+    );
     s.stake_is_minimum |= a.stake_is_minimum;
     Ok(s)
 }
@@ -179,11 +190,21 @@ pub async fn create(s: &Signed, m: &Manifest, a: &CreateArgs) -> Result<Report, 
         .map_err(|e| Failure::input(format!("--stake {e}")))?;
     let lock = units::parse_duration(a.lock.as_deref().unwrap_or("30d"))
         .map_err(|e| Failure::input(format!("--lock {e}")))?;
+    let admin = a.admin.unwrap_or(s.from);
+    let ai_seconds = units::parse_duration(a.ai_expiry.as_deref().unwrap_or("365d"))
+        .map_err(|e| Failure::input(format!("--ai-expiry {e}")))?;
+    if a.ai_key.is_some() && admin != s.from {
+        // Only the pool NFT's owner grants on its account; a grant dies with a transfer, so
+        // nobody can grant first and hand the NFT over.
+        return Err(Failure::input(format!(
+            "--ai-key: the admin {admin} holds the pool NFT and must grant the key (`compute-fi delegate grant --token 0`); create without --ai-key"
+        )));
+    }
     let weth = m.external("weth")?;
     let salt = keccak256(a.salt.as_deref().unwrap_or(&name));
     let factory = ICommunityFactory::new(m.contract("community-factory")?, p);
     let call = ICommunityFactory::createCommunityCall {
-        admin: a.admin.unwrap_or(s.from),
+        admin,
         asset: weth,
         payment: a.payment.unwrap_or(weth),
         source: match a.source {
@@ -215,6 +236,15 @@ pub async fn create(s: &Signed, m: &Manifest, a: &CreateArgs) -> Result<Report, 
     };
     let index = index_of(p, m, predicted._3).await?;
     let c = resolve(p, m, index).await?;
+    let ai = match a.ai_key {
+        Some(key) => {
+            let scope = crate::market::ai_scope(c.market);
+            let (expiry, r) =
+                crate::member::grant(s, c.pool, key, ai_seconds, false, &scope).await?;
+            Some(json!({"key": key, "expiry": expiry, "tx": r.transaction_hash}))
+        }
+        None => None,
+    };
     let text = format!(
         "community {index} {} ({})\n  vault {}\n  ledger {}\n  market {}\n  membership {}\n  pool account {}",
         name,
@@ -225,7 +255,7 @@ pub async fn create(s: &Signed, m: &Manifest, a: &CreateArgs) -> Result<Report, 
         c.membership,
         c.pool
     );
-    Ok(Report { json: json!({"community": c, "created": !existed, "tx": tx_hash}), text })
+    Ok(Report { json: json!({"community": c, "created": !existed, "tx": tx_hash, "ai": ai}), text })
 }
 
 /// How many communities the factory created.

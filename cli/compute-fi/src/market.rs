@@ -154,6 +154,9 @@ pub struct RequesterJob {
     pub token: TokenArgs,
     #[arg(long)]
     pub id: U256,
+    /// Act as a scoped key of the token's account (the community AI) instead of its owner.
+    #[arg(long)]
+    pub delegate: bool,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -176,6 +179,37 @@ pub struct RequestArgs {
     /// Time the provider has (e.g. 1h).
     #[arg(long, default_value = "1h")]
     pub deadline: String,
+    /// Act as a scoped key of the token's account (the community AI) instead of its owner.
+    #[arg(long)]
+    pub delegate: bool,
+}
+
+/// The account a requester acts from: its own token's, or one it holds a grant on.
+async fn acting_account(
+    s: &Signed,
+    com: &Community,
+    token: U256,
+    delegate: bool,
+    selector: alloy::primitives::FixedBytes<4>,
+) -> Result<Address, Failure> {
+    if delegate {
+        crate::member::delegated_account_of(s, com, token, com.market, selector).await
+    } else {
+        crate::member::owned_account_of(s, com, token).await
+    }
+}
+
+/// The calls a community AI's key is granted on the pool's account: request, accept and
+/// dispute jobs on the community's market.
+pub fn ai_scope(market: Address) -> Vec<(Address, alloy::primitives::FixedBytes<4>)> {
+    [
+        IJobMarket::requestCall::SELECTOR,
+        IJobMarket::acceptCall::SELECTOR,
+        IJobMarket::disputeCall::SELECTOR,
+    ]
+    .into_iter()
+    .map(|s| (market, s.into()))
+    .collect()
 }
 
 const STATUS: [&str; 6] = ["none", "requested", "fulfilled", "disputed", "settled", "cancelled"];
@@ -383,7 +417,8 @@ pub async fn job(cli: &Cli, c: &JobCommand) -> Result<Report, Failure> {
         }
         JobCommand::Request(a) => {
             let (s, com) = signed_community(cli, &a.token.which).await?;
-            let account = crate::member::owned_account_of(&s, &com, a.token.token).await?;
+            let selector = IJobMarket::requestCall::SELECTOR.into();
+            let account = acting_account(&s, &com, a.token.token, a.delegate, selector).await?;
             let deadline = now(&s.provider).await?.saturating_add(dur(&a.deadline, "deadline")?);
             let call = IJobMarket::requestCall {
                 model: a.model,
@@ -418,7 +453,12 @@ pub async fn job(cli: &Cli, c: &JobCommand) -> Result<Report, Failure> {
         }
         JobCommand::Accept(a) | JobCommand::Dispute(a) => {
             let (s, com) = signed_community(cli, &a.token.which).await?;
-            let account = crate::member::owned_account_of(&s, &com, a.token.token).await?;
+            let selector = match c {
+                JobCommand::Accept(_) => IJobMarket::acceptCall::SELECTOR,
+                _ => IJobMarket::disputeCall::SELECTOR,
+            };
+            let account =
+                acting_account(&s, &com, a.token.token, a.delegate, selector.into()).await?;
             let (data, what) = match c {
                 JobCommand::Accept(_) => {
                     (IJobMarket::acceptCall { job: a.id }.abi_encode(), "accepted")

@@ -130,6 +130,51 @@ pub async fn owned_account_of(s: &Signed, c: &Community, token: U256) -> Result<
     account_of(p, c, token).await
 }
 
+/// The token's account, for a sender acting as one of its scoped keys: refused unless the
+/// account permits the sender this call now.
+pub async fn delegated_account_of(
+    s: &Signed,
+    c: &Community,
+    token: U256,
+    target: Address,
+    selector: FixedBytes<4>,
+) -> Result<Address, Failure> {
+    let account = account_of(&s.provider, c, token).await?;
+    let permitted = ITbaAccount::new(account, &s.provider)
+        .isPermitted(s.from, target, selector)
+        .call()
+        .await
+        .map_err(|e| tx::contract_error(e, "isPermitted"))?;
+    if !permitted {
+        return Err(Failure::input(format!(
+            "{} holds no live grant on token {token}'s account {account} for this call (ask the owner: `compute-fi delegate grant`)",
+            s.from
+        )));
+    }
+    Ok(account)
+}
+
+/// Grants `delegate` the `allowed` calls from `account` for `seconds` (owner only).
+pub async fn grant(
+    s: &Signed,
+    account: Address,
+    delegate: Address,
+    seconds: u64,
+    can_sign: bool,
+    allowed: &[(Address, FixedBytes<4>)],
+) -> Result<(u64, alloy::rpc::types::TransactionReceipt), Failure> {
+    let expiry = crate::keeper::now(&s.provider).await?.saturating_add(seconds);
+    let call = ITbaAccount::grantDelegateCall {
+        delegate,
+        expiry,
+        canSign: can_sign,
+        targets: allowed.iter().map(|a| a.0).collect(),
+        selectors: allowed.iter().map(|a| a.1).collect(),
+    };
+    let r = tx::send(&s.provider, account, U256::ZERO, call.abi_encode(), "grantDelegate").await?;
+    Ok((expiry, r))
+}
+
 async fn account_of(p: &DynProvider, c: &Community, token: U256) -> Result<Address, Failure> {
     membership::IMembership::new(c.membership, p)
         .accountOf(token)
@@ -235,18 +280,9 @@ pub async fn delegate(cli: &Cli, c: &DelegateCommand) -> Result<Report, Failure>
             let allowed = g.allow.iter().map(|t| parse_allow(t)).collect::<Result<Vec<_>, _>>()?;
             let secs = units::parse_duration(&g.expiry)
                 .map_err(|e| Failure::input(format!("--expiry {e}")))?;
-            let now = crate::keeper::now(&s.provider).await?;
-            let call = ITbaAccount::grantDelegateCall {
-                delegate: g.delegate,
-                expiry: now.saturating_add(secs),
-                canSign: g.can_sign,
-                targets: allowed.iter().map(|a| a.0).collect(),
-                selectors: allowed.iter().map(|a| a.1).collect(),
-            };
-            let r = tx::send(&s.provider, account, U256::ZERO, call.abi_encode(), "grantDelegate")
-                .await?;
+            let (expiry, r) = grant(&s, account, g.delegate, secs, g.can_sign, &allowed).await?;
             Ok(Report {
-                json: json!({"account": account, "delegate": g.delegate, "expiry": now.saturating_add(secs), "calls": allowed.len(), "tx": r.transaction_hash}),
+                json: json!({"account": account, "delegate": g.delegate, "expiry": expiry, "calls": allowed.len(), "tx": r.transaction_hash}),
                 text: format!(
                     "{} may make {} kinds of call from {account} for {secs} s",
                     g.delegate,

@@ -16,6 +16,11 @@ use crate::common::*;
 
 const MEMBERS: usize = 50;
 
+/// The community AI's key.
+fn ai_key() -> String {
+    member_key(usize::MAX)
+}
+
 fn member_key(i: usize) -> String {
     let k = PrivateKeySigner::from_bytes(&keccak256(format!("member {i}"))).expect("key");
     format!("0x{}", alloy::primitives::hex::encode(k.to_bytes()))
@@ -104,11 +109,14 @@ async fn a_community_from_deployment_to_every_member_leaving() {
             "1h",
             "--pool-bps",
             "2000",
+            "--ai-key",
+            &address_of(&ai_key()).to_string(),
         ],
     )
     .ok()
     .json();
     assert_eq!(created["created"], true);
+    assert_eq!(addr(&created["ai"]["key"]), address_of(&ai_key()));
     let again = cli(
         &url,
         KEY0,
@@ -231,6 +239,64 @@ async fn a_community_from_deployment_to_every_member_leaving() {
     let after_job = cli(&url, &keys[0], &dir, &["credits", "--token", &tokens[0]]).ok().json();
     assert_eq!(u(&after_job["spendable"]), u(&c["spendable"]) - charge);
 
+    // The community AI spends the pool's credits through its scoped key on the pool's
+    // account (granted at creation): a job requested and accepted; a stranger refused.
+    rpc(&p, "anvil_setBalance", json!([address_of(&ai_key()), format!("{:#x}", eth(1_000))])).await;
+    let pool_before =
+        u(&cli(&url, KEY0, &dir, &["credits", "--token", "0"]).ok().json()["spendable"]);
+    let as_ai = |args: &[&str]| cli(&url, &ai_key(), &dir, args);
+    let ai_job = as_ai(&[
+        "job",
+        "request",
+        "--token",
+        "0",
+        "--delegate",
+        "--model",
+        &model_id,
+        "--provider",
+        &provider.to_string(),
+        "--max-credits",
+        "0.0001",
+        "--input",
+        "summarise the week",
+    ])
+    .ok()
+    .json();
+    let ai_id = ai_job["id"].as_str().unwrap().to_string();
+    cli(
+        &url,
+        KEY9,
+        &dir,
+        &["job", "fulfil", "--id", &ai_id, "--output", "a summary", "--units", "30"],
+    )
+    .ok();
+    as_ai(&["job", "accept", "--token", "0", "--delegate", "--id", &ai_id]).ok();
+    let pool_after =
+        u(&cli(&url, KEY0, &dir, &["credits", "--token", "0"]).ok().json()["spendable"]);
+    assert_eq!(pool_after, pool_before - U256::from(30u8) * U256::from(1_000_000_000u64));
+    let refused = cli(
+        &url,
+        &keys[1],
+        &dir,
+        &[
+            "job",
+            "request",
+            "--token",
+            "0",
+            "--delegate",
+            "--model",
+            &model_id,
+            "--provider",
+            &provider.to_string(),
+            "--max-credits",
+            "0.0001",
+            "--input",
+            "x",
+        ],
+    );
+    assert_eq!(refused.code, 2, "{refused:?}");
+    assert!(refused.stderr.contains("no live grant"), "{refused:?}");
+
     // The community AI's scoped key on member 0's account: it may request jobs, nothing
     // else, until revoked.
     let market = addr(&created["community"]["market"]);
@@ -292,14 +358,15 @@ async fn a_community_from_deployment_to_every_member_leaving() {
     };
     let w0 = weth_of(provider).await;
     cli(&url, KEY9, &dir, &["provider", "withdraw"]).ok();
-    assert_eq!(weth_of(provider).await, w0 + charge);
+    let ai_charge = U256::from(30u8) * U256::from(1_000_000_000u64);
+    assert_eq!(weth_of(provider).await, w0 + charge + ai_charge);
     cli(&url, KEY9, &dir, &["provider", "unbond"]).ok();
     let early = cli(&url, KEY9, &dir, &["provider", "withdraw-bond"]);
     assert_ne!(early.code, 0);
     rpc(&p, "evm_increaseTime", json!([86_401])).await;
     rpc(&p, "evm_mine", json!([])).await;
     cli(&url, KEY9, &dir, &["provider", "withdraw-bond"]).ok();
-    assert_eq!(weth_of(provider).await, w0 + charge + eth(500));
+    assert_eq!(weth_of(provider).await, w0 + charge + ai_charge + eth(500));
 
     // Every member leaves with exactly its stake (the lock has passed).
     for (k, t) in keys.iter().zip(&tokens) {
