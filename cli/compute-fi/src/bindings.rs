@@ -127,6 +127,3 @@ pub const ARB_WASM: alloy::primitives::Address =
 /// ArbWasmCache.
 pub const ARB_WASM_CACHE: alloy::primitives::Address =
     alloy::primitives::address!("0000000000000000000000000000000000000072");
-/// The canonical ERC-6551 registry (the same address on every chain that has one).
-pub const CANONICAL_ERC6551_REGISTRY: alloy::primitives::Address =
-    alloy::primitives::address!("000000006551c19487814612e58FE06813775758");

@@ -33,8 +33,9 @@ use serde_json::json;
 use crate::{
     bindings::{
         dev_source, IArbWasm, IArbWasmCache, ICacheManager, IStylusDeployer, ARB_WASM,
-        ARB_WASM_CACHE, CANONICAL_ERC6551_REGISTRY, STYLUS_DEPLOYER,
+        ARB_WASM_CACHE, STYLUS_DEPLOYER,
     },
+    canonical,
     connect::Signed,
     manifest::{code_at, Deployed, External, Manifest},
     tx, units, Failure, Report,
@@ -64,6 +65,10 @@ pub struct DeployArgs {
     /// Place CacheManager bids for the implementations (one bid covers every clone).
     #[arg(long)]
     pub cache_bid: bool,
+    /// Deploy the suite's own (reference-exact, Stylus) ERC-6551 registry instead of the
+    /// canonical one, for a chain that cannot take the canonical deployment.
+    #[arg(long)]
+    pub stylus_registry: bool,
     /// Where the built artifacts are (`<crate>.code`, from `scripts/cf build`).
     #[arg(long, env = "CF_ARTIFACTS_DIR", default_value = "target/stylus")]
     pub artifacts: PathBuf,
@@ -111,10 +116,10 @@ pub async fn run(s: &Signed, a: &DeployArgs, dir: &Path, quiet: bool) -> Result<
 
     // Externals first: the implementations' constructors check them.
     let (weth, source) = d.externals(&mut m, a).await?;
-    let registry = if !code_at(p, CANONICAL_ERC6551_REGISTRY).await?.is_empty() {
-        d.record_existing(&mut m, "erc6551-registry", CANONICAL_ERC6551_REGISTRY).await?
-    } else {
+    let registry = if a.stylus_registry {
         d.ensure(&mut m, Program { name: "erc6551-registry", args: None }).await?
+    } else {
+        d.canonical_registry(&mut m).await?
     };
     let account = d.ensure(&mut m, Program { name: "tba-account", args: None }).await?;
     let me = s.from;
@@ -329,29 +334,35 @@ impl Deployer<'_> {
         Ok(a)
     }
 
-    /// A contract already on chain (the canonical registry), recorded as found.
-    async fn record_existing(
-        &mut self,
-        m: &mut Manifest,
-        name: &str,
-        a: Address,
-    ) -> Result<Address, Failure> {
+    /// The canonical ERC-6551 registry: found, or created as the ERC prescribes (through
+    /// Nick's factory, itself created from its keyless transaction when missing).
+    async fn canonical_registry(&mut self, m: &mut Manifest) -> Result<Address, Failure> {
         self.bar.inc(1);
-        if !m.contracts.contains_key(name) {
-            let code = code_at(self.p(), a).await?;
-            m.contracts.insert(
-                name.into(),
-                Deployed {
-                    address: a,
-                    code_hash: keccak256(&code),
-                    stylus_version: 0,
-                    deploy_tx: None,
-                    data_fee: U256::ZERO,
-                    cached: false,
-                },
-            );
-            m.save(self.dir)?;
+        self.bar.set_message("erc6551-registry");
+        let name = "erc6551-registry";
+        if let Some(d) = m.contracts.get(name) {
+            return Ok(d.address);
         }
+        let a = canonical::ERC6551_REGISTRY;
+        let mut deploy_tx = None;
+        if code_at(self.p(), a).await?.is_empty() {
+            *self.sent += canonical::ensure_create2_factory(self.p(), m.chain_id).await?;
+            deploy_tx = Some(canonical::deploy_erc6551_registry(self.p()).await?);
+            *self.sent += 1;
+        }
+        let code = code_at(self.p(), a).await?;
+        m.contracts.insert(
+            name.into(),
+            Deployed {
+                address: a,
+                code_hash: keccak256(&code),
+                stylus_version: 0,
+                deploy_tx,
+                data_fee: U256::ZERO,
+                cached: false,
+            },
+        );
+        m.save(self.dir)?;
         Ok(a)
     }
 

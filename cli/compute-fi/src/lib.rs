@@ -12,6 +12,7 @@
 //! with reverts decoded), `revert`, `manifest`, `units`, `bindings`.
 
 pub mod bindings;
+pub mod canonical;
 pub mod community;
 pub mod connect;
 pub mod demo;

@@ -1,5 +1,6 @@
-//! Deploying with an encrypted keystore (a password file; a wrong one refused), and with
-//! `--cache-bid`: every implementation cached through the genesis CacheManager, once.
+//! Deploying with an encrypted keystore (a password file; a wrong one refused), with the
+//! suite's own ERC-6551 registry, and with `--cache-bid`: every implementation cached
+//! through the genesis CacheManager, once.
 
 use alloy::{primitives::B256, signers::local::PrivateKeySigner};
 use compute_fi::bindings::{IArbWasmCache, ARB_WASM_CACHE};
@@ -59,7 +60,7 @@ async fn a_keystore_deploys_and_cache_bids_cover_the_implementations() {
     ]);
     assert_eq!(missing.code, 2, "{missing:?}");
 
-    let d = run(&good, &["--cache-bid"]).ok().json();
+    let d = run(&good, &["--cache-bid", "--stylus-registry"]).ok().json();
     assert_eq!(
         d["deployment"]["deployer"]
             .as_str()
@@ -68,6 +69,10 @@ async fn a_keystore_deploys_and_cache_bids_cover_the_implementations() {
             .unwrap(),
         address_of(KEY0)
     );
+    // The suite's own registry, a Stylus program, where the canonical one cannot go.
+    let registry = &d["deployment"]["contracts"]["erc6551-registry"];
+    assert_eq!(registry["stylusVersion"], d["deployment"]["stylusVersion"]);
+    assert_ne!(addr(&registry["address"]), compute_fi::canonical::ERC6551_REGISTRY);
     let p = wallet(&url, KEY0);
     let cache = IArbWasmCache::new(ARB_WASM_CACHE, &p);
     for name in CACHED {
@@ -77,7 +82,7 @@ async fn a_keystore_deploys_and_cache_bids_cover_the_implementations() {
         assert!(cache.codehashIsCached(hash).call().await.unwrap(), "{name}");
     }
     // Nothing left to deploy or to bid for.
-    assert_eq!(run(&good, &["--cache-bid"]).ok().json()["sent"], 0);
+    assert_eq!(run(&good, &["--cache-bid", "--stylus-registry"]).ok().json()["sent"], 0);
     n.stop().await.unwrap();
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -84,7 +84,6 @@ async fn a_community_from_deployment_to_every_member_leaving() {
         "community-factory",
         "tba-account",
         "model-registry",
-        "erc6551-registry",
     ] {
         let e = &d["contracts"][name];
         let code = p.get_code_at(addr(&e["address"])).await.unwrap();
@@ -92,6 +91,11 @@ async fn a_community_from_deployment_to_every_member_leaving() {
         assert_eq!(e["stylusVersion"], d["stylusVersion"], "{name} is active");
         assert!(u(&e["dataFee"]) > U256::ZERO, "{name} paid its activation");
     }
+    // The canonical ERC-6551 registry, created through Nick's factory as the ERC says.
+    let registry = &d["contracts"]["erc6551-registry"];
+    assert_eq!(addr(&registry["address"]), compute_fi::canonical::ERC6551_REGISTRY);
+    assert!(!p.get_code_at(compute_fi::canonical::ERC6551_REGISTRY).await.unwrap().is_empty());
+    assert_eq!(registry["stylusVersion"], 0);
 
     // A community; creating it again finds it.
     let created = cli(
