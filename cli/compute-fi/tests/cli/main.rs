@@ -7,4 +7,5 @@ mod demo;
 mod gas;
 mod keystore_and_cache;
 mod lifecycle;
+mod market_paths;
 mod resume;
