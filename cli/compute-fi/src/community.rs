@@ -86,6 +86,12 @@ pub struct CreateArgs {
     /// How long the AI's grant lasts (at most 365d).
     #[arg(long)]
     pub ai_expiry: Option<String>,
+    /// Let the AI's key also sign for the pool's account (ERC-1271), which fetching a
+    /// job's output from a provider needs; off by default, as a signature can authorise
+    /// more than jobs.
+    #[arg(long)]
+    #[serde(default)]
+    pub ai_can_sign: bool,
 }
 
 /// A community's contracts.
@@ -177,6 +183,7 @@ fn settings(a: &CreateArgs) -> Result<CreateArgs, Failure> {
         ai_expiry
     );
     s.stake_is_minimum |= a.stake_is_minimum;
+    s.ai_can_sign |= a.ai_can_sign;
     Ok(s)
 }
 
@@ -240,7 +247,7 @@ pub async fn create(s: &Signed, m: &Manifest, a: &CreateArgs) -> Result<Report, 
         Some(key) => {
             let scope = crate::market::ai_scope(c.market);
             let (expiry, r) =
-                crate::member::grant(s, c.pool, key, ai_seconds, false, &scope).await?;
+                crate::member::grant(s, c.pool, key, ai_seconds, a.ai_can_sign, &scope).await?;
             Some(json!({"key": key, "expiry": expiry, "tx": r.transaction_hash}))
         }
         None => None,

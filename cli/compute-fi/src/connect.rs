@@ -52,6 +52,8 @@ pub struct Signed {
     pub chain: Chain,
     pub provider: DynProvider,
     pub from: Address,
+    /// The key itself, for messages signed off chain (an output's challenge).
+    pub signer: PrivateKeySigner,
 }
 
 impl KeyArgs {
@@ -124,9 +126,11 @@ impl ChainArgs {
         let url = self.rpc_url.parse().map_err(|e| {
             Failure::input(format!("--rpc-url {:?} is not a URL: {e}", self.rpc_url))
         })?;
-        let provider =
-            ProviderBuilder::new().wallet(EthereumWallet::from(signer)).connect_http(url).erased();
-        Ok(Signed { chain, provider, from })
+        let provider = ProviderBuilder::new()
+            .wallet(EthereumWallet::from(signer.clone()))
+            .connect_http(url)
+            .erased();
+        Ok(Signed { chain, provider, from, signer })
     }
 
     async fn reach(&self, p: &DynProvider) -> Result<u64, Failure> {

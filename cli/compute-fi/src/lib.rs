@@ -21,6 +21,8 @@ pub mod keeper;
 pub mod manifest;
 pub mod market;
 pub mod member;
+pub mod provider;
+pub mod requester;
 pub mod revert;
 pub mod tx;
 pub mod units;

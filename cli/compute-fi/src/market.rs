@@ -76,6 +76,8 @@ pub enum ProviderCommand {
     WithdrawBond(Which),
     /// Withdraw final earnings.
     Withdraw(Which),
+    /// Run the provider node: serve jobs for credits until stopped.
+    Run(crate::provider::RunArgs),
     /// A provider's bond, unbond time, open jobs, earnings and price.
     Show {
         #[command(flatten)]
@@ -117,6 +119,8 @@ pub enum JobCommand {
     Cancel(JobId),
     /// Anyone (the provider): make a charge final after the challenge window.
     Claim(JobId),
+    /// Requester: fetch a fulfilled job's output from its provider and check its hash.
+    Result(RequesterJob),
 }
 
 #[derive(Debug, Clone, Args)]
@@ -170,9 +174,19 @@ pub struct RequestArgs {
     /// The most credits the job may charge (e.g. 0.001).
     #[arg(long)]
     pub max_credits: String,
-    /// The input (its keccak-256 is the committed hash).
+    /// The input as text, or `@path` for a file (its keccak-256 is the committed hash).
     #[arg(long)]
     pub input: String,
+    /// Upload the input to the provider's endpoint first.
+    #[arg(long)]
+    pub upload: bool,
+    /// Upload, then wait for the fulfilment, fetch and check the output, and accept it
+    /// (or dispute it when its bytes do not hash to what the provider committed to).
+    #[arg(long)]
+    pub wait: bool,
+    /// The longest --wait waits.
+    #[arg(long, default_value = "10m")]
+    pub timeout: String,
     /// Where the provider can fetch the input.
     #[arg(long, default_value = "")]
     pub input_uri: String,
@@ -292,6 +306,8 @@ fn done(what: String, r: &alloy::rpc::types::TransactionReceipt) -> Report {
 
 pub async fn provider(cli: &Cli, c: &ProviderCommand) -> Result<Report, Failure> {
     let which = match c {
+        // The node resolves its own community from its configuration.
+        ProviderCommand::Run(a) => return crate::provider::run(cli, a).await,
         ProviderCommand::Register { which, .. }
         | ProviderCommand::Price { which, .. }
         | ProviderCommand::Show { which, .. }
@@ -303,6 +319,7 @@ pub async fn provider(cli: &Cli, c: &ProviderCommand) -> Result<Report, Failure>
     let p = &s.provider;
     let send = |data: Vec<u8>, what: &'static str| tx::send(p, com.market, U256::ZERO, data, what);
     match c {
+        ProviderCommand::Run(a) => crate::provider::run(cli, a).await,
         ProviderCommand::Register { endpoint, bond, .. } => {
             let bond = amount(bond, "bond")?;
             let token = payment(&s, &com).await?;
@@ -419,12 +436,18 @@ pub async fn job(cli: &Cli, c: &JobCommand) -> Result<Report, Failure> {
             let (s, com) = signed_community(cli, &a.token.which).await?;
             let selector = IJobMarket::requestCall::SELECTOR.into();
             let account = acting_account(&s, &com, a.token.token, a.delegate, selector).await?;
+            let input = crate::requester::read_input(&a.input)?;
+            if a.upload || a.wait {
+                let endpoint =
+                    crate::requester::endpoint_of(&s.provider, com.market, a.provider).await?;
+                crate::requester::upload(&endpoint, &input).await?;
+            }
             let deadline = now(&s.provider).await?.saturating_add(dur(&a.deadline, "deadline")?);
             let call = IJobMarket::requestCall {
                 model: a.model,
                 provider: a.provider,
                 maxCredits: amount(&a.max_credits, "max-credits")?,
-                inputHash: keccak256(a.input.as_bytes()),
+                inputHash: keccak256(&input),
                 inputUri: Bytes::from(a.input_uri.clone().into_bytes()),
                 deadline,
                 tokenId: a.token.token,
@@ -434,9 +457,67 @@ pub async fn job(cli: &Cli, c: &JobCommand) -> Result<Report, Failure> {
             let e = r
                 .decoded_log::<crate::bindings::market::IJobMarketEvents::JobRequested>()
                 .ok_or_else(|| Failure::rpc("request emitted no JobRequested"))?;
+            if !a.wait {
+                return Ok(Report {
+                    json: json!({"id": e.id.to_string(), "deadline": deadline, "tx": r.transaction_hash}),
+                    text: format!(
+                        "job {} requested from {} (deadline {deadline})",
+                        e.id, a.provider
+                    ),
+                });
+            }
+            eprintln!("job {} requested; waiting for {}", e.id, a.provider);
+            let timeout = std::time::Duration::from_secs(dur(&a.timeout, "timeout")?);
+            let f =
+                crate::requester::wait_fulfilled(&s.provider, com.market, e.id, timeout).await?;
+            let output = crate::requester::fetch_output(&s, account, e.id, &f).await?;
+            let matches = keccak256(&output) == f.output_hash;
+            let (data, what) = if matches {
+                (IJobMarket::acceptCall { job: e.id }.abi_encode(), "accepted")
+            } else {
+                (
+                    IJobMarket::disputeCall { job: e.id }.abi_encode(),
+                    "disputed: the output does not hash to the committed hash",
+                )
+            };
+            from_account(&s, account, com.market, data, what).await?;
+            let text = String::from_utf8_lossy(&output).into_owned();
             Ok(Report {
-                json: json!({"id": e.id.to_string(), "deadline": deadline, "tx": r.transaction_hash}),
-                text: format!("job {} requested from {} (deadline {deadline})", e.id, a.provider),
+                json: json!({"id": e.id.to_string(), "output": text, "outputHash": f.output_hash, "units": f.units.to_string(), "verified": matches, "settled": what}),
+                text: format!("job {} {what} ({} units):\n{text}", e.id, f.units),
+            })
+        }
+        JobCommand::Result(a) => {
+            let (s, com) = signed_community(cli, &a.token.which).await?;
+            let account = if a.delegate {
+                crate::member::delegated_account_of(
+                    &s,
+                    &com,
+                    a.token.token,
+                    com.market,
+                    IJobMarket::acceptCall::SELECTOR.into(),
+                )
+                .await?
+            } else {
+                crate::member::owned_account_of(&s, &com, a.token.token).await?
+            };
+            let f = crate::requester::wait_fulfilled(
+                &s.provider,
+                com.market,
+                a.id,
+                std::time::Duration::ZERO,
+            )
+            .await?;
+            let output = crate::requester::fetch_output(&s, account, a.id, &f).await?;
+            let matches = keccak256(&output) == f.output_hash;
+            let text = String::from_utf8_lossy(&output).into_owned();
+            Ok(Report {
+                json: json!({"id": a.id.to_string(), "output": text, "outputHash": f.output_hash, "verified": matches}),
+                text: format!(
+                    "job {} ({}):\n{text}",
+                    a.id,
+                    if matches { "verified" } else { "DOES NOT MATCH the committed hash" }
+                ),
             })
         }
         JobCommand::Fulfil { job, output, output_uri, units } => {

@@ -8,4 +8,5 @@ mod gas;
 mod keystore_and_cache;
 mod lifecycle;
 mod market_paths;
+mod provider;
 mod resume;

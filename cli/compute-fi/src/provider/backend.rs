@@ -1,0 +1,65 @@
+//! Running a job's input on a model. An OpenAI-compatible server (`/v1/completions`, as
+//! llama.cpp, vLLM and Ollama serve it) with greedy decoding (temperature 0, a fixed
+//! seed); units are the tokens in and out, as the server counts them and the market
+//! prices them.
+
+use std::time::Duration;
+
+use alloy::primitives::U256;
+use serde_json::json;
+
+use super::config::BackendConfig;
+
+/// What a run produced.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Output {
+    pub bytes: Vec<u8>,
+    pub units: U256,
+}
+
+/// The longest a backend may take for one job.
+const RUN_TIMEOUT: Duration = Duration::from_secs(600);
+
+pub async fn run(
+    client: &reqwest::Client,
+    backend: &BackendConfig,
+    input: &[u8],
+) -> Result<Output, String> {
+    match backend {
+        BackendConfig::Openai { url, model, max_tokens } => {
+            let prompt = String::from_utf8_lossy(input);
+            let body = json!({
+                "model": model,
+                "prompt": prompt,
+                "max_tokens": max_tokens,
+                "temperature": 0,
+                "seed": 0,
+            });
+            let endpoint = format!("{}/v1/completions", url.trim_end_matches('/'));
+            let resp = client
+                .post(&endpoint)
+                .timeout(RUN_TIMEOUT)
+                .json(&body)
+                .send()
+                .await
+                .map_err(|e| format!("backend {endpoint} unreachable: {e}"))?;
+            let status = resp.status();
+            let v: serde_json::Value = resp
+                .json()
+                .await
+                .map_err(|e| format!("backend {endpoint} answered {status} with no JSON: {e}"))?;
+            if !status.is_success() {
+                return Err(format!("backend {endpoint} answered {status}: {v}"));
+            }
+            let text = v["choices"][0]["text"]
+                .as_str()
+                .ok_or_else(|| format!("backend {endpoint}: no choices[0].text in {v}"))?;
+            let tokens_in = v["usage"]["prompt_tokens"].as_u64();
+            let tokens_out = v["usage"]["completion_tokens"].as_u64();
+            let (Some(i), Some(o)) = (tokens_in, tokens_out) else {
+                return Err(format!("backend {endpoint}: no usage token counts in {v}"));
+            };
+            Ok(Output { bytes: text.as_bytes().to_vec(), units: U256::from(i) + U256::from(o) })
+        }
+    }
+}

@@ -1,0 +1,154 @@
+//! The provider's HTTP face: requesters upload inputs (`POST /inputs`, keyed by their
+//! keccak-256, size-limited) and fetch outputs (`GET /outputs/{hash}`), which are served
+//! only to the job's requester: a signed challenge checked against the requester itself
+//! (an EOA) or, through ERC-1271, the token-bound account that requested (its owner or a
+//! delegate allowed to sign). `/health` and Prometheus `/metrics` for operators.
+
+use std::{net::SocketAddr, sync::Arc};
+
+use alloy::{
+    primitives::{keccak256, Address, Bytes, Signature, B256, U256},
+    providers::{DynProvider, Provider},
+};
+use axum::{
+    body::Bytes as Body,
+    extract::{DefaultBodyLimit, Path, Query, State},
+    http::StatusCode,
+    response::{IntoResponse, Response},
+    routing::{get, post},
+    Json, Router,
+};
+use serde::Deserialize;
+use serde_json::json;
+
+use super::{metrics::Metrics, store::Store};
+use crate::bindings::account::ITbaAccount;
+
+/// The longest a signed challenge may be valid for.
+pub const MAX_CHALLENGE_SECONDS: u64 = 600;
+
+pub struct Shared {
+    pub store: Arc<Store>,
+    pub metrics: Arc<Metrics>,
+    pub chain: DynProvider,
+}
+
+/// The message a requester signs to fetch an output: its keccak-256 is what is signed
+/// (raw for an EOA; through the account's `replaySafeHash` for a token-bound account).
+pub fn challenge(job: U256, output: B256, expiry: u64) -> B256 {
+    keccak256(format!("compute-fi output\njob: {job}\noutput: {output}\nexpiry: {expiry}"))
+}
+
+pub fn router(shared: Arc<Shared>, max_input: usize) -> Router {
+    Router::new()
+        .route("/inputs", post(upload))
+        .route("/outputs/{hash}", get(download))
+        .route("/health", get(health))
+        .route("/metrics", get(metrics))
+        .layer(DefaultBodyLimit::max(max_input))
+        .with_state(shared)
+}
+
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    app: Router,
+    stop: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(stop)
+        .await
+}
+
+fn error(status: StatusCode, message: String) -> Response {
+    (status, Json(json!({ "error": message }))).into_response()
+}
+
+async fn upload(State(s): State<Arc<Shared>>, body: Body) -> Response {
+    if body.is_empty() {
+        return error(StatusCode::BAD_REQUEST, "an empty input".into());
+    }
+    match s.store.put_blob(&body) {
+        Ok(hash) => (StatusCode::CREATED, Json(json!({ "hash": hash, "bytes": body.len() })))
+            .into_response(),
+        Err(e) => error(StatusCode::INTERNAL_SERVER_ERROR, e.message),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct Proof {
+    job: U256,
+    expiry: u64,
+    signature: Bytes,
+}
+
+async fn download(
+    State(s): State<Arc<Shared>>,
+    Path(hash): Path<B256>,
+    Query(proof): Query<Proof>,
+) -> Response {
+    let job = match s.store.job(proof.job) {
+        Ok(Some(j)) => j,
+        Ok(None) => return error(StatusCode::NOT_FOUND, format!("no job {}", proof.job)),
+        Err(e) => return error(StatusCode::INTERNAL_SERVER_ERROR, e.message),
+    };
+    if job.output_hash != Some(hash) {
+        return error(StatusCode::NOT_FOUND, format!("job {} has no output {hash}", proof.job));
+    }
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    if proof.expiry < now || proof.expiry > now + MAX_CHALLENGE_SECONDS {
+        return error(
+            StatusCode::UNAUTHORIZED,
+            format!("the challenge's expiry must be within {MAX_CHALLENGE_SECONDS} s from now"),
+        );
+    }
+    let digest = challenge(proof.job, hash, proof.expiry);
+    if !signed_by(&s.chain, job.requester, digest, &proof.signature).await {
+        return error(
+            StatusCode::FORBIDDEN,
+            format!("not signed by job {}'s requester {}", proof.job, job.requester),
+        );
+    }
+    match s.store.blob(hash) {
+        Some(bytes) => (StatusCode::OK, bytes).into_response(),
+        None => error(StatusCode::NOT_FOUND, format!("output {hash} is not stored here")),
+    }
+}
+
+/// Whether `requester` signed `digest`: recovered directly for an account without code,
+/// by the account's ERC-1271 `isValidSignature` for a contract.
+pub async fn signed_by(
+    chain: &DynProvider,
+    requester: Address,
+    digest: B256,
+    signature: &[u8],
+) -> bool {
+    let code = chain.get_code_at(requester).await.unwrap_or_default();
+    if code.is_empty() {
+        return Signature::try_from(signature)
+            .ok()
+            .and_then(|sig| sig.recover_address_from_prehash(&digest).ok())
+            == Some(requester);
+    }
+    ITbaAccount::new(requester, chain)
+        .isValidSignature(digest, Bytes::copy_from_slice(signature))
+        .call()
+        .await
+        .map(|magic| magic.0 == [0x16, 0x26, 0xba, 0x7e])
+        .unwrap_or(false)
+}
+
+async fn health(State(s): State<Arc<Shared>>) -> Response {
+    let cursor = s.store.cursor().ok().flatten();
+    let head = s.chain.get_block_number().await.ok();
+    let jobs: serde_json::Map<String, serde_json::Value> =
+        s.store.counts().unwrap_or_default().into_iter().map(|(k, v)| (k, json!(v))).collect();
+    let status = if head.is_some() { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
+    (status, Json(json!({ "ok": head.is_some(), "cursor": cursor, "head": head, "jobs": jobs })))
+        .into_response()
+}
+
+async fn metrics(State(s): State<Arc<Shared>>) -> Response {
+    ([("content-type", "text/plain; version=0.0.4")], s.metrics.render()).into_response()
+}

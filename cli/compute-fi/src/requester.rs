@@ -1,0 +1,182 @@
+//! The requester's side of a job off chain: the input uploaded to the provider's endpoint
+//! (found in its `ProviderJoined` log), the wait for fulfilment, the output fetched with a
+//! signed challenge and checked against the hash the provider committed to on chain.
+
+use std::time::{Duration, Instant};
+
+use alloy::{
+    primitives::{keccak256, Address, B256, U256},
+    providers::{DynProvider, Provider},
+    rpc::types::Filter,
+    signers::SignerSync,
+    sol_types::SolEvent,
+};
+
+use crate::{
+    bindings::{
+        account::ITbaAccount,
+        market::{IJobMarket, IJobMarketEvents},
+    },
+    connect::Signed,
+    provider::serve::{challenge, MAX_CHALLENGE_SECONDS},
+    tx, Failure,
+};
+
+/// An input given as text, or `@path` for a file's bytes.
+pub fn read_input(text: &str) -> Result<Vec<u8>, Failure> {
+    match text.strip_prefix('@') {
+        Some(path) => std::fs::read(path)
+            .map_err(|e| Failure::input(format!("cannot read --input {path}: {e}"))),
+        None => Ok(text.as_bytes().to_vec()),
+    }
+}
+
+/// The endpoint a provider announced last.
+pub async fn endpoint_of(
+    p: &DynProvider,
+    market: Address,
+    provider: Address,
+) -> Result<String, Failure> {
+    let f = Filter::new()
+        .address(market)
+        .event_signature(IJobMarketEvents::ProviderJoined::SIGNATURE_HASH)
+        .topic1(provider.into_word())
+        .from_block(0u64);
+    let logs = p
+        .get_logs(&f)
+        .await
+        .map_err(|e| Failure::rpc(format!("cannot read the market's logs: {e}")))?;
+    let last = logs
+        .iter()
+        .rev()
+        .find_map(|l| IJobMarketEvents::ProviderJoined::decode_log_data(l.data()).ok())
+        .ok_or_else(|| {
+            Failure::input(format!("{provider} never joined this market as a provider"))
+        })?;
+    String::from_utf8(last.endpoint.to_vec())
+        .map_err(|_| Failure::input(format!("{provider}'s endpoint is not text")))
+}
+
+/// Uploads `input` to the provider; checks it answers with the input's hash.
+pub async fn upload(endpoint: &str, input: &[u8]) -> Result<B256, Failure> {
+    let url = format!("{}/inputs", endpoint.trim_end_matches('/'));
+    let resp = reqwest::Client::new()
+        .post(&url)
+        .body(input.to_vec())
+        .timeout(Duration::from_secs(60))
+        .send()
+        .await
+        .map_err(|e| Failure::rpc(format!("cannot upload the input to {url}: {e}")))?;
+    let status = resp.status();
+    let v: serde_json::Value = resp.json().await.unwrap_or_default();
+    if !status.is_success() {
+        return Err(Failure::rpc(format!("{url} refused the input ({status}): {v}")));
+    }
+    let hash = keccak256(input);
+    if v["hash"].as_str().and_then(|h| h.parse::<B256>().ok()) != Some(hash) {
+        return Err(Failure::rpc(format!("{url} stored the input under another hash: {v}")));
+    }
+    Ok(hash)
+}
+
+/// A fulfilment: the output's hash and where to fetch it.
+pub struct Fulfilment {
+    pub output_hash: B256,
+    pub output_uri: String,
+    pub units: U256,
+}
+
+/// Waits (polling the chain) until `job` is fulfilled, or its deadline or `timeout`
+/// passes.
+pub async fn wait_fulfilled(
+    p: &DynProvider,
+    market: Address,
+    job: U256,
+    timeout: Duration,
+) -> Result<Fulfilment, Failure> {
+    let started = Instant::now();
+    let m = IJobMarket::new(market, p);
+    loop {
+        let v = m.job(job).call().await.map_err(|e| tx::contract_error(e, "job"))?;
+        if v._2 >= 2 {
+            let f = Filter::new()
+                .address(market)
+                .event_signature(IJobMarketEvents::JobFulfilled::SIGNATURE_HASH)
+                .topic1(B256::from(job))
+                .from_block(0u64);
+            let logs = p
+                .get_logs(&f)
+                .await
+                .map_err(|e| Failure::rpc(format!("cannot read the fulfilment: {e}")))?;
+            let e = logs
+                .iter()
+                .find_map(|l| IJobMarketEvents::JobFulfilled::decode_log_data(l.data()).ok())
+                .ok_or_else(|| {
+                    Failure::rpc(format!("job {job} ended without a fulfilment (status {})", v._2))
+                })?;
+            return Ok(Fulfilment {
+                output_hash: e.outputHash,
+                output_uri: String::from_utf8_lossy(&e.outputURI).into_owned(),
+                units: e.units,
+            });
+        }
+        let now = crate::keeper::now(p).await?;
+        if now >= v._3 {
+            return Err(Failure::rpc(format!("job {job} passed its deadline unfulfilled: `compute-fi job cancel --id {job}` refunds it")));
+        }
+        if started.elapsed() >= timeout {
+            return Err(Failure::rpc(format!(
+                "job {job} not fulfilled within {} s (still requested)",
+                timeout.as_secs()
+            )));
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+}
+
+/// Fetches the output with a challenge signed for `requester` (the token's account,
+/// through its `replaySafeHash`, or the sender itself) and checks its hash.
+pub async fn fetch_output(
+    s: &Signed,
+    requester: Address,
+    job: U256,
+    f: &Fulfilment,
+) -> Result<Vec<u8>, Failure> {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let expiry = now + MAX_CHALLENGE_SECONDS / 2;
+    let digest = challenge(job, f.output_hash, expiry);
+    let to_sign = if requester == s.from {
+        digest
+    } else {
+        ITbaAccount::new(requester, &s.provider)
+            .replaySafeHash(digest)
+            .call()
+            .await
+            .map_err(|e| tx::contract_error(e, "replaySafeHash"))?
+    };
+    let sig = s
+        .signer
+        .sign_hash_sync(&to_sign)
+        .map_err(|e| Failure::input(format!("cannot sign the challenge: {e}")))?;
+    let url = format!(
+        "{}?job={job}&expiry={expiry}&signature=0x{}",
+        f.output_uri,
+        alloy::primitives::hex::encode(sig.as_bytes())
+    );
+    let resp =
+        reqwest::Client::new().get(&url).timeout(Duration::from_secs(60)).send().await.map_err(
+            |e| Failure::rpc(format!("cannot fetch the output from {}: {e}", f.output_uri)),
+        )?;
+    let status = resp.status();
+    let bytes = resp.bytes().await.map_err(|e| Failure::rpc(format!("reading the output: {e}")))?;
+    if !status.is_success() {
+        return Err(Failure::rpc(format!(
+            "{} refused the output ({status}): {}",
+            f.output_uri,
+            String::from_utf8_lossy(&bytes)
+        )));
+    }
+    Ok(bytes.to_vec())
+}
