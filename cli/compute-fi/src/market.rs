@@ -121,6 +121,26 @@ pub enum JobCommand {
     Claim(JobId),
     /// Requester: fetch a fulfilled job's output from its provider and check its hash.
     Result(RequesterJob),
+    /// Anyone (an arbiter): re-run a job's model on its input with the built-in backend and
+    /// compare the output's hash with the one the provider committed to.
+    Verify(VerifyArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct VerifyArgs {
+    #[command(flatten)]
+    pub job: JobId,
+    /// The job's input, as text or `@path` (checked against the hash it committed to).
+    #[arg(long)]
+    pub input: String,
+    /// The model's GGUF file (its keccak-256 is compared with the registry's weights hash).
+    #[arg(long)]
+    pub model_file: std::path::PathBuf,
+    #[arg(long)]
+    pub tokenizer: std::path::PathBuf,
+    /// The provider's max tokens for the model.
+    #[arg(long, default_value_t = 256)]
+    pub max_tokens: u32,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -487,6 +507,7 @@ pub async fn job(cli: &Cli, c: &JobCommand) -> Result<Report, Failure> {
                 text: format!("job {} {what} ({} units):\n{text}", e.id, f.units),
             })
         }
+        JobCommand::Verify(a) => verify(cli, a).await,
         JobCommand::Result(a) => {
             let (s, com) = signed_community(cli, &a.token.which).await?;
             let account = if a.delegate {
@@ -561,4 +582,74 @@ pub async fn job(cli: &Cli, c: &JobCommand) -> Result<Report, Failure> {
             Ok(done(format!("job {}: {what}", j.id), &r))
         }
     }
+}
+
+/// Re-runs a job and compares: the evidence an arbiter uses in a dispute.
+async fn verify(cli: &Cli, a: &VerifyArgs) -> Result<Report, Failure> {
+    use alloy::{providers::Provider, rpc::types::Filter, sol_types::SolEvent};
+
+    use crate::bindings::market::IJobMarketEvents::{JobFulfilled, JobRequested};
+    let chain = cli.chain.connect().await?;
+    let m = deployment(&chain.provider, cli, chain.chain_id).await?;
+    let com = resolve(&chain.provider, &m, a.job.which.community).await?;
+    let logs = |sig| {
+        let f = Filter::new()
+            .address(com.market)
+            .event_signature(sig)
+            .topic1(B256::from(a.job.id))
+            .from_block(0u64);
+        let p = chain.provider.clone();
+        async move {
+            p.get_logs(&f)
+                .await
+                .map_err(|e| Failure::rpc(format!("cannot read the job's logs: {e}")))
+        }
+    };
+    let requested = logs(JobRequested::SIGNATURE_HASH).await?;
+    let r = requested
+        .iter()
+        .find_map(|l| JobRequested::decode_log_data(l.data()).ok())
+        .ok_or_else(|| Failure::input(format!("no job {}", a.job.id)))?;
+    let fulfilled = logs(JobFulfilled::SIGNATURE_HASH).await?;
+    let f = fulfilled
+        .iter()
+        .find_map(|l| JobFulfilled::decode_log_data(l.data()).ok())
+        .ok_or_else(|| Failure::input(format!("job {} has not been fulfilled", a.job.id)))?;
+    let input = crate::requester::read_input(&a.input)?;
+    if keccak256(&input) != r.inputHash {
+        return Err(Failure::input(format!(
+            "that input hashes to {}, but job {} committed to {}",
+            keccak256(&input),
+            a.job.id,
+            r.inputHash
+        )));
+    }
+    let weights = std::fs::read(&a.model_file).map_err(|e| {
+        Failure::input(format!("cannot read --model-file {}: {e}", a.model_file.display()))
+    })?;
+    let registered = IModelRegistry::new(m.contract("model-registry")?, &chain.provider)
+        .model(r.model)
+        .call()
+        .await
+        .map_err(|e| tx::contract_error(e, "model"))?
+        ._6;
+    let weights_match = keccak256(&weights) == registered;
+    let b = crate::provider::builtin::Builtin::load(&a.model_file, &a.tokenizer)
+        .map_err(Failure::input)?;
+    let prompt = String::from_utf8_lossy(&input).into_owned();
+    let g = b.generate(&prompt, a.max_tokens as usize).map_err(Failure::input)?;
+    let hash = keccak256(g.text.as_bytes());
+    let same = hash == f.outputHash;
+    let units = U256::from(g.tokens_in) + U256::from(g.tokens_out);
+    Ok(Report {
+        json: json!({"id": a.job.id.to_string(), "matches": same, "weightsMatch": weights_match, "outputHash": hash, "committed": f.outputHash, "units": units.to_string(), "committedUnits": f.units.to_string(), "output": g.text}),
+        text: format!(
+            "job {}: the re-run output {} the committed hash ({hash} vs {}); units {units} vs {} charged; the model file {} the registry's weights hash",
+            a.job.id,
+            if same { "MATCHES" } else { "DOES NOT MATCH" },
+            f.outputHash,
+            f.units,
+            if weights_match { "matches" } else { "does not match" }
+        ),
+    })
 }

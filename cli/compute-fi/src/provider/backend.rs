@@ -1,14 +1,36 @@
-//! Running a job's input on a model. An OpenAI-compatible server (`/v1/completions`, as
+//! Running a job's input on a model: an OpenAI-compatible server (`/v1/completions`, as
 //! llama.cpp, vLLM and Ollama serve it) with greedy decoding (temperature 0, a fixed
-//! seed); units are the tokens in and out, as the server counts them and the market
-//! prices them.
+//! seed), or the built-in GGUF backend in process. Units are the tokens in and out, as
+//! the backend counts them and the market prices them.
 
-use std::time::Duration;
+use std::{sync::Arc, time::Duration};
 
 use alloy::primitives::U256;
 use serde_json::json;
 
-use super::config::BackendConfig;
+use super::{builtin::Builtin, config::BackendConfig};
+
+/// A backend ready to run: a server's address, or a model loaded in memory.
+#[derive(Clone)]
+pub enum Loaded {
+    Openai { url: String, model: String, max_tokens: u32 },
+    Builtin { model: Arc<Builtin>, max_tokens: u32 },
+}
+
+impl Loaded {
+    /// Loads what the configuration names (a built-in model is read once, at start).
+    pub fn load(c: &BackendConfig) -> Result<Self, String> {
+        Ok(match c {
+            BackendConfig::Openai { url, model, max_tokens } => {
+                Self::Openai { url: url.clone(), model: model.clone(), max_tokens: *max_tokens }
+            }
+            BackendConfig::Builtin { model, tokenizer, max_tokens } => Self::Builtin {
+                model: Arc::new(Builtin::load(model, tokenizer)?),
+                max_tokens: *max_tokens,
+            },
+        })
+    }
+}
 
 /// What a run produced.
 #[derive(Debug, Clone, PartialEq)]
@@ -22,11 +44,22 @@ const RUN_TIMEOUT: Duration = Duration::from_secs(600);
 
 pub async fn run(
     client: &reqwest::Client,
-    backend: &BackendConfig,
+    backend: &Loaded,
     input: &[u8],
 ) -> Result<Output, String> {
     match backend {
-        BackendConfig::Openai { url, model, max_tokens } => {
+        Loaded::Builtin { model, max_tokens } => {
+            let (model, max) = (model.clone(), *max_tokens as usize);
+            let prompt = String::from_utf8_lossy(input).into_owned();
+            let g = tokio::task::spawn_blocking(move || model.generate(&prompt, max))
+                .await
+                .map_err(|err| format!("the built-in backend stopped: {err}"))??;
+            Ok(Output {
+                bytes: g.text.into_bytes(),
+                units: U256::from(g.tokens_in) + U256::from(g.tokens_out),
+            })
+        }
+        Loaded::Openai { url, model, max_tokens } => {
             let prompt = String::from_utf8_lossy(input);
             let body = json!({
                 "model": model,

@@ -62,12 +62,24 @@ pub struct ModelConfig {
 }
 
 #[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields, tag = "kind", rename_all = "kebab-case")]
+#[serde(
+    deny_unknown_fields,
+    tag = "kind",
+    rename_all = "kebab-case",
+    rename_all_fields = "kebab-case"
+)]
 pub enum BackendConfig {
     /// An OpenAI-compatible server (llama.cpp, vLLM, Ollama): `/v1/completions`.
     Openai {
         url: String,
         model: String,
+        #[serde(default = "default_max_tokens")]
+        max_tokens: u32,
+    },
+    /// A quantised GGUF model of the llama family, on CPU in process, greedy.
+    Builtin {
+        model: std::path::PathBuf,
+        tokenizer: std::path::PathBuf,
         #[serde(default = "default_max_tokens")]
         max_tokens: u32,
     },

@@ -12,6 +12,7 @@
 //! (`follow`, `dispatch`, `fulfil`, `settle`, `withdraw`) are below.
 
 pub mod backend;
+pub mod builtin;
 pub mod config;
 pub mod metrics;
 pub mod serve;
@@ -69,6 +70,7 @@ struct Node {
     store: Arc<Store>,
     metrics: Arc<Metrics>,
     workers: Arc<Semaphore>,
+    backends: Arc<Vec<(U256, backend::Loaded)>>,
     http: reqwest::Client,
     endpoint: String,
 }
@@ -86,6 +88,13 @@ pub async fn run(cli: &Cli, a: &RunArgs) -> Result<Report, Failure> {
         cfg.data_dir = d.clone();
     }
     let checked = cfg.check()?;
+    let mut loaded = Vec::new();
+    for m in &cfg.models {
+        let b = backend::Loaded::load(&m.backend)
+            .map_err(|e| Failure::input(format!("model {}: {e}", m.id)))?;
+        loaded.push((U256::from(m.id), b));
+    }
+    let backends = Arc::new(loaded);
     let s = cli.chain.connect_signed(&cli.key).await?;
     let m = deployment(&s.provider, cli, s.chain.chain_id).await?;
     let community = resolve(&s.provider, &m, cfg.community).await?;
@@ -101,6 +110,7 @@ pub async fn run(cli: &Cli, a: &RunArgs) -> Result<Report, Failure> {
     let metrics = Arc::new(Metrics::new());
     let node = Node {
         workers: Arc::new(Semaphore::new(cfg.workers)),
+        backends: backends.clone(),
         http: reqwest::Client::new(),
         p: s.provider.clone(),
         me: s.from,
@@ -114,7 +124,7 @@ pub async fn run(cli: &Cli, a: &RunArgs) -> Result<Report, Failure> {
     if node.checked.register_bond.is_some() {
         node.register().await?;
     }
-    let shared = Arc::new(serve::Shared { store, metrics, chain: s.provider.clone() });
+    let shared = Arc::new(serve::Shared { store, metrics, chain: s.provider.clone(), backends });
     let app = serve::router(shared, node.cfg.max_input_bytes);
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(serve::serve(listener, app, async move {
@@ -281,7 +291,9 @@ impl Node {
     async fn dispatch(&self) -> Result<(), Failure> {
         let now = now(&self.p).await?;
         for job in self.store.jobs_in("new")? {
-            let Some(model) = self.cfg.model(job.model).cloned() else {
+            let Some(model) =
+                self.backends.iter().find(|(id, _)| *id == job.model).map(|(_, b)| b.clone())
+            else {
                 self.skip(&job, "skipped", &format!("model {} is not served here", job.model))?;
                 continue;
             };
@@ -303,7 +315,7 @@ impl Node {
                 (self.store.clone(), self.metrics.clone(), self.http.clone());
             tokio::spawn(async move {
                 let started = Instant::now();
-                let out = backend::run(&http, &model.backend, &input).await;
+                let out = backend::run(&http, &model, &input).await;
                 metrics.latency.observe(started.elapsed().as_secs_f64());
                 let result = match out {
                     Ok(o) => store

@@ -31,6 +31,8 @@ pub struct Shared {
     pub store: Arc<Store>,
     pub metrics: Arc<Metrics>,
     pub chain: DynProvider,
+    /// The models served, by registry id.
+    pub backends: Arc<Vec<(U256, super::backend::Loaded)>>,
 }
 
 /// The message a requester signs to fetch an output: its keccak-256 is what is signed
@@ -45,6 +47,7 @@ pub fn router(shared: Arc<Shared>, max_input: usize) -> Router {
         .route("/outputs/{hash}", get(download))
         .route("/health", get(health))
         .route("/metrics", get(metrics))
+        .route("/v1/completions", post(completions))
         .layer(DefaultBodyLimit::max(max_input))
         .with_state(shared)
 }
@@ -147,6 +150,40 @@ async fn health(State(s): State<Arc<Shared>>) -> Response {
     let status = if head.is_some() { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
     (status, Json(json!({ "ok": head.is_some(), "cursor": cursor, "head": head, "jobs": jobs })))
         .into_response()
+}
+
+#[derive(Debug, Deserialize)]
+struct Completion {
+    model: String,
+    prompt: String,
+    max_tokens: Option<u32>,
+}
+
+/// The built-in models behind the OpenAI completions protocol (greedy, whatever the
+/// request's sampling settings): `model` is the registry id.
+async fn completions(State(s): State<Arc<Shared>>, Json(req): Json<Completion>) -> Response {
+    let Some(backend) =
+        req.model.parse::<U256>().ok().and_then(|id| s.backends.iter().find(|(m, _)| *m == id))
+    else {
+        return error(StatusCode::NOT_FOUND, format!("no model {:?} here", req.model));
+    };
+    let super::backend::Loaded::Builtin { model, max_tokens } = &backend.1 else {
+        return error(StatusCode::NOT_FOUND, format!("model {} is not a built-in one", req.model));
+    };
+    let (model, max) =
+        (model.clone(), req.max_tokens.unwrap_or(*max_tokens).min(*max_tokens) as usize);
+    let prompt = req.prompt;
+    match tokio::task::spawn_blocking(move || model.generate(&prompt, max)).await {
+        Ok(Ok(g)) => Json(json!({
+            "object": "text_completion",
+            "model": req.model,
+            "choices": [{ "index": 0, "text": g.text, "finish_reason": "length" }],
+            "usage": { "prompt_tokens": g.tokens_in, "completion_tokens": g.tokens_out, "total_tokens": g.tokens_in + g.tokens_out },
+        }))
+        .into_response(),
+        Ok(Err(e)) => error(StatusCode::BAD_REQUEST, e),
+        Err(e) => error(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
+    }
 }
 
 async fn metrics(State(s): State<Arc<Shared>>) -> Response {

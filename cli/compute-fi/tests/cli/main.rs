@@ -2,6 +2,7 @@
 //! life of a community, the deployment resumed after the node is killed, and bad input.
 
 mod bad_input;
+mod builtin;
 mod common;
 mod demo;
 mod gas;
