@@ -8,12 +8,15 @@ use std::{sync::Arc, time::Duration};
 use alloy::primitives::U256;
 use serde_json::json;
 
-use super::{builtin::Builtin, config::BackendConfig};
+use super::{
+    builtin::Builtin,
+    config::{Api, BackendConfig},
+};
 
 /// A backend ready to run: a server's address, or a model loaded in memory.
 #[derive(Clone)]
 pub enum Loaded {
-    Openai { url: String, model: String, max_tokens: u32 },
+    Openai { url: String, model: String, max_tokens: u32, api: Api },
     Builtin { model: Arc<Builtin>, max_tokens: u32 },
 }
 
@@ -21,9 +24,12 @@ impl Loaded {
     /// Loads what the configuration names (a built-in model is read once, at start).
     pub fn load(c: &BackendConfig) -> Result<Self, String> {
         Ok(match c {
-            BackendConfig::Openai { url, model, max_tokens } => {
-                Self::Openai { url: url.clone(), model: model.clone(), max_tokens: *max_tokens }
-            }
+            BackendConfig::Openai { url, model, max_tokens, api } => Self::Openai {
+                url: url.clone(),
+                model: model.clone(),
+                max_tokens: *max_tokens,
+                api: *api,
+            },
             BackendConfig::Builtin { model, tokenizer, max_tokens } => Self::Builtin {
                 model: Arc::new(Builtin::load(model, tokenizer)?),
                 max_tokens: *max_tokens,
@@ -59,16 +65,25 @@ pub async fn run(
                 units: U256::from(g.tokens_in) + U256::from(g.tokens_out),
             })
         }
-        Loaded::Openai { url, model, max_tokens } => {
+        Loaded::Openai { url, model, max_tokens, api } => {
             let prompt = String::from_utf8_lossy(input);
-            let body = json!({
-                "model": model,
-                "prompt": prompt,
-                "max_tokens": max_tokens,
-                "temperature": 0,
-                "seed": 0,
-            });
-            let endpoint = format!("{}/v1/completions", url.trim_end_matches('/'));
+            let (path, body) = match api {
+                Api::Completions => (
+                    "completions",
+                    json!({"model": model, "prompt": prompt, "max_tokens": max_tokens, "temperature": 0, "seed": 0}),
+                ),
+                Api::Chat => (
+                    "chat/completions",
+                    json!({
+                        "model": model,
+                        "messages": [{"role": "user", "content": prompt}],
+                        "max_tokens": max_tokens,
+                        "temperature": 0,
+                        "seed": 0,
+                    }),
+                ),
+            };
+            let endpoint = format!("{}/v1/{path}", url.trim_end_matches('/'));
             let resp = client
                 .post(&endpoint)
                 .timeout(RUN_TIMEOUT)
@@ -84,9 +99,12 @@ pub async fn run(
             if !status.is_success() {
                 return Err(format!("backend {endpoint} answered {status}: {v}"));
             }
-            let text = v["choices"][0]["text"]
-                .as_str()
-                .ok_or_else(|| format!("backend {endpoint}: no choices[0].text in {v}"))?;
+            let text = match api {
+                Api::Completions => v["choices"][0]["text"].as_str(),
+                Api::Chat => v["choices"][0]["message"]["content"].as_str(),
+            };
+            let text =
+                text.ok_or_else(|| format!("backend {endpoint}: no completion text in {v}"))?;
             let tokens_in = v["usage"]["prompt_tokens"].as_u64();
             let tokens_out = v["usage"]["completion_tokens"].as_u64();
             let (Some(i), Some(o)) = (tokens_in, tokens_out) else {

@@ -69,12 +69,15 @@ pub struct ModelConfig {
     rename_all_fields = "kebab-case"
 )]
 pub enum BackendConfig {
-    /// An OpenAI-compatible server (llama.cpp, vLLM, Ollama): `/v1/completions`.
+    /// An OpenAI-compatible server (llama.cpp, vLLM, Ollama): `/v1/completions`, or
+    /// `/v1/chat/completions` with `api = "chat"` (the input is the user's message).
     Openai {
         url: String,
         model: String,
         #[serde(default = "default_max_tokens")]
         max_tokens: u32,
+        #[serde(default)]
+        api: Api,
     },
     /// A quantised GGUF model of the llama family, on CPU in process, greedy.
     Builtin {
@@ -83,6 +86,15 @@ pub enum BackendConfig {
         #[serde(default = "default_max_tokens")]
         max_tokens: u32,
     },
+}
+
+/// Which OpenAI protocol a server is asked in.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Api {
+    #[default]
+    Completions,
+    Chat,
 }
 
 fn default_listen() -> SocketAddr {

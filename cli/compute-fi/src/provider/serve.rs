@@ -48,6 +48,7 @@ pub fn router(shared: Arc<Shared>, max_input: usize) -> Router {
         .route("/health", get(health))
         .route("/metrics", get(metrics))
         .route("/v1/completions", post(completions))
+        .route("/v1/chat/completions", post(chat))
         .layer(DefaultBodyLimit::max(max_input))
         .with_state(shared)
 }
@@ -153,6 +154,57 @@ async fn health(State(s): State<Arc<Shared>>) -> Response {
 }
 
 #[derive(Debug, Deserialize)]
+struct Message {
+    content: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct Chat {
+    model: String,
+    messages: Vec<Message>,
+    max_tokens: Option<u32>,
+}
+
+/// The built-in models behind the OpenAI chat protocol: the messages' contents, joined by
+/// newlines, are the prompt (no chat template: the built-in backend runs plain models).
+async fn chat(State(s): State<Arc<Shared>>, Json(req): Json<Chat>) -> Response {
+    let prompt = req.messages.iter().map(|m| m.content.as_str()).collect::<Vec<_>>().join("\n");
+    match generate(&s, &req.model, prompt, req.max_tokens).await {
+        Ok((model, g)) => Json(json!({
+            "object": "chat.completion",
+            "model": model,
+            "choices": [{ "index": 0, "message": { "role": "assistant", "content": g.text }, "finish_reason": "length" }],
+            "usage": { "prompt_tokens": g.tokens_in, "completion_tokens": g.tokens_out, "total_tokens": g.tokens_in + g.tokens_out },
+        }))
+        .into_response(),
+        Err(r) => r,
+    }
+}
+
+/// Runs a built-in model named by its registry id.
+async fn generate(
+    s: &Shared,
+    model: &str,
+    prompt: String,
+    max_tokens: Option<u32>,
+) -> Result<(String, super::builtin::Generated), Response> {
+    let Some(backend) =
+        model.parse::<U256>().ok().and_then(|id| s.backends.iter().find(|(m, _)| *m == id))
+    else {
+        return Err(error(StatusCode::NOT_FOUND, format!("no model {model:?} here")));
+    };
+    let super::backend::Loaded::Builtin { model: b, max_tokens: limit } = &backend.1 else {
+        return Err(error(StatusCode::NOT_FOUND, format!("model {model} is not a built-in one")));
+    };
+    let (b, max) = (b.clone(), max_tokens.unwrap_or(*limit).min(*limit) as usize);
+    match tokio::task::spawn_blocking(move || b.generate(&prompt, max)).await {
+        Ok(Ok(g)) => Ok((model.to_string(), g)),
+        Ok(Err(e)) => Err(error(StatusCode::BAD_REQUEST, e)),
+        Err(e) => Err(error(StatusCode::INTERNAL_SERVER_ERROR, e.to_string())),
+    }
+}
+
+#[derive(Debug, Deserialize)]
 struct Completion {
     model: String,
     prompt: String,
@@ -162,27 +214,15 @@ struct Completion {
 /// The built-in models behind the OpenAI completions protocol (greedy, whatever the
 /// request's sampling settings): `model` is the registry id.
 async fn completions(State(s): State<Arc<Shared>>, Json(req): Json<Completion>) -> Response {
-    let Some(backend) =
-        req.model.parse::<U256>().ok().and_then(|id| s.backends.iter().find(|(m, _)| *m == id))
-    else {
-        return error(StatusCode::NOT_FOUND, format!("no model {:?} here", req.model));
-    };
-    let super::backend::Loaded::Builtin { model, max_tokens } = &backend.1 else {
-        return error(StatusCode::NOT_FOUND, format!("model {} is not a built-in one", req.model));
-    };
-    let (model, max) =
-        (model.clone(), req.max_tokens.unwrap_or(*max_tokens).min(*max_tokens) as usize);
-    let prompt = req.prompt;
-    match tokio::task::spawn_blocking(move || model.generate(&prompt, max)).await {
-        Ok(Ok(g)) => Json(json!({
+    match generate(&s, &req.model, req.prompt, req.max_tokens).await {
+        Ok((model, g)) => Json(json!({
             "object": "text_completion",
-            "model": req.model,
+            "model": model,
             "choices": [{ "index": 0, "text": g.text, "finish_reason": "length" }],
             "usage": { "prompt_tokens": g.tokens_in, "completion_tokens": g.tokens_out, "total_tokens": g.tokens_in + g.tokens_out },
         }))
         .into_response(),
-        Ok(Err(e)) => error(StatusCode::BAD_REQUEST, e),
-        Err(e) => error(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
+        Err(r) => r,
     }
 }
 

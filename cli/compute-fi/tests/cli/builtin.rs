@@ -92,7 +92,7 @@ async fn a_tiny_model_served_in_process_and_over_openai_then_verified() {
     std::fs::write(
         &config,
         format!(
-            "listen = \"127.0.0.1:{port}\"\ndata-dir = \"{}\"\nconfirmations = 0\npoll = \"1s\"\nmin-time-left = \"10s\"\nregister-bond = \"0.5\"\n\n[[models]]\nid = {direct}\nprice = \"1gwei\"\nbackend = {builtin}\n\n[[models]]\nid = {over_openai}\nprice = \"1gwei\"\nbackend = {{ kind = \"openai\", url = \"http://127.0.0.1:{port}\", model = \"{direct}\", max-tokens = 16 }}\n",
+            "listen = \"127.0.0.1:{port}\"\ndata-dir = \"{}\"\nconfirmations = 0\npoll = \"1s\"\nmin-time-left = \"10s\"\nregister-bond = \"0.5\"\n\n[[models]]\nid = {direct}\nprice = \"1gwei\"\nbackend = {builtin}\n\n[[models]]\nid = {over_openai}\nprice = \"1gwei\"\nbackend = {{ kind = \"openai\", api = \"chat\", url = \"http://127.0.0.1:{port}\", model = \"{direct}\", max-tokens = 16 }}\n",
             dir.join("state").display()
         ),
     )
@@ -141,7 +141,8 @@ async fn a_tiny_model_served_in_process_and_over_openai_then_verified() {
     assert_eq!(member["verified"], true, "{member}");
     let text = member["output"].as_str().unwrap().to_string();
     assert!(!text.is_empty());
-    // The community AI, through the provider's OpenAI-compatible endpoint: the same bytes.
+    // The community AI, through the provider's OpenAI-compatible chat endpoint: the same
+    // bytes.
     let via_openai = ask(ai, "0", &over_openai, true).ok().json();
     assert_eq!(via_openai["output"].as_str(), Some(text.as_str()));
     assert_eq!(via_openai["units"], member["units"]);

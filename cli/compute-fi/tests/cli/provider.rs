@@ -204,7 +204,7 @@ async fn a_provider_serves_members_and_the_community_ai_and_survives_a_kill() {
     std::fs::write(
         &config,
         format!(
-            "listen = \"127.0.0.1:{port}\"\ndata-dir = \"{}\"\nconfirmations = 0\npoll = \"1s\"\nmin-time-left = \"10s\"\nwithdraw-every = \"1s\"\nregister-bond = \"0.5\"\nmax-input-bytes = 1024\n\n[[models]]\nid = {model}\nprice = \"1gwei\"\nbackend = {{ kind = \"openai\", url = \"http://{llm}\", model = \"tiny\" }}\n\n[[models]]\nid = 9\nprice = \"1gwei\"\nbackend = {{ kind = \"openai\", url = \"http://{llm}\", model = \"tiny\" }}\n",
+            "listen = \"127.0.0.1:{port}\"\ndata-dir = \"{}\"\nconfirmations = 0\npoll = \"1s\"\nmin-time-left = \"2m\"\nwithdraw-every = \"1s\"\nregister-bond = \"0.5\"\nmax-input-bytes = 1024\n\n[[models]]\nid = {model}\nprice = \"1gwei\"\nbackend = {{ kind = \"openai\", url = \"http://{llm}\", model = \"tiny\" }}\n\n[[models]]\nid = 9\nprice = \"1gwei\"\nbackend = {{ kind = \"openai\", url = \"http://{llm}\", model = \"tiny\" }}\n",
             dir.join("provider-state").display()
         ),
     )
@@ -308,6 +308,34 @@ async fn a_provider_serves_members_and_the_community_ai_and_survives_a_kill() {
     .ok();
     until("the unserved model skipped", async || {
         get(&format!("{}/health", prov.url)).await.1.contains("\"skipped\":1")
+    })
+    .await;
+    // A deadline too close to finish by: skipped.
+    cli(
+        &rpc_url,
+        KEY0,
+        &dir,
+        &[
+            "job",
+            "request",
+            "--token",
+            "1",
+            "--model",
+            &model,
+            "--provider",
+            &provider,
+            "--max-credits",
+            "0.001",
+            "--input",
+            "in a hurry",
+            "--upload",
+            "--deadline",
+            "90s",
+        ],
+    )
+    .ok();
+    until("the hurried job skipped", async || {
+        get(&format!("{}/health", prov.url)).await.1.contains("\"skipped\":2")
     })
     .await;
     // Requested with an input the provider never received: it waits, never runs.
