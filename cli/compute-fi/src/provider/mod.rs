@@ -317,18 +317,14 @@ impl Node {
                 let started = Instant::now();
                 let out = backend::run(&http, &model, &input).await;
                 metrics.latency.observe(started.elapsed().as_secs_f64());
-                let result = match out {
-                    Ok(o) => store
-                        .done(job.id, &o.bytes, o.units)
-                        .map(|h| log(format!("job {} ran: output {h}, {} units", job.id, o.units))),
-                    Err(e) => {
-                        metrics.failed.inc();
-                        log(format!("job {}: {e}; retried on the next pass", job.id));
-                        store.transition(job.id, "running", "new", Some(&e)).map(|_| ())
-                    }
-                };
-                if let Err(e) = result {
-                    log(format!("job {}: {e}", job.id));
+                if let Err(e) = &out {
+                    metrics.failed.inc();
+                    log(format!("job {}: {e}; retried on the next pass", job.id));
+                }
+                match store.finish(job.id, out.map(|o| (o.bytes, o.units))) {
+                    Ok(Some(h)) => log(format!("job {} ran: output {h}", job.id)),
+                    Ok(None) => {}
+                    Err(e) => log(format!("job {}: {e}; retried on the next pass", job.id)),
                 }
                 drop(permit);
             });

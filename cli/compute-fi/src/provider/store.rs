@@ -53,7 +53,7 @@ impl Store {
              CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
              CREATE TABLE IF NOT EXISTS jobs (
                 id TEXT PRIMARY KEY, model TEXT NOT NULL, requester TEXT NOT NULL,
-                input_hash TEXT NOT NULL, deadline INTEGER NOT NULL, state TEXT NOT NULL,
+                input_hash TEXT NOT NULL, deadline TEXT NOT NULL, state TEXT NOT NULL,
                 output_hash TEXT, units TEXT, note TEXT, seq INTEGER NOT NULL);
              UPDATE jobs SET state = 'new' WHERE state = 'running';",
         )
@@ -87,7 +87,7 @@ impl Store {
                 .execute(
                     "INSERT OR IGNORE INTO jobs (id, model, requester, input_hash, deadline, state, seq)
                      VALUES (?1, ?2, ?3, ?4, ?5, 'new', (SELECT COUNT(*) FROM jobs))",
-                    params![j.id.to_string(), j.model.to_string(), j.requester.to_string(), j.input_hash.to_string(), j.deadline as i64],
+                    params![j.id.to_string(), j.model.to_string(), j.requester.to_string(), j.input_hash.to_string(), j.deadline.to_string()],
                 )
                 .map_err(db_err)?;
         }
@@ -151,6 +151,25 @@ impl Store {
         Ok(hash)
     }
 
+    /// Records how a run ended: its output (`done`), or back to `new` for another try.
+    pub fn finish(
+        &self,
+        id: U256,
+        run: Result<(Vec<u8>, U256), String>,
+    ) -> Result<Option<B256>, Failure> {
+        match run {
+            Ok((bytes, units)) => match self.done(id, &bytes, units) {
+                Ok(hash) => Ok(Some(hash)),
+                Err(e) => {
+                    // Not stored: the run is repeated rather than left running for ever.
+                    self.transition(id, "running", "new", Some(&e.message))?;
+                    Err(e)
+                }
+            },
+            Err(e) => self.transition(id, "running", "new", Some(&e)).map(|_| None),
+        }
+    }
+
     /// Counts of jobs by state.
     pub fn counts(&self) -> Result<Vec<(String, u64)>, Failure> {
         let c = self.conn();
@@ -163,15 +182,31 @@ impl Store {
         rows.collect::<Result<Vec<_>, _>>().map_err(db_err)
     }
 
-    /// Stores bytes under their keccak-256 (written to a temporary file, then renamed).
+    /// Stores bytes under their keccak-256: written to a temporary file of its own, synced
+    /// to disk, then renamed into place, so a crash or a concurrent writer of the same
+    /// bytes never leaves a short file under a hash.
     pub fn put_blob(&self, bytes: &[u8]) -> Result<B256, Failure> {
+        use std::io::Write;
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
         let hash = keccak256(bytes);
+        if self.blob(hash).is_some() {
+            return Ok(hash);
+        }
         let path = self.blob_path(hash);
-        if !path.exists() {
-            let tmp = path.with_extension("tmp");
-            std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, &path)).map_err(
-                |e| Failure::rpc(format!("cannot store a blob in {}: {e}", self.blobs.display())),
-            )?;
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let tmp = self.blobs.join(format!("{hash:x}.{}.{n}.tmp", std::process::id()));
+        let written = std::fs::File::create(&tmp)
+            .and_then(|mut f| f.write_all(bytes).and_then(|()| f.sync_all()))
+            .and_then(|()| std::fs::rename(&tmp, &path));
+        if let Err(e) = written {
+            let _ = std::fs::remove_file(&tmp);
+            // Another writer of the same bytes may have won the rename.
+            if self.blob(hash).is_none() {
+                return Err(Failure::rpc(format!(
+                    "cannot store a blob in {}: {e}",
+                    self.blobs.display()
+                )));
+            }
         }
         Ok(hash)
     }
@@ -199,7 +234,8 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Job> {
         model: parse(1, r.get(1)?)?,
         requester: r.get::<_, String>(2)?.parse().unwrap_or_default(),
         input_hash: r.get::<_, String>(3)?.parse().unwrap_or_default(),
-        deadline: r.get::<_, i64>(4)?.max(0) as u64,
+        // Text: a deadline is a uint64 on chain, beyond SQLite's signed integers.
+        deadline: r.get::<_, String>(4)?.parse().unwrap_or_default(),
         state: r.get(5)?,
         output_hash: opt_hash.and_then(|h| h.parse().ok()),
         units: opt_units.and_then(|u| u.parse().ok()),
@@ -210,6 +246,53 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Job> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn temp(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("cf-store-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        dir
+    }
+
+    #[test]
+    fn the_same_bytes_stored_at_once_from_many_threads_all_succeed() {
+        let dir = temp("race");
+        let s = std::sync::Arc::new(Store::open(&dir).unwrap());
+        for round in 0..50u32 {
+            let bytes = format!("output {round}").into_bytes();
+            let handles: Vec<_> = (0..8)
+                .map(|_| {
+                    let (s, b) = (s.clone(), bytes.clone());
+                    std::thread::spawn(move || s.put_blob(&b))
+                })
+                .collect();
+            for h in handles {
+                assert_eq!(h.join().unwrap(), Ok(keccak256(&bytes)), "round {round}");
+            }
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_deadline_beyond_i64_reads_back_as_it_was_recorded() {
+        let dir = temp("deadline");
+        let s = Store::open(&dir).unwrap();
+        let far = Job { deadline: u64::MAX, ..job(7) };
+        s.record(&[far], 1).unwrap();
+        assert_eq!(s.job(U256::from(7)).unwrap().unwrap().deadline, u64::MAX);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_run_whose_output_cannot_be_stored_goes_back_to_new() {
+        let dir = temp("unstorable");
+        let s = Store::open(&dir).unwrap();
+        s.record(&[job(3)], 1).unwrap();
+        assert!(s.transition(U256::from(3), "new", "running", None).unwrap());
+        std::fs::remove_dir_all(dir.join("blobs")).unwrap();
+        assert!(s.finish(U256::from(3), Ok((b"out".to_vec(), U256::from(1)))).is_err());
+        assert_eq!(s.job(U256::from(3)).unwrap().unwrap().state, "new");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 
     fn job(id: u64) -> Job {
         Job {
