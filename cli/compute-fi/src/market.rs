@@ -457,11 +457,12 @@ pub async fn job(cli: &Cli, c: &JobCommand) -> Result<Report, Failure> {
             let selector = IJobMarket::requestCall::SELECTOR.into();
             let account = acting_account(&s, &com, a.token.token, a.delegate, selector).await?;
             let input = crate::requester::read_input(&a.input)?;
-            if a.upload || a.wait {
-                let endpoint =
-                    crate::requester::endpoint_of(&s.provider, com.market, a.provider).await?;
-                crate::requester::upload(&endpoint, &input).await?;
-            }
+            // The provider's endpoint is checked before the request costs anything.
+            let endpoint = if a.upload || a.wait {
+                Some(crate::requester::endpoint_of(&s.provider, com.market, a.provider).await?)
+            } else {
+                None
+            };
             let deadline = now(&s.provider).await?.saturating_add(dur(&a.deadline, "deadline")?);
             let call = IJobMarket::requestCall {
                 model: a.model,
@@ -477,6 +478,10 @@ pub async fn job(cli: &Cli, c: &JobCommand) -> Result<Report, Failure> {
             let e = r
                 .decoded_log::<crate::bindings::market::IJobMarketEvents::JobRequested>()
                 .ok_or_else(|| Failure::rpc("request emitted no JobRequested"))?;
+            // The provider takes only inputs a job commits to: uploaded after the request.
+            if let Some(endpoint) = &endpoint {
+                crate::requester::upload(endpoint, &input).await?;
+            }
             if !a.wait {
                 return Ok(Report {
                     json: json!({"id": e.id.to_string(), "deadline": deadline, "tx": r.transaction_hash}),
@@ -490,16 +495,25 @@ pub async fn job(cli: &Cli, c: &JobCommand) -> Result<Report, Failure> {
             let timeout = std::time::Duration::from_secs(dur(&a.timeout, "timeout")?);
             let f =
                 crate::requester::wait_fulfilled(&s.provider, com.market, e.id, timeout).await?;
-            let output = crate::requester::fetch_output(&s, account, e.id, &f).await?;
-            let matches = keccak256(&output) == f.output_hash;
+            // An output that cannot be fetched is disputed like a wrong one: otherwise the
+            // provider is paid by claiming after the challenge window.
+            let (output, fetch_error) =
+                match crate::requester::fetch_output(&s, com.market, account, e.id, &f).await {
+                    Ok(o) => (o, None),
+                    Err(err) => (Vec::new(), Some(err.message)),
+                };
+            let matches = fetch_error.is_none() && keccak256(&output) == f.output_hash;
+            let disputed = |why: &str| format!("disputed: {why}");
             let (data, what) = if matches {
-                (IJobMarket::acceptCall { job: e.id }.abi_encode(), "accepted")
+                (IJobMarket::acceptCall { job: e.id }.abi_encode(), "accepted".to_string())
             } else {
-                (
-                    IJobMarket::disputeCall { job: e.id }.abi_encode(),
-                    "disputed: the output does not hash to the committed hash",
-                )
+                let why = match &fetch_error {
+                    Some(err) => disputed(&format!("the output could not be fetched ({err})")),
+                    None => disputed("the output does not hash to the committed hash"),
+                };
+                (IJobMarket::disputeCall { job: e.id }.abi_encode(), why)
             };
+            let what = what.as_str();
             from_account(&s, account, com.market, data, what).await?;
             let text = String::from_utf8_lossy(&output).into_owned();
             Ok(Report {
@@ -529,7 +543,7 @@ pub async fn job(cli: &Cli, c: &JobCommand) -> Result<Report, Failure> {
                 std::time::Duration::ZERO,
             )
             .await?;
-            let output = crate::requester::fetch_output(&s, account, a.id, &f).await?;
+            let output = crate::requester::fetch_output(&s, com.market, account, a.id, &f).await?;
             let matches = keccak256(&output) == f.output_hash;
             let text = String::from_utf8_lossy(&output).into_owned();
             Ok(Report {

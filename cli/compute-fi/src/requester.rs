@@ -18,7 +18,9 @@ use crate::{
         market::{IJobMarket, IJobMarketEvents},
     },
     connect::Signed,
-    provider::serve::{challenge, MAX_CHALLENGE_SECONDS},
+    provider::serve::{
+        challenge, EXPIRY_HEADER, JOB_HEADER, MAX_CHALLENGE_SECONDS, SIGNATURE_HEADER,
+    },
     tx, Failure,
 };
 
@@ -57,26 +59,38 @@ pub async fn endpoint_of(
         .map_err(|_| Failure::input(format!("{provider}'s endpoint is not text")))
 }
 
-/// Uploads `input` to the provider; checks it answers with the input's hash.
+/// How long an upload waits for the provider to see the job it is for.
+const UPLOAD_PATIENCE: Duration = Duration::from_secs(120);
+
+/// Uploads `input` to the provider once it has seen the job that commits to it (it takes
+/// no other input); checks it answers with the input's hash.
 pub async fn upload(endpoint: &str, input: &[u8]) -> Result<B256, Failure> {
     let url = format!("{}/inputs", endpoint.trim_end_matches('/'));
-    let resp = reqwest::Client::new()
-        .post(&url)
-        .body(input.to_vec())
-        .timeout(Duration::from_secs(60))
-        .send()
-        .await
-        .map_err(|e| Failure::rpc(format!("cannot upload the input to {url}: {e}")))?;
-    let status = resp.status();
-    let v: serde_json::Value = resp.json().await.unwrap_or_default();
-    if !status.is_success() {
-        return Err(Failure::rpc(format!("{url} refused the input ({status}): {v}")));
+    let started = Instant::now();
+    loop {
+        let resp = reqwest::Client::new()
+            .post(&url)
+            .body(input.to_vec())
+            .timeout(Duration::from_secs(60))
+            .send()
+            .await
+            .map_err(|e| Failure::rpc(format!("cannot upload the input to {url}: {e}")))?;
+        let status = resp.status();
+        let v: serde_json::Value = resp.json().await.unwrap_or_default();
+        if status == reqwest::StatusCode::NOT_FOUND && started.elapsed() < UPLOAD_PATIENCE {
+            // The provider has not followed the request's block yet.
+            tokio::time::sleep(Duration::from_millis(500)).await;
+            continue;
+        }
+        if !status.is_success() {
+            return Err(Failure::rpc(format!("{url} refused the input ({status}): {v}")));
+        }
+        let hash = keccak256(input);
+        if v["hash"].as_str().and_then(|h| h.parse::<B256>().ok()) != Some(hash) {
+            return Err(Failure::rpc(format!("{url} stored the input under another hash: {v}")));
+        }
+        return Ok(hash);
     }
-    let hash = keccak256(input);
-    if v["hash"].as_str().and_then(|h| h.parse::<B256>().ok()) != Some(hash) {
-        return Err(Failure::rpc(format!("{url} stored the input under another hash: {v}")));
-    }
-    Ok(hash)
 }
 
 /// A fulfilment: the output's hash and where to fetch it.
@@ -138,6 +152,7 @@ pub async fn wait_fulfilled(
 /// through its `replaySafeHash`, or the sender itself) and checks its hash.
 pub async fn fetch_output(
     s: &Signed,
+    market: Address,
     requester: Address,
     job: U256,
     f: &Fulfilment,
@@ -146,7 +161,7 @@ pub async fn fetch_output(
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
     let expiry = now + MAX_CHALLENGE_SECONDS / 2;
-    let digest = challenge(job, f.output_hash, expiry);
+    let digest = challenge(s.chain.chain_id, market, job, f.output_hash, expiry);
     let to_sign = if requester == s.from {
         digest
     } else {
@@ -160,17 +175,29 @@ pub async fn fetch_output(
         .signer
         .sign_hash_sync(&to_sign)
         .map_err(|e| Failure::input(format!("cannot sign the challenge: {e}")))?;
-    let url = format!(
-        "{}?job={job}&expiry={expiry}&signature=0x{}",
-        f.output_uri,
-        alloy::primitives::hex::encode(sig.as_bytes())
-    );
-    let resp =
-        reqwest::Client::new().get(&url).timeout(Duration::from_secs(60)).send().await.map_err(
-            |e| Failure::rpc(format!("cannot fetch the output from {}: {e}", f.output_uri)),
-        )?;
+    let mut resp = reqwest::Client::new()
+        .get(&f.output_uri)
+        .header(JOB_HEADER, job.to_string())
+        .header(EXPIRY_HEADER, expiry.to_string())
+        .header(SIGNATURE_HEADER, format!("0x{}", alloy::primitives::hex::encode(sig.as_bytes())))
+        .timeout(Duration::from_secs(60))
+        .send()
+        .await
+        .map_err(|e| Failure::rpc(format!("cannot fetch the output from {}: {e}", f.output_uri)))?;
     let status = resp.status();
-    let bytes = resp.bytes().await.map_err(|e| Failure::rpc(format!("reading the output: {e}")))?;
+    // The URI is the provider's: read at most MAX_OUTPUT_BYTES of whatever it sends.
+    let mut bytes = Vec::new();
+    while let Some(chunk) =
+        resp.chunk().await.map_err(|e| Failure::rpc(format!("reading the output: {e}")))?
+    {
+        if bytes.len() + chunk.len() > MAX_OUTPUT_BYTES {
+            return Err(Failure::rpc(format!(
+                "{} sent more than {MAX_OUTPUT_BYTES} bytes",
+                f.output_uri
+            )));
+        }
+        bytes.extend_from_slice(&chunk);
+    }
     if !status.is_success() {
         return Err(Failure::rpc(format!(
             "{} refused the output ({status}): {}",
@@ -178,5 +205,8 @@ pub async fn fetch_output(
             String::from_utf8_lossy(&bytes)
         )));
     }
-    Ok(bytes.to_vec())
+    Ok(bytes)
 }
+
+/// The largest output fetched.
+pub const MAX_OUTPUT_BYTES: usize = 16 << 20;

@@ -30,10 +30,15 @@ impl Loaded {
                 max_tokens: *max_tokens,
                 api: *api,
             },
-            BackendConfig::Builtin { model, tokenizer, max_tokens } => Self::Builtin {
-                model: Arc::new(Builtin::load(model, tokenizer)?),
-                max_tokens: *max_tokens,
-            },
+            BackendConfig::Builtin { model, tokenizer, max_tokens, max_prompt_tokens } => {
+                Self::Builtin {
+                    model: Arc::new(
+                        Builtin::load(model, tokenizer)?
+                            .with_max_prompt_tokens(*max_prompt_tokens as usize),
+                    ),
+                    max_tokens: *max_tokens,
+                }
+            }
         })
     }
 }

@@ -22,7 +22,12 @@ pub struct Builtin {
     model: Mutex<ModelWeights>,
     tokenizer: Tokenizer,
     eos: Option<u32>,
+    /// The longest prompt taken, in tokens: attention memory grows with its square.
+    max_prompt_tokens: usize,
 }
+
+/// The default longest prompt, in tokens.
+pub const DEFAULT_MAX_PROMPT_TOKENS: usize = 1_024;
 
 /// A run's text and the tokens in and out.
 #[derive(Debug, Clone, PartialEq)]
@@ -48,11 +53,43 @@ impl Builtin {
         let tokenizer = Tokenizer::from_file(tokenizer)
             .map_err(|err| format!("cannot read the tokenizer {}: {err}", tokenizer.display()))?;
         let eos = tokenizer.token_to_id("</s>");
-        Ok(Self { model: Mutex::new(weights), tokenizer, eos })
+        Ok(Self {
+            model: Mutex::new(weights),
+            tokenizer,
+            eos,
+            max_prompt_tokens: DEFAULT_MAX_PROMPT_TOKENS,
+        })
     }
 
-    /// Greedy decoding of up to `max_tokens` after `prompt`.
+    /// The same model taking prompts of at most `tokens`.
+    pub fn with_max_prompt_tokens(mut self, tokens: usize) -> Self {
+        self.max_prompt_tokens = tokens;
+        self
+    }
+
+    /// Generates only if no other run holds the model now (None: busy); for callers that
+    /// must not queue, such as the public completions endpoint.
+    pub fn try_generate(
+        &self,
+        prompt: &str,
+        max_tokens: usize,
+    ) -> Option<Result<Generated, String>> {
+        let model = self.model.try_lock().ok()?;
+        Some(self.run(model, prompt, max_tokens))
+    }
+
+    /// Greedy decoding of up to `max_tokens` after `prompt` (waits for the model).
     pub fn generate(&self, prompt: &str, max_tokens: usize) -> Result<Generated, String> {
+        let model = self.model.lock().unwrap_or_else(|p| p.into_inner());
+        self.run(model, prompt, max_tokens)
+    }
+
+    fn run(
+        &self,
+        mut model: std::sync::MutexGuard<'_, ModelWeights>,
+        prompt: &str,
+        max_tokens: usize,
+    ) -> Result<Generated, String> {
         let ids = self
             .tokenizer
             .encode(prompt, true)
@@ -62,13 +99,19 @@ impl Builtin {
         if ids.is_empty() {
             return Err("the input has no tokens".into());
         }
+        if ids.len() > self.max_prompt_tokens {
+            return Err(format!(
+                "the input has {} tokens, more than the {} this model takes",
+                ids.len(),
+                self.max_prompt_tokens
+            ));
+        }
         if ids.len() + max_tokens > candle_transformers::models::quantized_llama::MAX_SEQ_LEN {
             return Err(format!(
                 "the input ({} tokens) and max_tokens exceed the context",
                 ids.len()
             ));
         }
-        let mut model = self.model.lock().unwrap_or_else(|p| p.into_inner());
         let mut out: Vec<u32> = Vec::new();
         let mut input = ids.clone();
         let mut pos = 0;
@@ -221,6 +264,10 @@ mod tests {
         let (model2, _) = write_tiny_llama(&dir.join("again"), 7).unwrap();
         assert_eq!(std::fs::read(model2).unwrap(), again);
         assert!(Builtin::load(&tok, &tok).is_err(), "not a GGUF file");
+        // A prompt over the limit is refused before any work.
+        let small = Builtin::load(&model, &tok).unwrap().with_max_prompt_tokens(4);
+        let e = small.generate("what is the way to write", 1).unwrap_err();
+        assert!(e.contains("more than the 4"), "{e}");
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -36,6 +36,13 @@ pub struct Config {
     pub workers: usize,
     #[serde(default = "default_queue")]
     pub queue: usize,
+    /// Serve the built-in models behind `/v1/completions` and `/v1/chat/completions` to
+    /// anyone who reaches the listener (off: jobs only; the endpoint is public).
+    #[serde(default)]
+    pub serve_openai: bool,
+    /// The first block to read jobs from (the market's deployment block saves a scan).
+    #[serde(default)]
+    pub start_block: u64,
     /// Largest accepted input, in bytes.
     #[serde(default = "default_max_input")]
     pub max_input_bytes: usize,
@@ -85,6 +92,9 @@ pub enum BackendConfig {
         tokenizer: std::path::PathBuf,
         #[serde(default = "default_max_tokens")]
         max_tokens: u32,
+        /// The longest input taken, in tokens.
+        #[serde(default = "default_max_prompt")]
+        max_prompt_tokens: u32,
     },
 }
 
@@ -126,6 +136,9 @@ fn default_min_time() -> String {
 }
 fn default_withdraw() -> String {
     "1h".into()
+}
+fn default_max_prompt() -> u32 {
+    super::builtin::DEFAULT_MAX_PROMPT_TOKENS as u32
 }
 fn default_max_tokens() -> u32 {
     256

@@ -55,6 +55,9 @@ pub struct RunArgs {
     pub data_dir: Option<PathBuf>,
 }
 
+/// Block ranges read in one pass at most, before the pass acts on what it found.
+const FOLLOW_RANGES_PER_PASS: usize = 20;
+
 /// Job states on chain (the market's).
 const REQUESTED: u8 = 1;
 const FULFILLED: u8 = 2;
@@ -124,8 +127,16 @@ pub async fn run(cli: &Cli, a: &RunArgs) -> Result<Report, Failure> {
     if node.checked.register_bond.is_some() {
         node.register().await?;
     }
-    let shared = Arc::new(serve::Shared { store, metrics, chain: s.provider.clone(), backends });
-    let app = serve::router(shared, node.cfg.max_input_bytes);
+    let shared = Arc::new(serve::Shared {
+        chain_id: s.chain.chain_id,
+        market: node.community.market,
+        used: Default::default(),
+        store,
+        metrics,
+        chain: s.provider.clone(),
+        backends,
+    });
+    let app = serve::router(shared, node.cfg.max_input_bytes, node.cfg.serve_openai);
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(serve::serve(listener, app, async move {
         let _ = stop_rx.await;
@@ -158,8 +169,16 @@ impl Node {
     /// One pass of every phase; each logs its own failures and leaves the rest to the
     /// next pass.
     async fn round(&self, last_withdraw: &mut Instant) {
-        if let Err(e) = self.follow().await {
-            log(format!("following the chain: {e}"));
+        // Catch up several ranges a pass (a fresh node on a long chain), then act.
+        for _ in 0..FOLLOW_RANGES_PER_PASS {
+            match self.follow().await {
+                Ok(true) => continue,
+                Ok(false) => break,
+                Err(e) => {
+                    log(format!("following the chain: {e}"));
+                    break;
+                }
+            }
         }
         if let Err(e) = self.dispatch().await {
             log(format!("taking jobs: {e}"));
@@ -240,17 +259,18 @@ impl Node {
         Ok(())
     }
 
-    /// Records the jobs addressed to this provider in the next confirmed block range.
-    async fn follow(&self) -> Result<(), Failure> {
+    /// Records the jobs addressed to this provider in the next confirmed block range;
+    /// true when more confirmed blocks remain.
+    async fn follow(&self) -> Result<bool, Failure> {
         let head = self
             .p
             .get_block_number()
             .await
             .map_err(|e| Failure::rpc(format!("eth_blockNumber: {e}")))?;
         let safe = head.saturating_sub(self.cfg.confirmations);
-        let from = self.store.cursor()?.map_or(0, |c| c + 1);
+        let from = self.store.cursor()?.map_or(self.cfg.start_block, |c| c + 1);
         if from > safe {
-            return Ok(());
+            return Ok(false);
         }
         let to = safe.min(from.saturating_add(self.cfg.max_block_range.max(1) - 1));
         let filter = Filter::new()
@@ -284,7 +304,7 @@ impl Node {
             self.metrics.seen.inc_by(added as u64);
             log(format!("{added} new job(s) in blocks {from}..{to}"));
         }
-        Ok(())
+        Ok(to < safe)
     }
 
     /// Starts the runs that can finish in time; skips the rest with the reason.
@@ -350,48 +370,67 @@ impl Node {
     }
 
     /// Fulfils every job whose output is ready, once: only while the chain says the job
-    /// still waits for it.
+    /// still waits for it. One job's failure is logged and does not hold up the others.
     async fn fulfil(&self) -> Result<(), Failure> {
         let now = now(&self.p).await?;
         for job in self.store.jobs_in("done")? {
-            let (Some(hash), Some(units)) = (job.output_hash, job.units) else { continue };
-            let (status, deadline) = self.status(job.id).await?;
-            if status != REQUESTED {
-                let state = if status == CANCELLED { "expired" } else { "fulfilled" };
-                self.store.transition(job.id, "done", state, Some("found on chain"))?;
-                continue;
+            if let Err(e) = self.fulfil_one(&job, now).await {
+                log(format!("fulfilling job {}: {e}", job.id));
             }
-            if now >= deadline {
-                self.store.transition(
-                    job.id,
-                    "done",
-                    "expired",
-                    Some("the deadline passed before fulfilment"),
-                )?;
-                continue;
+        }
+        Ok(())
+    }
+
+    async fn fulfil_one(&self, job: &store::Job, now: u64) -> Result<(), Failure> {
+        let (Some(hash), Some(units)) = (job.output_hash, job.units) else { return Ok(()) };
+        let (status, deadline) = self.status(job.id).await?;
+        if status != REQUESTED {
+            // A fulfilment sent before a crash or a lost receipt landed; or the job ended.
+            let state = if status == CANCELLED { "expired" } else { "fulfilled" };
+            self.store.transition(job.id, "done", state, Some("found on chain"))?;
+            return Ok(());
+        }
+        if now >= deadline {
+            self.store.transition(
+                job.id,
+                "done",
+                "expired",
+                Some("the deadline passed before fulfilment"),
+            )?;
+            return Ok(());
+        }
+        if self.store.blob(hash).is_none() {
+            // Committing to an output nobody can fetch would lose a dispute: run it again.
+            self.store.transition(job.id, "done", "new", Some("the stored output was lost"))?;
+            return Ok(());
+        }
+        let call = IJobMarket::fulfilCall {
+            job: job.id,
+            outputHash: hash,
+            outputUri: Bytes::from(format!("{}/outputs/{hash}", self.endpoint).into_bytes()),
+            units,
+        };
+        match tx::send(&self.p, self.community.market, U256::ZERO, call.abi_encode(), "fulfil")
+            .await
+        {
+            Ok(_) => {
+                self.store.transition(job.id, "done", "fulfilled", None)?;
+                self.metrics.served.inc();
+                self.metrics.tokens.inc_by(u64::try_from(units).unwrap_or(u64::MAX));
+                log(format!("job {} fulfilled ({units} units)", job.id));
             }
-            let call = IJobMarket::fulfilCall {
-                job: job.id,
-                outputHash: hash,
-                outputUri: Bytes::from(format!("{}/outputs/{hash}", self.endpoint).into_bytes()),
-                units,
-            };
-            match tx::send(&self.p, self.community.market, U256::ZERO, call.abi_encode(), "fulfil")
-                .await
-            {
-                Ok(_) => {
-                    self.store.transition(job.id, "done", "fulfilled", None)?;
-                    self.metrics.served.inc();
-                    self.metrics.tokens.inc_by(u64::try_from(units).unwrap_or(u64::MAX));
-                    log(format!("job {} fulfilled ({units} units)", job.id));
-                }
-                Err(e) if e.code == 1 && e.message.contains("revert") => {
+            Err(e) if e.message.contains("revert") => {
+                // An earlier fulfilment of ours may have landed meanwhile: the chain decides.
+                let (status, _) = self.status(job.id).await?;
+                if status == REQUESTED || status == CANCELLED {
                     self.store.transition(job.id, "done", "failed", Some(&e.message))?;
                     self.metrics.failed.inc();
                     log(format!("job {}: {}", job.id, e.message));
+                } else {
+                    self.store.transition(job.id, "done", "fulfilled", Some("found on chain"))?;
                 }
-                Err(e) => return Err(e),
             }
+            Err(e) => return Err(e),
         }
         Ok(())
     }
@@ -399,26 +438,33 @@ impl Node {
     /// Makes fulfilled charges final once the challenge window lets anyone do it.
     async fn settle(&self) -> Result<(), Failure> {
         for job in self.store.jobs_in("fulfilled")? {
-            let (status, _) = self.status(job.id).await?;
-            if status == SETTLED || status == CANCELLED {
-                self.store.transition(job.id, "fulfilled", "claimed", Some("settled on chain"))?;
-                continue;
+            if let Err(e) = self.settle_one(&job).await {
+                log(format!("claiming job {}: {e}", job.id));
             }
-            if status != FULFILLED {
-                continue;
-            }
-            let accept = IJobMarket::acceptCall { job: job.id }.abi_encode();
-            let probe = TransactionRequest::default()
-                .with_from(self.me)
-                .with_to(self.community.market)
-                .with_input(accept.clone());
-            if self.p.call(probe).await.is_err() {
-                continue; // the challenge window is still open
-            }
-            tx::send(&self.p, self.community.market, U256::ZERO, accept, "claim").await?;
-            self.store.transition(job.id, "fulfilled", "claimed", None)?;
-            log(format!("job {} claimed", job.id));
         }
+        Ok(())
+    }
+
+    async fn settle_one(&self, job: &store::Job) -> Result<(), Failure> {
+        let (status, _) = self.status(job.id).await?;
+        if status == SETTLED || status == CANCELLED {
+            self.store.transition(job.id, "fulfilled", "claimed", Some("settled on chain"))?;
+            return Ok(());
+        }
+        if status != FULFILLED {
+            return Ok(());
+        }
+        let accept = IJobMarket::acceptCall { job: job.id }.abi_encode();
+        let probe = TransactionRequest::default()
+            .with_from(self.me)
+            .with_to(self.community.market)
+            .with_input(accept.clone());
+        if self.p.call(probe).await.is_err() {
+            return Ok(()); // the challenge window is still open
+        }
+        tx::send(&self.p, self.community.market, U256::ZERO, accept, "claim").await?;
+        self.store.transition(job.id, "fulfilled", "claimed", None)?;
+        log(format!("job {} claimed", job.id));
         Ok(())
     }
 

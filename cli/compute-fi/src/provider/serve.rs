@@ -1,8 +1,11 @@
 //! The provider's HTTP face: requesters upload inputs (`POST /inputs`, keyed by their
-//! keccak-256, size-limited) and fetch outputs (`GET /outputs/{hash}`), which are served
-//! only to the job's requester: a signed challenge checked against the requester itself
-//! (an EOA) or, through ERC-1271, the token-bound account that requested (its owner or a
-//! delegate allowed to sign). `/health` and Prometheus `/metrics` for operators.
+//! keccak-256, size-limited, and only inputs a recorded job commits to, so nobody fills
+//! the disk) and fetch outputs (`GET /outputs/{hash}`), which are served only to the
+//! job's requester: a challenge bound to this chain, market, job, output and an expiry,
+//! signed and sent in headers, used once, checked against the requester itself (an EOA)
+//! or, through ERC-1271, the token-bound account that requested (its owner or a delegate
+//! allowed to sign). `/health` and Prometheus `/metrics` for operators; the built-in
+//! models behind OpenAI's completions protocol when the configuration asks.
 
 use std::{net::SocketAddr, sync::Arc};
 
@@ -12,7 +15,7 @@ use alloy::{
 };
 use axum::{
     body::Bytes as Body,
-    extract::{DefaultBodyLimit, Path, Query, State},
+    extract::{DefaultBodyLimit, Path, State},
     http::StatusCode,
     response::{IntoResponse, Response},
     routing::{get, post},
@@ -28,6 +31,10 @@ use crate::bindings::account::ITbaAccount;
 pub const MAX_CHALLENGE_SECONDS: u64 = 600;
 
 pub struct Shared {
+    pub chain_id: u64,
+    pub market: Address,
+    /// Challenges already used, until their expiry.
+    pub used: std::sync::Mutex<std::collections::HashMap<B256, u64>>,
     pub store: Arc<Store>,
     pub metrics: Arc<Metrics>,
     pub chain: DynProvider,
@@ -35,22 +42,30 @@ pub struct Shared {
     pub backends: Arc<Vec<(U256, super::backend::Loaded)>>,
 }
 
-/// The message a requester signs to fetch an output: its keccak-256 is what is signed
-/// (raw for an EOA; through the account's `replaySafeHash` for a token-bound account).
-pub fn challenge(job: U256, output: B256, expiry: u64) -> B256 {
-    keccak256(format!("compute-fi output\njob: {job}\noutput: {output}\nexpiry: {expiry}"))
+/// The message a requester signs to fetch an output, bound to the chain and market (job
+/// ids are per market): its keccak-256 is what is signed (raw for an EOA; through the
+/// account's `replaySafeHash` for a token-bound account).
+pub fn challenge(chain_id: u64, market: Address, job: U256, output: B256, expiry: u64) -> B256 {
+    keccak256(format!(
+        "compute-fi output\nchain: {chain_id}\nmarket: {market}\njob: {job}\noutput: {output}\nexpiry: {expiry}"
+    ))
 }
 
-pub fn router(shared: Arc<Shared>, max_input: usize) -> Router {
-    Router::new()
+/// The headers a fetch carries its proof in (kept out of URLs and their logs).
+pub const JOB_HEADER: &str = "x-compute-fi-job";
+pub const EXPIRY_HEADER: &str = "x-compute-fi-expiry";
+pub const SIGNATURE_HEADER: &str = "x-compute-fi-signature";
+
+pub fn router(shared: Arc<Shared>, max_input: usize, serve_openai: bool) -> Router {
+    let mut r = Router::new()
         .route("/inputs", post(upload))
         .route("/outputs/{hash}", get(download))
         .route("/health", get(health))
-        .route("/metrics", get(metrics))
-        .route("/v1/completions", post(completions))
-        .route("/v1/chat/completions", post(chat))
-        .layer(DefaultBodyLimit::max(max_input))
-        .with_state(shared)
+        .route("/metrics", get(metrics));
+    if serve_openai {
+        r = r.route("/v1/completions", post(completions)).route("/v1/chat/completions", post(chat));
+    }
+    r.layer(DefaultBodyLimit::max(max_input)).with_state(shared)
 }
 
 pub async fn serve(
@@ -71,6 +86,20 @@ async fn upload(State(s): State<Arc<Shared>>, body: Body) -> Response {
     if body.is_empty() {
         return error(StatusCode::BAD_REQUEST, "an empty input".into());
     }
+    let hash = keccak256(&body);
+    // Already here (another job with the same input): nothing to store.
+    let known = s.store.blob(hash).is_some();
+    match s.store.awaits_input(hash) {
+        _ if known => {}
+        Ok(true) => {}
+        Ok(false) => {
+            return error(
+                StatusCode::NOT_FOUND,
+                format!("no job for this provider commits to input {hash} (yet): request the job first, then upload"),
+            )
+        }
+        Err(e) => return error(StatusCode::INTERNAL_SERVER_ERROR, e.message),
+    }
     match s.store.put_blob(&body) {
         Ok(hash) => (StatusCode::CREATED, Json(json!({ "hash": hash, "bytes": body.len() })))
             .into_response(),
@@ -78,18 +107,32 @@ async fn upload(State(s): State<Arc<Shared>>, body: Body) -> Response {
     }
 }
 
-#[derive(Debug, Deserialize)]
 struct Proof {
     job: U256,
     expiry: u64,
     signature: Bytes,
 }
 
+fn proof(headers: &axum::http::HeaderMap) -> Option<Proof> {
+    let h = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    Some(Proof {
+        job: h(JOB_HEADER)?.parse().ok()?,
+        expiry: h(EXPIRY_HEADER)?.parse().ok()?,
+        signature: h(SIGNATURE_HEADER)?.parse().ok()?,
+    })
+}
+
 async fn download(
     State(s): State<Arc<Shared>>,
     Path(hash): Path<B256>,
-    Query(proof): Query<Proof>,
+    headers: axum::http::HeaderMap,
 ) -> Response {
+    let Some(proof) = proof(&headers) else {
+        return error(
+            StatusCode::UNAUTHORIZED,
+            format!("a fetch carries {JOB_HEADER}, {EXPIRY_HEADER} and {SIGNATURE_HEADER}"),
+        );
+    };
     let job = match s.store.job(proof.job) {
         Ok(Some(j)) => j,
         Ok(None) => return error(StatusCode::NOT_FOUND, format!("no job {}", proof.job)),
@@ -107,13 +150,25 @@ async fn download(
             format!("the challenge's expiry must be within {MAX_CHALLENGE_SECONDS} s from now"),
         );
     }
-    let digest = challenge(proof.job, hash, proof.expiry);
+    let digest = challenge(s.chain_id, s.market, proof.job, hash, proof.expiry);
+    let seal = keccak256(&proof.signature);
+    {
+        let mut used = s.used.lock().unwrap_or_else(|p| p.into_inner());
+        used.retain(|_, until| *until >= now);
+        if used.contains_key(&seal) {
+            return error(
+                StatusCode::FORBIDDEN,
+                "this challenge was used already: sign a new one".into(),
+            );
+        }
+    }
     if !signed_by(&s.chain, job.requester, digest, &proof.signature).await {
         return error(
             StatusCode::FORBIDDEN,
             format!("not signed by job {}'s requester {}", proof.job, job.requester),
         );
     }
+    s.used.lock().unwrap_or_else(|p| p.into_inner()).insert(seal, proof.expiry);
     match s.store.blob(hash) {
         Some(bytes) => (StatusCode::OK, bytes).into_response(),
         None => error(StatusCode::NOT_FOUND, format!("output {hash} is not stored here")),
@@ -197,9 +252,13 @@ async fn generate(
         return Err(error(StatusCode::NOT_FOUND, format!("model {model} is not a built-in one")));
     };
     let (b, max) = (b.clone(), max_tokens.unwrap_or(*limit).min(*limit) as usize);
-    match tokio::task::spawn_blocking(move || b.generate(&prompt, max)).await {
-        Ok(Ok(g)) => Ok((model.to_string(), g)),
-        Ok(Err(e)) => Err(error(StatusCode::BAD_REQUEST, e)),
+    // Never queued behind paid jobs: a busy model answers 503 at once.
+    match tokio::task::spawn_blocking(move || b.try_generate(&prompt, max)).await {
+        Ok(Some(Ok(g))) => Ok((model.to_string(), g)),
+        Ok(Some(Err(e))) => Err(error(StatusCode::BAD_REQUEST, e)),
+        Ok(None) => {
+            Err(error(StatusCode::SERVICE_UNAVAILABLE, format!("model {model} is busy: retry")))
+        }
         Err(e) => Err(error(StatusCode::INTERNAL_SERVER_ERROR, e.to_string())),
     }
 }

@@ -170,6 +170,19 @@ impl Store {
         }
     }
 
+    /// Whether a recorded job not yet run commits to the input hashing to `hash`.
+    pub fn awaits_input(&self, hash: B256) -> Result<bool, Failure> {
+        let c = self.conn();
+        c.query_row(
+            "SELECT 1 FROM jobs WHERE input_hash = ?1 AND state = 'new' LIMIT 1",
+            params![hash.to_string()],
+            |_| Ok(()),
+        )
+        .optional()
+        .map(|found| found.is_some())
+        .map_err(db_err)
+    }
+
     /// Counts of jobs by state.
     pub fn counts(&self) -> Result<Vec<(String, u64)>, Failure> {
         let c = self.conn();

@@ -92,7 +92,7 @@ async fn a_tiny_model_served_in_process_and_over_openai_then_verified() {
     std::fs::write(
         &config,
         format!(
-            "listen = \"127.0.0.1:{port}\"\ndata-dir = \"{}\"\nconfirmations = 0\npoll = \"1s\"\nmin-time-left = \"10s\"\nregister-bond = \"0.5\"\n\n[[models]]\nid = {direct}\nprice = \"1gwei\"\nbackend = {builtin}\n\n[[models]]\nid = {over_openai}\nprice = \"1gwei\"\nbackend = {{ kind = \"openai\", api = \"chat\", url = \"http://127.0.0.1:{port}\", model = \"{direct}\", max-tokens = 16 }}\n",
+            "listen = \"127.0.0.1:{port}\"\ndata-dir = \"{}\"\nconfirmations = 0\npoll = \"1s\"\nmin-time-left = \"10s\"\nserve-openai = true\nregister-bond = \"0.5\"\n\n[[models]]\nid = {direct}\nprice = \"1gwei\"\nbackend = {builtin}\n\n[[models]]\nid = {over_openai}\nprice = \"1gwei\"\nbackend = {{ kind = \"openai\", api = \"chat\", url = \"http://127.0.0.1:{port}\", model = \"{direct}\", max-tokens = 16 }}\n",
             dir.join("state").display()
         ),
     )
@@ -109,7 +109,7 @@ async fn a_tiny_model_served_in_process_and_over_openai_then_verified() {
             .unwrap(),
     );
     let deadline = Instant::now() + Duration::from_secs(60);
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+    while !serves(port, "/health") {
         assert!(Instant::now() < deadline, "the provider did not listen");
         assert!(matches!(provider_process.0.try_wait(), Ok(None)), "the provider exited");
         std::thread::sleep(Duration::from_millis(50));

@@ -114,3 +114,16 @@ pub async fn rpc(
 ) -> serde_json::Value {
     p.raw_request::<_, serde_json::Value>(method.into(), params).await.expect(method)
 }
+
+/// Whether `GET path` on 127.0.0.1:`port` answers 200 (a server that accepts connections
+/// may not serve yet: a listener is bound before the node registers on chain).
+pub fn serves(port: u16, path: &str) -> bool {
+    use std::io::{Read, Write};
+    let Ok(mut s) = std::net::TcpStream::connect(("127.0.0.1", port)) else { return false };
+    let _ = s.set_read_timeout(Some(std::time::Duration::from_secs(5)));
+    if s.write_all(format!("GET {path} HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n").as_bytes()).is_err() {
+        return false;
+    }
+    let mut head = [0u8; 12];
+    s.read_exact(&mut head).is_ok() && head.ends_with(b" 200")
+}

@@ -99,7 +99,7 @@ fn start_provider(
         .unwrap();
     let url = format!("http://127.0.0.1:{port}");
     let deadline = Instant::now() + Duration::from_secs(60);
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+    while !serves(port, "/health") {
         assert!(Instant::now() < deadline, "the provider did not listen");
         std::thread::sleep(Duration::from_millis(50));
     }
@@ -249,6 +249,37 @@ async fn a_provider_serves_members_and_the_community_ai_and_survives_a_kill() {
             .json()["status"],
         "settled"
     );
+    // A fetch's challenge is used once: a replayed one is refused.
+    let (id, hash): (U256, alloy::primitives::B256) = (
+        r["id"].as_str().unwrap().parse().unwrap(),
+        r["outputHash"].as_str().unwrap().parse().unwrap(),
+    );
+    let community = cli(&rpc_url, KEY0, &dir, &["community", "show"]).ok().json();
+    let market = addr(&community["community"]["market"]);
+    let account = addr(&community["members"][0]["account"]);
+    let expiry =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() + 100;
+    let digest = compute_fi::provider::serve::challenge(412_346, market, id, hash, expiry);
+    let to_sign = compute_fi::bindings::account::ITbaAccount::new(account, &p)
+        .replaySafeHash(digest)
+        .call()
+        .await
+        .unwrap();
+    let signer: alloy::signers::local::PrivateKeySigner = KEY0.parse().unwrap();
+    let sig = alloy::signers::SignerSync::sign_hash_sync(&signer, &to_sign).unwrap();
+    let fetch = || {
+        reqwest::Client::new()
+            .get(format!("{}/outputs/{hash}", prov.url))
+            .header("x-compute-fi-job", id.to_string())
+            .header("x-compute-fi-expiry", expiry.to_string())
+            .header(
+                "x-compute-fi-signature",
+                format!("0x{}", alloy::primitives::hex::encode(sig.as_bytes())),
+            )
+            .send()
+    };
+    assert_eq!(fetch().await.unwrap().status().as_u16(), 200);
+    assert_eq!(fetch().await.unwrap().status().as_u16(), 403, "replayed");
     // The community AI, through its scoped key on the pool's account.
     let r = job(ai, "0", true, "summarise the week", true).ok().json();
     assert_eq!(r["output"], "SUMMARISE THE WEEK");
@@ -302,7 +333,6 @@ async fn a_provider_serves_members_and_the_community_ai_and_survives_a_kill() {
             "0.001",
             "--input",
             "x",
-            "--upload",
         ],
     )
     .ok();
@@ -328,7 +358,6 @@ async fn a_provider_serves_members_and_the_community_ai_and_survives_a_kill() {
             "0.001",
             "--input",
             "in a hurry",
-            "--upload",
             "--deadline",
             "90s",
         ],
