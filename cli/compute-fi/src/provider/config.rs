@@ -31,11 +31,9 @@ pub struct Config {
     /// Most blocks read by one `eth_getLogs`.
     #[serde(default = "default_range")]
     pub max_block_range: u64,
-    /// Jobs run at once; queued beyond that up to `queue`.
+    /// Jobs run at once; the rest wait in the store (state `new`) for a free worker.
     #[serde(default = "default_workers")]
     pub workers: usize,
-    #[serde(default = "default_queue")]
-    pub queue: usize,
     /// Serve the built-in models behind `/v1/completions` and `/v1/chat/completions` to
     /// anyone who reaches the listener (off: jobs only; the endpoint is public).
     #[serde(default)]
@@ -125,9 +123,6 @@ fn default_range() -> u64 {
 fn default_workers() -> usize {
     2
 }
-fn default_queue() -> usize {
-    64
-}
 fn default_max_input() -> usize {
     1 << 20
 }
@@ -168,8 +163,8 @@ impl Config {
         if self.models.is_empty() {
             return Err(Failure::input("the provider serves no model: add a [[models]] entry"));
         }
-        if self.workers == 0 || self.queue == 0 {
-            return Err(Failure::input("workers and queue must be at least 1"));
+        if self.workers == 0 {
+            return Err(Failure::input("workers must be at least 1"));
         }
         let mut prices = Vec::new();
         for m in &self.models {
