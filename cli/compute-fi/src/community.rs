@@ -135,13 +135,18 @@ pub async fn deployment(p: &DynProvider, cli: &Cli, chain_id: u64) -> Result<Man
 
 /// The community at `index` in the factory.
 pub async fn resolve(p: &DynProvider, m: &Manifest, index: u64) -> Result<Community, Failure> {
-    let f = ICommunityFactory::new(m.contract("community-factory")?, p);
     let count = count(p, m).await?;
     if index >= count {
         return Err(Failure::input(format!(
             "no community {index}: the factory has {count} (see `compute-fi community list`)"
         )));
     }
+    community_at(p, m, index).await
+}
+
+/// The community at an index known to exist.
+async fn community_at(p: &DynProvider, m: &Manifest, index: u64) -> Result<Community, Failure> {
+    let f = ICommunityFactory::new(m.contract("community-factory")?, p);
     let at = f
         .communityAt(U256::from(index))
         .call()
@@ -242,7 +247,7 @@ pub async fn create(s: &Signed, m: &Manifest, a: &CreateArgs) -> Result<Report, 
         Some(r.transaction_hash)
     };
     let index = index_of(p, m, predicted._3).await?;
-    let c = resolve(p, m, index).await?;
+    let c = community_at(p, m, index).await?;
     let ai = match a.ai_key {
         Some(key) => {
             let scope = crate::market::ai_scope(c.market);
@@ -294,7 +299,7 @@ pub async fn list(p: &DynProvider, m: &Manifest) -> Result<Report, Failure> {
     let mut rows = Vec::new();
     let mut text = format!("{count} communities\n");
     for i in 0..count {
-        let c = resolve(p, m, i).await?;
+        let c = community_at(p, m, i).await?;
         let name = membership::IERC721Metadata::new(c.membership, p)
             .name()
             .call()

@@ -5,6 +5,7 @@
 
 use alloy::{
     primitives::{keccak256, Address, Bytes, B256, U256},
+    providers::DynProvider,
     sol_types::SolCall,
 };
 use clap::{Args, Subcommand};
@@ -50,6 +51,15 @@ pub struct RegisterModel {
 
 #[derive(Debug, Subcommand)]
 pub enum ProviderCommand {
+    /// Run the provider node: serve jobs for credits until stopped.
+    Run(crate::provider::RunArgs),
+    #[command(flatten)]
+    Action(ProviderAction),
+}
+
+/// One provider transaction or read, on a community's market.
+#[derive(Debug, Subcommand)]
+pub enum ProviderAction {
     /// Join as a provider (or add bond): wraps ETH into the payment token when short.
     Register {
         #[command(flatten)]
@@ -76,8 +86,6 @@ pub enum ProviderCommand {
     WithdrawBond(Which),
     /// Withdraw final earnings.
     Withdraw(Which),
-    /// Run the provider node: serve jobs for credits until stopped.
-    Run(crate::provider::RunArgs),
     /// A provider's bond, unbond time, open jobs, earnings and price.
     Show {
         #[command(flatten)]
@@ -311,8 +319,8 @@ pub async fn model(cli: &Cli, c: &ModelCommand) -> Result<Report, Failure> {
 }
 
 /// The community's payment token (the ledger's), in which bonds and credits are.
-async fn payment(s: &Signed, c: &Community) -> Result<Address, Failure> {
-    IComputeLedger::new(c.ledger, &s.provider)
+pub async fn payment(p: &DynProvider, c: &Community) -> Result<Address, Failure> {
+    IComputeLedger::new(c.ledger, p)
         .addresses()
         .call()
         .await
@@ -320,47 +328,77 @@ async fn payment(s: &Signed, c: &Community) -> Result<Address, Failure> {
         .map_err(|e| tx::contract_error(e, "the ledger's addresses"))
 }
 
+/// What the market holds for `provider`: (bond, unbond time, open jobs, earnings, price of
+/// `model`). Called by hand: the binding's `provider()` is its RPC provider's accessor.
+pub async fn provider_state(
+    p: &DynProvider,
+    market: Address,
+    provider: Address,
+    model: U256,
+) -> Result<(U256, u64, u64, U256, U256), Failure> {
+    let call = IJobMarket::providerCall { provider, model };
+    let out = tx::call(p, None, market, call.abi_encode(), "provider").await?;
+    let v = IJobMarket::providerCall::abi_decode_returns(&out)
+        .map_err(|e| Failure::rpc(format!("the market answered provider() with {e}")))?;
+    Ok((v._0, v._1, v._2, v._3, v._4))
+}
+
+/// Bonds `bond` more of the payment token (wrapping ETH when short: WETH9's `deposit()`)
+/// and announces `endpoint`: `joinProvider`, which adds to a bond and updates the endpoint.
+pub async fn bond_and_join(
+    p: &DynProvider,
+    me: Address,
+    c: &Community,
+    endpoint: &str,
+    bond: U256,
+) -> Result<alloy::rpc::types::TransactionReceipt, Failure> {
+    if !bond.is_zero() {
+        let token = payment(p, c).await?;
+        let have = dev_weth::IERC20::new(token, p)
+            .balanceOf(me)
+            .call()
+            .await
+            .map_err(|e| tx::contract_error(e, "balanceOf"))?;
+        if have < bond {
+            let wrap = dev_weth::IMockErc20::depositCall {}.abi_encode();
+            tx::send(p, token, bond - have, wrap, "wrapping ETH for the bond").await?;
+        }
+        let approve = dev_weth::IERC20::approveCall { spender: c.market, value: bond };
+        tx::send(p, token, U256::ZERO, approve.abi_encode(), "approving the bond").await?;
+    }
+    let join =
+        IJobMarket::joinProviderCall { endpoint: Bytes::from(endpoint.as_bytes().to_vec()), bond };
+    tx::send(p, c.market, U256::ZERO, join.abi_encode(), "joinProvider").await
+}
+
 fn done(what: String, r: &alloy::rpc::types::TransactionReceipt) -> Report {
     Report { json: json!({"done": what, "tx": r.transaction_hash}), text: what }
 }
 
 pub async fn provider(cli: &Cli, c: &ProviderCommand) -> Result<Report, Failure> {
-    let which = match c {
+    match c {
         // The node resolves its own community from its configuration.
-        ProviderCommand::Run(a) => return crate::provider::run(cli, a).await,
-        ProviderCommand::Register { which, .. }
-        | ProviderCommand::Price { which, .. }
-        | ProviderCommand::Show { which, .. }
-        | ProviderCommand::Unbond(which)
-        | ProviderCommand::WithdrawBond(which)
-        | ProviderCommand::Withdraw(which) => which,
+        ProviderCommand::Run(a) => crate::provider::run(cli, a).await,
+        ProviderCommand::Action(a) => provider_action(cli, a).await,
+    }
+}
+
+async fn provider_action(cli: &Cli, c: &ProviderAction) -> Result<Report, Failure> {
+    let which = match c {
+        ProviderAction::Register { which, .. }
+        | ProviderAction::Price { which, .. }
+        | ProviderAction::Show { which, .. }
+        | ProviderAction::Unbond(which)
+        | ProviderAction::WithdrawBond(which)
+        | ProviderAction::Withdraw(which) => which,
     };
     let (s, com) = signed_community(cli, which).await?;
     let p = &s.provider;
     let send = |data: Vec<u8>, what: &'static str| tx::send(p, com.market, U256::ZERO, data, what);
     match c {
-        ProviderCommand::Run(a) => crate::provider::run(cli, a).await,
-        ProviderCommand::Register { endpoint, bond, .. } => {
+        ProviderAction::Register { endpoint, bond, .. } => {
             let bond = amount(bond, "bond")?;
-            let token = payment(&s, &com).await?;
-            let erc20 = dev_weth::IERC20::new(token, p);
-            let have = erc20
-                .balanceOf(s.from)
-                .call()
-                .await
-                .map_err(|e| tx::contract_error(e, "balanceOf"))?;
-            if have < bond {
-                // WETH's deposit(): the same selector on every WETH9.
-                let wrap = dev_weth::IMockErc20::depositCall {}.abi_encode();
-                tx::send(p, token, bond - have, wrap, "wrapping ETH for the bond").await?;
-            }
-            let approve = dev_weth::IERC20::approveCall { spender: com.market, value: bond };
-            tx::send(p, token, U256::ZERO, approve.abi_encode(), "approving the bond").await?;
-            let join = IJobMarket::joinProviderCall {
-                endpoint: Bytes::from(endpoint.clone().into_bytes()),
-                bond,
-            };
-            let r = send(join.abi_encode(), "joinProvider").await?;
+            let r = bond_and_join(p, s.from, &com, endpoint, bond).await?;
             Ok(done(
                 format!(
                     "{} bonded {} in community {}'s market",
@@ -371,41 +409,37 @@ pub async fn provider(cli: &Cli, c: &ProviderCommand) -> Result<Report, Failure>
                 &r,
             ))
         }
-        ProviderCommand::Price { model, price, .. } => {
+        ProviderAction::Price { model, price, .. } => {
             let price = amount(price, "price")?;
             let r =
                 send(IJobMarket::setPriceCall { model: *model, price }.abi_encode(), "setPrice")
                     .await?;
             Ok(done(format!("price of model {model}: {} per unit", units::eth(price)), &r))
         }
-        ProviderCommand::Unbond(_) => {
+        ProviderAction::Unbond(_) => {
             let r = send(IJobMarket::startUnbondCall {}.abi_encode(), "startUnbond").await?;
             Ok(done("unbonding started".into(), &r))
         }
-        ProviderCommand::WithdrawBond(_) => {
+        ProviderAction::WithdrawBond(_) => {
             let r = send(IJobMarket::withdrawBondCall {}.abi_encode(), "withdrawBond").await?;
             Ok(done("bond withdrawn".into(), &r))
         }
-        ProviderCommand::Withdraw(_) => {
+        ProviderAction::Withdraw(_) => {
             let r = send(IJobMarket::withdrawCall {}.abi_encode(), "withdraw").await?;
             Ok(done("earnings withdrawn".into(), &r))
         }
-        ProviderCommand::Show { provider, model, .. } => {
+        ProviderAction::Show { provider, model, .. } => {
             let who = provider.unwrap_or(s.from);
-            // Called by hand: the binding's `provider()` is its RPC provider's accessor.
-            let call = IJobMarket::providerCall { provider: who, model: *model };
-            let out = tx::call(p, None, com.market, call.abi_encode(), "provider").await?;
-            let v = IJobMarket::providerCall::abi_decode_returns(&out)
-                .map_err(|e| Failure::rpc(format!("the market answered provider() with {e}")))?;
+            let v = provider_state(p, com.market, who, *model).await?;
             Ok(Report {
-                json: json!({"provider": who, "bond": v._0.to_string(), "unbondAt": v._1, "openJobs": v._2, "earnings": v._3.to_string(), "price": v._4.to_string()}),
+                json: json!({"provider": who, "bond": v.0.to_string(), "unbondAt": v.1, "openJobs": v.2, "earnings": v.3.to_string(), "price": v.4.to_string()}),
                 text: format!(
                     "provider {who}: bond {}, unbond at {}, {} open jobs, earnings {}, price {} per unit",
-                    units::eth(v._0),
-                    v._1,
-                    v._2,
-                    units::eth(v._3),
-                    units::eth(v._4)
+                    units::eth(v.0),
+                    v.1,
+                    v.2,
+                    units::eth(v.3),
+                    units::eth(v.4)
                 ),
             })
         }
@@ -600,34 +634,18 @@ pub async fn job(cli: &Cli, c: &JobCommand) -> Result<Report, Failure> {
 
 /// Re-runs a job and compares: the evidence an arbiter uses in a dispute.
 async fn verify(cli: &Cli, a: &VerifyArgs) -> Result<Report, Failure> {
-    use alloy::{providers::Provider, rpc::types::Filter, sol_types::SolEvent};
-
-    use crate::bindings::market::IJobMarketEvents::{JobFulfilled, JobRequested};
+    use crate::{
+        bindings::market::IJobMarketEvents::{JobFulfilled, JobRequested},
+        requester::job_event,
+    };
     let chain = cli.chain.connect().await?;
     let m = deployment(&chain.provider, cli, chain.chain_id).await?;
     let com = resolve(&chain.provider, &m, a.job.which.community).await?;
-    let logs = |sig| {
-        let f = Filter::new()
-            .address(com.market)
-            .event_signature(sig)
-            .topic1(B256::from(a.job.id))
-            .from_block(0u64);
-        let p = chain.provider.clone();
-        async move {
-            p.get_logs(&f)
-                .await
-                .map_err(|e| Failure::rpc(format!("cannot read the job's logs: {e}")))
-        }
-    };
-    let requested = logs(JobRequested::SIGNATURE_HASH).await?;
-    let r = requested
-        .iter()
-        .find_map(|l| JobRequested::decode_log_data(l.data()).ok())
+    let r = job_event::<JobRequested>(&chain.provider, com.market, a.job.id)
+        .await?
         .ok_or_else(|| Failure::input(format!("no job {}", a.job.id)))?;
-    let fulfilled = logs(JobFulfilled::SIGNATURE_HASH).await?;
-    let f = fulfilled
-        .iter()
-        .find_map(|l| JobFulfilled::decode_log_data(l.data()).ok())
+    let f = job_event::<JobFulfilled>(&chain.provider, com.market, a.job.id)
+        .await?
         .ok_or_else(|| Failure::input(format!("job {} has not been fulfilled", a.job.id)))?;
     let input = crate::requester::read_input(&a.input)?;
     if keccak256(&input) != r.inputHash {

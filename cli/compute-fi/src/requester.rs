@@ -93,6 +93,25 @@ pub async fn upload(endpoint: &str, input: &[u8]) -> Result<B256, Failure> {
     }
 }
 
+/// The first event of kind `E` the market logged for `job` (its id is the first topic of
+/// every job event).
+pub async fn job_event<E: SolEvent>(
+    p: &DynProvider,
+    market: Address,
+    job: U256,
+) -> Result<Option<E>, Failure> {
+    let f = Filter::new()
+        .address(market)
+        .event_signature(E::SIGNATURE_HASH)
+        .topic1(B256::from(job))
+        .from_block(0u64);
+    let logs = p
+        .get_logs(&f)
+        .await
+        .map_err(|e| Failure::rpc(format!("cannot read job {job}'s logs: {e}")))?;
+    Ok(logs.iter().find_map(|l| E::decode_log_data(l.data()).ok()))
+}
+
 /// A fulfilment: the output's hash and where to fetch it.
 pub struct Fulfilment {
     pub output_hash: B256,
@@ -113,21 +132,9 @@ pub async fn wait_fulfilled(
     loop {
         let v = m.job(job).call().await.map_err(|e| tx::contract_error(e, "job"))?;
         if v._2 >= 2 {
-            let f = Filter::new()
-                .address(market)
-                .event_signature(IJobMarketEvents::JobFulfilled::SIGNATURE_HASH)
-                .topic1(B256::from(job))
-                .from_block(0u64);
-            let logs = p
-                .get_logs(&f)
-                .await
-                .map_err(|e| Failure::rpc(format!("cannot read the fulfilment: {e}")))?;
-            let e = logs
-                .iter()
-                .find_map(|l| IJobMarketEvents::JobFulfilled::decode_log_data(l.data()).ok())
-                .ok_or_else(|| {
-                    Failure::rpc(format!("job {job} ended without a fulfilment (status {})", v._2))
-                })?;
+            let e = job_event::<IJobMarketEvents::JobFulfilled>(p, market, job).await?.ok_or_else(
+                || Failure::rpc(format!("job {job} ended without a fulfilment (status {})", v._2)),
+            )?;
             return Ok(Fulfilment {
                 output_hash: e.outputHash,
                 output_uri: String::from_utf8_lossy(&e.outputURI).into_owned(),

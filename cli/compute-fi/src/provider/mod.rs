@@ -33,12 +33,10 @@ use tokio::sync::Semaphore;
 
 use self::{config::Config, metrics::Metrics, store::Store};
 use crate::{
-    bindings::{
-        dev_weth,
-        market::{IJobMarket, IJobMarketEvents::JobRequested},
-    },
+    bindings::market::{IJobMarket, IJobMarketEvents::JobRequested},
     community::{deployment, resolve, Community},
     keeper::now,
+    market::{bond_and_join, provider_state},
     tx, units, Cli, Failure, Report,
 };
 
@@ -197,59 +195,24 @@ impl Node {
         }
     }
 
-    /// What the chain holds for this provider: (bond, price of `model`).
-    async fn on_chain(&self, model: U256) -> Result<(U256, U256), Failure> {
-        let call = IJobMarket::providerCall { provider: self.me, model };
-        let out =
-            tx::call(&self.p, None, self.community.market, call.abi_encode(), "provider").await?;
-        let v = IJobMarket::providerCall::abi_decode_returns(&out)
-            .map_err(|e| Failure::rpc(format!("provider(): {e}")))?;
-        Ok((v._0, v._4))
-    }
-
     /// Brings the chain to the configuration: the bond topped up to `register-bond`, the
     /// endpoint announced, each model's price set; sends nothing that is already so, so a
     /// restart costs nothing.
     async fn register(&self) -> Result<(), Failure> {
         let want = self.checked.register_bond.unwrap_or_default();
-        let (bond, _) = self.on_chain(U256::ZERO).await?;
+        let (bond, ..) =
+            provider_state(&self.p, self.community.market, self.me, U256::ZERO).await?;
         let add = want.saturating_sub(bond);
         let announced =
             crate::requester::endpoint_of(&self.p, self.community.market, self.me).await.ok();
         if !add.is_zero() || announced.as_deref() != Some(self.endpoint.as_str()) {
-            if !add.is_zero() {
-                let token =
-                    crate::bindings::ledger::IComputeLedger::new(self.community.ledger, &self.p)
-                        .addresses()
-                        .call()
-                        .await
-                        .map_err(|e| tx::contract_error(e, "the ledger's addresses"))?
-                        ._2;
-                let erc20 = dev_weth::IERC20::new(token, &self.p);
-                let have = erc20
-                    .balanceOf(self.me)
-                    .call()
-                    .await
-                    .map_err(|e| tx::contract_error(e, "balanceOf"))?;
-                if have < add {
-                    let wrap = dev_weth::IMockErc20::depositCall {}.abi_encode();
-                    tx::send(&self.p, token, add - have, wrap, "wrapping ETH for the bond").await?;
-                }
-                let approve =
-                    dev_weth::IERC20::approveCall { spender: self.community.market, value: add };
-                tx::send(&self.p, token, U256::ZERO, approve.abi_encode(), "approving the bond")
-                    .await?;
-            }
-            let join = IJobMarket::joinProviderCall {
-                endpoint: Bytes::from(self.endpoint.clone().into_bytes()),
-                bond: add,
-            };
-            tx::send(&self.p, self.community.market, U256::ZERO, join.abi_encode(), "joinProvider")
-                .await?;
+            bond_and_join(&self.p, self.me, &self.community, &self.endpoint, add).await?;
             log(format!("registered at {} with {} more bond", self.endpoint, units::eth(add)));
         }
         for (model, price) in &self.checked.prices {
-            if self.on_chain(*model).await?.1 != *price {
+            let (.., on_chain) =
+                provider_state(&self.p, self.community.market, self.me, *model).await?;
+            if on_chain != *price {
                 let call = IJobMarket::setPriceCall { model: *model, price: *price };
                 tx::send(&self.p, self.community.market, U256::ZERO, call.abi_encode(), "setPrice")
                     .await?;
@@ -470,12 +433,9 @@ impl Node {
 
     /// Withdraws final earnings when there are any.
     async fn withdraw(&self) -> Result<(), Failure> {
-        let call = IJobMarket::providerCall { provider: self.me, model: U256::ZERO };
-        let out =
-            tx::call(&self.p, None, self.community.market, call.abi_encode(), "provider").await?;
-        let v = IJobMarket::providerCall::abi_decode_returns(&out)
-            .map_err(|e| Failure::rpc(format!("provider(): {e}")))?;
-        if v._3.is_zero() {
+        let (.., earnings, _) =
+            provider_state(&self.p, self.community.market, self.me, U256::ZERO).await?;
+        if earnings.is_zero() {
             return Ok(());
         }
         tx::send(
@@ -486,8 +446,8 @@ impl Node {
             "withdraw",
         )
         .await?;
-        self.metrics.earnings_wei.inc_by(u64::try_from(v._3).unwrap_or(u64::MAX));
-        log(format!("withdrew {}", units::eth(v._3)));
+        self.metrics.earnings_wei.inc_by(u64::try_from(earnings).unwrap_or(u64::MAX));
+        log(format!("withdrew {}", units::eth(earnings)));
         Ok(())
     }
 }
