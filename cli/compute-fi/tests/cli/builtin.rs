@@ -4,26 +4,10 @@
 //! endpoint, to a member and to the community AI; the job re-run and verified against the
 //! chain; a member of another community refused the model.
 
-use std::{
-    process::{Command, Stdio},
-    time::{Duration, Instant},
-};
-
-use alloy::{providers::Provider, sol_types::SolCall};
-use compute_fi::{bindings::dev_weth::IMockErc20, provider::builtin::write_tiny_llama};
+use compute_fi::provider::builtin::write_tiny_llama;
 use serde_json::json;
 
 use crate::common::*;
-
-/// A child process killed when the test ends, however it ends.
-struct Killed(std::process::Child);
-
-impl Drop for Killed {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_tiny_model_served_in_process_and_over_openai_then_verified() {
@@ -53,11 +37,7 @@ async fn a_tiny_model_served_in_process_and_over_openai_then_verified() {
     .ok();
     rpc(&p, "anvil_setBalance", json!([address_of(ai), format!("{:#x}", eth(1_000))])).await;
     cli(&rpc_url, KEY0, &dir, &["join"]).ok();
-    let (weth, source) =
-        (addr(&d["externals"]["weth"]["address"]), addr(&d["externals"]["source"]["address"]));
-    let mint = IMockErc20::mintCall { to: source, amount: eth(50) }.abi_encode();
-    let tx = alloy::rpc::types::TransactionRequest::default().to(weth).input(mint.into());
-    p.send_transaction(tx).await.unwrap().get_receipt().await.unwrap();
+    accrue(&p, &d, eth(50)).await;
     cli(&rpc_url, KEY0, &dir, &["harvest"]).ok();
     cli(&rpc_url, KEY0, &dir, &["job", "params", "--min-bond", "0.5", "--min-window", "60s"]).ok();
     let register = || {
@@ -82,7 +62,7 @@ async fn a_tiny_model_served_in_process_and_over_openai_then_verified() {
     };
     let (direct, over_openai) = (register(), register());
 
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = free_port();
     let config = dir.join("provider.toml");
     let builtin = format!(
         "{{ kind = \"builtin\", model = \"{}\", tokenizer = \"{}\", max-tokens = 16 }}",
@@ -97,23 +77,7 @@ async fn a_tiny_model_served_in_process_and_over_openai_then_verified() {
         ),
     )
     .unwrap();
-    let mut provider_process = Killed(
-        Command::new(env!("CARGO_BIN_EXE_compute-fi"))
-            .args(["--rpc-url", &rpc_url, "--private-key", KEY9, "--deployments"])
-            .arg(&dir)
-            .args(["provider", "run", "--config"])
-            .arg(&config)
-            .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .unwrap(),
-    );
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while !serves(port, "/health") {
-        assert!(Instant::now() < deadline, "the provider did not listen");
-        assert!(matches!(provider_process.0.try_wait(), Ok(None)), "the provider exited");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    let _provider = start_provider(&rpc_url, &dir, &config, port);
     let provider = address_of(KEY9).to_string();
     let prompt = "what is the way to write the word";
     let ask = |key: &str, token: &str, model: &str, delegate: bool| {

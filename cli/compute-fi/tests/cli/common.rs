@@ -127,3 +127,55 @@ pub fn serves(port: u16, path: &str) -> bool {
     let mut head = [0u8; 12];
     s.read_exact(&mut head).is_ok() && head.ends_with(b" 200")
 }
+
+/// A port nobody listens on now.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// Yield accruing in the development source: `amount` of its WETH minted into it.
+/// `deployment` is a manifest (its `externals`).
+pub async fn accrue(p: &DynProvider, deployment: &serde_json::Value, amount: U256) {
+    use alloy::sol_types::SolCall;
+    let weth = addr(&deployment["externals"]["weth"]["address"]);
+    let source = addr(&deployment["externals"]["source"]["address"]);
+    let mint = compute_fi::bindings::dev_weth::IMockErc20::mintCall { to: source, amount };
+    let tx =
+        alloy::rpc::types::TransactionRequest::default().to(weth).input(mint.abi_encode().into());
+    assert!(p.send_transaction(tx).await.unwrap().get_receipt().await.unwrap().status());
+}
+
+/// A provider node run by the binary with the last dev key; killed when dropped, however
+/// the test ends.
+pub struct ProviderProcess {
+    pub child: std::process::Child,
+    pub url: String,
+}
+
+impl Drop for ProviderProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts `provider run` with `config` and waits until it serves on `port`.
+pub fn start_provider(rpc: &str, deployments: &Path, config: &Path, port: u16) -> ProviderProcess {
+    let child = Command::new(env!("CARGO_BIN_EXE_compute-fi"))
+        .args(["--rpc-url", rpc, "--private-key", KEY9, "--deployments"])
+        .arg(deployments)
+        .args(["provider", "run", "--config"])
+        .arg(config)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::inherit())
+        .spawn()
+        .expect("the provider starts");
+    let mut provider = ProviderProcess { child, url: format!("http://127.0.0.1:{port}") };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while !serves(port, "/health") {
+        assert!(std::time::Instant::now() < deadline, "the provider did not listen");
+        assert!(matches!(provider.child.try_wait(), Ok(None)), "the provider exited");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    provider
+}

@@ -9,7 +9,7 @@ use alloy::{
     signers::local::PrivateKeySigner,
     sol_types::SolCall,
 };
-use compute_fi::bindings::{dev_weth::IMockErc20, ledger::IComputeLedger, vault};
+use compute_fi::bindings::{ledger::IComputeLedger, vault};
 use serde_json::json;
 
 use crate::common::*;
@@ -154,11 +154,8 @@ async fn a_community_from_deployment_to_every_member_leaving() {
     // Yield: 0.5 WETH into the development source; harvest; credits to the wei.
     let m: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(dir.join("412346.json")).unwrap()).unwrap();
-    let (weth, source) =
-        (addr(&m["externals"]["weth"]["address"]), addr(&m["externals"]["source"]["address"]));
-    let mint = IMockErc20::mintCall { to: source, amount: eth(500) }.abi_encode();
-    let tx = alloy::rpc::types::TransactionRequest::default().to(weth).input(mint.into());
-    assert!(p.send_transaction(tx).await.unwrap().get_receipt().await.unwrap().status());
+    let weth = addr(&m["externals"]["weth"]["address"]);
+    accrue(&p, &m, eth(500)).await;
     let before = show_matches_chain(&url, &dir).await;
     let h = cli(&url, KEY0, &dir, &["harvest"]).ok().json();
     assert!(u(&h["assets"]) > U256::ZERO, "{h}");

@@ -4,7 +4,6 @@
 //! window, a disabled model refused; `account` and `provider show` read back.
 
 use alloy::primitives::{keccak256, U256};
-use compute_fi::bindings::dev_weth::IMockErc20;
 use serde_json::json;
 
 use crate::common::*;
@@ -45,21 +44,7 @@ async fn disputes_deadlines_claims_and_a_disabled_model() {
     assert_eq!(account["account"], show["members"][0]["account"]);
 
     // Credits from a harvest.
-    let (weth, source) = (
-        addr(&d["deployment"]["externals"]["weth"]["address"]),
-        addr(&d["deployment"]["externals"]["source"]["address"]),
-    );
-    let mint = alloy::sol_types::SolCall::abi_encode(&IMockErc20::mintCall {
-        to: source,
-        amount: eth(10),
-    });
-    let tx = alloy::rpc::types::TransactionRequest::default().to(weth).input(mint.into());
-    alloy::providers::Provider::send_transaction(&p, tx)
-        .await
-        .unwrap()
-        .get_receipt()
-        .await
-        .unwrap();
+    accrue(&p, &d["deployment"], eth(10)).await;
     cli(&url, KEY0, &dir, &["harvest"]).ok();
     let start = u(&cli(&url, KEY0, &dir, &["credits", "--token", "1"]).ok().json()["spendable"]);
     assert!(start > U256::ZERO);

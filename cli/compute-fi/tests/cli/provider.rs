@@ -10,7 +10,6 @@
 
 use std::{
     net::SocketAddr,
-    process::{Child, Command, Stdio},
     sync::{
         atomic::{AtomicBool, Ordering},
         Arc,
@@ -22,10 +21,10 @@ use alloy::{
     primitives::{keccak256, U256},
     providers::Provider,
     rpc::types::Filter,
-    sol_types::{SolCall, SolEvent},
+    sol_types::SolEvent,
 };
 use axum::{routing::post, Json, Router};
-use compute_fi::bindings::{dev_weth::IMockErc20, market::IJobMarketEvents::JobFulfilled};
+use compute_fi::bindings::market::IJobMarketEvents::JobFulfilled;
 use serde_json::{json, Value};
 
 use crate::common::*;
@@ -63,47 +62,6 @@ async fn backend(down: Arc<AtomicBool>) -> SocketAddr {
     let addr = l.local_addr().unwrap();
     tokio::spawn(async move { axum::serve(l, app).await });
     addr
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
-
-struct ProviderProcess {
-    child: Child,
-    url: String,
-}
-
-impl Drop for ProviderProcess {
-    /// A provider never outlives its test, even a failed one.
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn start_provider(
-    rpc: &str,
-    deployments: &std::path::Path,
-    config: &std::path::Path,
-    port: u16,
-) -> ProviderProcess {
-    let child = Command::new(env!("CARGO_BIN_EXE_compute-fi"))
-        .args(["--rpc-url", rpc, "--private-key", KEY9, "--deployments"])
-        .arg(deployments)
-        .args(["provider", "run", "--config"])
-        .arg(config)
-        .stdout(Stdio::null())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .unwrap();
-    let url = format!("http://127.0.0.1:{port}");
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while !serves(port, "/health") {
-        assert!(Instant::now() < deadline, "the provider did not listen");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    ProviderProcess { child, url }
 }
 
 async fn get(url: &str) -> (u16, String) {
@@ -149,11 +107,7 @@ async fn a_provider_serves_members_and_the_community_ai_and_survives_a_kill() {
     .ok();
     rpc(&p, "anvil_setBalance", json!([address_of(ai), format!("{:#x}", eth(1_000))])).await;
     cli(&rpc_url, KEY0, &dir, &["join"]).ok();
-    let (weth, source) =
-        (addr(&d["externals"]["weth"]["address"]), addr(&d["externals"]["source"]["address"]));
-    let mint = IMockErc20::mintCall { to: source, amount: eth(50) }.abi_encode();
-    let tx = alloy::rpc::types::TransactionRequest::default().to(weth).input(mint.into());
-    p.send_transaction(tx).await.unwrap().get_receipt().await.unwrap();
+    accrue(&p, &d, eth(50)).await;
     cli(&rpc_url, KEY0, &dir, &["harvest"]).ok();
     cli(
         &rpc_url,
@@ -236,6 +190,14 @@ async fn a_provider_serves_members_and_the_community_ai_and_survives_a_kill() {
         }
         cli(&rpc_url, key, &dir, &args)
     };
+    // A request only (no upload), as member 1.
+    let request_only = |model: &str, input: &str, extra: &[&str]| {
+        let mut args =
+            vec!["job", "request", "--token", "1", "--model", model, "--provider", &provider];
+        args.extend_from_slice(&["--max-credits", "0.001", "--input", input]);
+        args.extend_from_slice(extra);
+        cli(&rpc_url, KEY0, &dir, &args).ok()
+    };
     let r = job(KEY0, "1", false, "hello open compute", true).ok().json();
     assert_eq!(
         (r["output"].as_str(), r["verified"].as_bool()),
@@ -316,78 +278,19 @@ async fn a_provider_serves_members_and_the_community_ai_and_survives_a_kill() {
     // The provider priced a model on chain that its configuration does not serve.
     cli(&rpc_url, KEY9, &dir, &["provider", "price", "--model", &unserved, "--price", "1gwei"])
         .ok();
-    cli(
-        &rpc_url,
-        KEY0,
-        &dir,
-        &[
-            "job",
-            "request",
-            "--token",
-            "1",
-            "--model",
-            &unserved,
-            "--provider",
-            &provider,
-            "--max-credits",
-            "0.001",
-            "--input",
-            "x",
-        ],
-    )
-    .ok();
+    request_only(&unserved, "x", &[]);
     until("the unserved model skipped", async || {
         get(&format!("{}/health", prov.url)).await.1.contains("\"skipped\":1")
     })
     .await;
     // A deadline too close to finish by: skipped.
-    cli(
-        &rpc_url,
-        KEY0,
-        &dir,
-        &[
-            "job",
-            "request",
-            "--token",
-            "1",
-            "--model",
-            &model,
-            "--provider",
-            &provider,
-            "--max-credits",
-            "0.001",
-            "--input",
-            "in a hurry",
-            "--deadline",
-            "90s",
-        ],
-    )
-    .ok();
+    request_only(&model, "in a hurry", &["--deadline", "90s"]);
     until("the hurried job skipped", async || {
         get(&format!("{}/health", prov.url)).await.1.contains("\"skipped\":2")
     })
     .await;
     // Requested with an input the provider never received: it waits, never runs.
-    cli(
-        &rpc_url,
-        KEY0,
-        &dir,
-        &[
-            "job",
-            "request",
-            "--token",
-            "1",
-            "--model",
-            &model,
-            "--provider",
-            &provider,
-            "--max-credits",
-            "0.001",
-            "--input",
-            "not uploaded anywhere",
-        ],
-    )
-    .ok();
+    request_only(&model, "not uploaded anywhere", &[]);
     until("the job without input waiting", async || {
         get(&format!("{}/health", prov.url)).await.1.contains("\"new\":1")
     })

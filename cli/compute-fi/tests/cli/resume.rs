@@ -23,10 +23,6 @@ fn node_binary() -> std::path::PathBuf {
     bin
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
-
 fn start_node(port: u16, state: &std::path::Path) -> Child {
     let child = Command::new(node_binary())
         .args(["--port", &port.to_string(), "--state-interval", "1", "--state"])
