@@ -278,7 +278,8 @@ pub use exec::{CALL_STACK_LIMIT, MAX_CODE_SIZE, STYLUS_PREFIX};
 pub use revm::primitives::Log;
 pub use roles::ChainRoles;
 pub use stylus::{
-    decompress, ActivationError, GasTrace, HostioCost, ProgramInfo, HOSTIO_NAMES, INK_PER_GAS,
+    decompress, ActivationError, FrameCost, GasTrace, HostioCost, ProgramInfo, HOSTIO_NAMES,
+    INK_PER_GAS,
 };
 pub use stylus_rules;
 

@@ -254,6 +254,8 @@ struct Frame {
     /// frame's hostios bought (the rest of what the frame used is its WASM compute).
     hostio: &'static str,
     hostio_ink: u64,
+    /// Of `hostio_ink`, the gas forwarded to callees and not returned (theirs, not ours).
+    forwarded_ink: u64,
 }
 
 /// Where a transaction's Stylus gas went: program entries, WASM compute and each hostio
@@ -268,6 +270,25 @@ pub struct GasTrace {
     pub compute_ink: u64,
     /// Per hostio: calls and the ink (gas included) they bought.
     pub hostios: BTreeMap<&'static str, HostioCost>,
+    /// Every program entry, in the order entered: what each frame itself cost.
+    pub frames: Vec<FrameCost>,
+}
+
+/// One Stylus frame's own cost (its callees' is in their own entries).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct FrameCost {
+    /// Call depth (0 for the transaction's target).
+    pub depth: usize,
+    pub program: Address,
+    /// The first four bytes of the calldata (zero when shorter).
+    pub selector: [u8; 4],
+    /// Entry gas: init or cached entry, and memory.
+    pub entry_gas: u64,
+    /// Ink of the frame's WASM instructions.
+    pub compute_ink: u64,
+    /// Ink its hostios bought (EVM gas of storage, logs, call costs included; the gas a
+    /// call forwards excluded).
+    pub hostio_ink: u64,
 }
 
 /// Calls of one hostio and the ink they bought.
@@ -351,6 +372,20 @@ pub(crate) fn run_program(
     exec.pages.ever = exec.pages.ever.max(exec.pages.open);
     exec.trace.entries += 1;
     exec.trace.entry_gas = exec.trace.entry_gas.saturating_add(entry);
+    let frame_at = exec.trace.frames.len();
+    let mut selector = [0u8; 4];
+    if let revm::interpreter::CallInput::Bytes(b) = &inputs.input {
+        if let Some(head) = b.get(..4) {
+            selector.copy_from_slice(head);
+        }
+    }
+    exec.trace.frames.push(FrameCost {
+        depth,
+        program: inputs.target_address,
+        selector,
+        entry_gas: entry,
+        ..Default::default()
+    });
     let rt = exec.runtime();
     let code = match exec.ctx().journaled_state.code(inputs.bytecode_address) {
         Ok(c) => c.data,
@@ -413,8 +448,12 @@ pub(crate) fn run_program(
     // The frame's compute: what it used less what its hostios bought and what its
     // callees used.
     let used = start_ink.saturating_sub(if exhausted { 0 } else { ink_left });
-    exec.trace.compute_ink =
-        exec.trace.compute_ink.saturating_add(used.saturating_sub(data.frame.hostio_ink));
+    let compute_ink = used.saturating_sub(data.frame.hostio_ink);
+    exec.trace.compute_ink = exec.trace.compute_ink.saturating_add(compute_ink);
+    if let Some(f) = exec.trace.frames.get_mut(frame_at) {
+        f.compute_ink = compute_ink;
+        f.hostio_ink = data.frame.hostio_ink.saturating_sub(data.frame.forwarded_ink);
+    }
     exec.pages.open = pages_before.open;
     let mut remaining = if exhausted { 0 } else { ink_left / INK_PER_GAS };
     let output = Bytes::from(data.frame.result);
@@ -529,6 +568,7 @@ fn forward_gas(c: &mut C<'_>, gas: u64) -> Result<(), Error> {
     take_ink(c, ink)?;
     let f = &mut c.data_mut().frame;
     f.hostio_ink = f.hostio_ink.saturating_add(ink);
+    f.forwarded_ink = f.forwarded_ink.saturating_add(ink);
     Ok(())
 }
 
@@ -537,6 +577,7 @@ fn unforward_gas(c: &mut C<'_>, gas: u64) -> Result<(), Error> {
     refund_gas(c, gas)?;
     let f = &mut c.data_mut().frame;
     f.hostio_ink = f.hostio_ink.saturating_sub(gas.saturating_mul(INK_PER_GAS));
+    f.forwarded_ink = f.forwarded_ink.saturating_sub(gas.saturating_mul(INK_PER_GAS));
     Ok(())
 }
 

@@ -265,6 +265,7 @@ sol! {
     function sourceCtor(address asset, string name, string symbol);
     function approve(address spender, uint256 value) external returns (bool);
     function deposit(uint256 assets, address receiver) external returns (uint256);
+    function transferFrom(address from, address to, uint256 value) external returns (bool);
 }
 
 /// A call's callee is counted in its own frame: an ERC-4626 deposit enters the source and
@@ -297,6 +298,20 @@ fn a_callee_is_counted_in_its_own_frame() {
     let frames = (g.compute_ink + g.hostio_ink()).div_ceil(local_chain::INK_PER_GAS);
     let accounted = tx.intrinsic_gas() + g.entry_gas + frames;
     assert!(r.gas_used.abs_diff(accounted) <= 2, "{} against {accounted}", r.gas_used);
+    // Frame by frame, in the order entered, and together the whole trace.
+    let entered: Vec<_> = g.frames.iter().map(|f| (f.depth, f.program, f.selector)).collect();
+    assert_eq!(
+        entered,
+        [
+            (0, source, depositCall::SELECTOR),
+            (1, t, balanceOfCall::SELECTOR),
+            (1, t, transferFromCall::SELECTOR),
+        ]
+    );
+    assert_eq!(g.frames.iter().map(|f| f.entry_gas).sum::<u64>(), g.entry_gas);
+    assert_eq!(g.frames.iter().map(|f| f.compute_ink).sum::<u64>(), g.compute_ink);
+    assert_eq!(g.frames.iter().map(|f| f.hostio_ink).sum::<u64>(), g.hostio_ink());
+    assert!(g.frames.iter().all(|f| f.compute_ink > 0 && f.hostio_ink > 0));
 }
 
 /// Every artifact activates under the rules; their activation outputs.

@@ -12,7 +12,11 @@
 #[allow(dead_code)]
 mod common;
 
+use std::collections::HashMap;
+
+use alloy_json_abi::JsonAbi;
 use common::peers::{Bench, Row, JOIN_PARTS};
+use local_chain::Address;
 
 fn sum_of_parts(rows: &[Row], f: impl Fn(&Row) -> u64) -> u64 {
     21_000
@@ -99,6 +103,59 @@ fn main() {
         sc as f64 / so as f64
     );
     where_the_gas_goes(&cached);
+    let names: HashMap<Address, &str> =
+        b.stylus_programs().iter().map(|(name, a)| (*a, *name)).collect();
+    frame_by_frame(&cached, &names);
+}
+
+/// Function names by selector, from the committed JSON ABIs of our contracts and mocks.
+fn function_names() -> HashMap<[u8; 4], String> {
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
+    let mut names = HashMap::new();
+    for dir in ["abi", "tests/mocks/abi"] {
+        let dir = format!("{root}/{dir}");
+        let entries = std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("read {dir}: {e}"));
+        for path in entries.map(|e| e.expect("dir entry").path()) {
+            if path.extension().is_some_and(|x| x == "json") {
+                let text = std::fs::read_to_string(&path).expect("ABI file");
+                let abi = JsonAbi::from_json_str(&text)
+                    .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+                for f in abi.functions() {
+                    names.insert(f.selector().0, f.name.clone());
+                }
+            }
+        }
+    }
+    names
+}
+
+/// Each Stylus frame of the operations that cross contracts (cached), in the order
+/// entered, indented by depth: what the frame itself paid to enter, to compute and in
+/// hostios (storage, calls' own price, logs; what it forwarded to callees is theirs).
+fn frame_by_frame(rows: &[Row], programs: &HashMap<Address, &str>) {
+    let functions = function_names();
+    let gas = |ink: u64| ink.div_ceil(local_chain::INK_PER_GAS);
+    for r in rows.iter().filter(|r| r.stylus_trace.frames.len() > 3) {
+        println!();
+        println!("{} (cached), frame by frame:", r.op);
+        println!();
+        println!("| frame | entry | WASM compute | hostios |");
+        println!("|---|---:|---:|---:|");
+        for f in &r.stylus_trace.frames {
+            let program = programs.get(&f.program).copied().unwrap_or("account proxy");
+            let function = functions
+                .get(&f.selector)
+                .cloned()
+                .unwrap_or_else(|| format!("0x{}", local_chain::hex::encode(f.selector)));
+            println!(
+                "| {}{program}.{function} | {} | {} | {} |",
+                "· ".repeat(f.depth),
+                f.entry_gas,
+                gas(f.compute_ink),
+                gas(f.hostio_ink)
+            );
+        }
+    }
 }
 
 /// The cached Stylus side's gas by what bought it (`local_chain::GasTrace`): intrinsic,
