@@ -1,4 +1,4 @@
-//! Membership's calls out (the registry, the stake token, WETH, the vault), encoded by
+//! Membership's calls out (the registry, the stake token, the vault), encoded by
 //! hand: typed wrappers (`sol_interface!`, the library's SafeErc20) compile an encoder and
 //! a decoder per function, here one encoder serves all. Each answer is checked exactly as
 //! the ABI decoder would (`validate`: one word, an address without stray bits), and the
@@ -11,7 +11,7 @@ use alloc::vec::Vec;
 use alloy_sol_types::SolCall;
 use compute_fi_contracts::{
     interfaces::{
-        tba::{IERC4626Deposit, IERC6551Registry, IWETH},
+        tba::{IERC6551Registry, IVaultEntry},
         vault::IVaultAsset,
     },
     signatures::has_code,
@@ -158,27 +158,24 @@ impl Membership {
         self.token_call(token, &approve(amount))
     }
 
-    /// Wraps `amount` wei into the WETH9 stake token `weth`.
-    pub(crate) fn wrap(&mut self, weth: Address, amount: U256) -> Result<(), Error> {
-        // The ABI decoder of `deposit()` accepts only an empty answer.
-        self.call_out(weth, &IWETH::depositCall::SELECTOR, amount)
-            .filter(|answer| answer.is_empty())
-            .map(|_| ())
-            .ok_or(Error::TokenCallFailed(TokenCallFailed { token: weth }))
-    }
-
-    /// Deposits `assets` into `vault` for `receiver`; returns the shares.
+    /// Deposits `assets` into `vault` for `receiver`; returns the shares. With `eth`, the
+    /// assets are the ETH this call holds, sent with `depositEth`: the vault wraps them
+    /// straight into its own balance, so membership never holds, approves or hands over
+    /// the stake token (two program entries and two slots set and cleared fewer a join).
     pub(crate) fn deposit_stake(
         &mut self,
         vault: Address,
         assets: U256,
         receiver: Address,
+        eth: bool,
     ) -> Result<U256, Error> {
-        let data = encode(
-            IERC4626Deposit::depositCall::SELECTOR,
-            &[assets.into(), address_word(receiver)],
-        );
-        self.call_out(vault, &data, U256::ZERO)
+        let (data, value) = if eth {
+            (encode(IVaultEntry::depositEthCall::SELECTOR, &[address_word(receiver)]), assets)
+        } else {
+            let words = [assets.into(), address_word(receiver)];
+            (encode(IVaultEntry::depositCall::SELECTOR, &words), U256::ZERO)
+        };
+        self.call_out(vault, &data, value)
             .as_deref()
             .and_then(one_word)
             .map(|w| U256::from_be_bytes(w.0))

@@ -1,11 +1,12 @@
 //! Community membership NFT (ERC-721 with metadata, openzeppelin-stylus).
 //!
-//! `join()` does, in one transaction: take the stake from the caller (ERC-20
-//! `transferFrom`, or, when ETH is sent, exactly the stake in ETH wrapped through the
-//! asset's WETH9 `deposit()`), mint the next NFT to the caller, create its token-bound
-//! account through the configured ERC-6551 registry and account implementation (salt 0,
-//! this chain), approve the vault for the stake and deposit it with ERC-4626
-//! `deposit(assets, receiver = account)`. The account then holds the shares.
+//! `join()` does, in one transaction: mint the next NFT to the caller, create its
+//! token-bound account through the configured ERC-6551 registry and account
+//! implementation (salt 0, this chain), and put the stake into the vault for the account:
+//! with ERC-20, taken from the caller by `transferFrom`, the vault approved for it and
+//! ERC-4626 `deposit(assets, receiver = account)`; with ETH (exactly the stake), sent on
+//! with the vault's `depositEth(receiver = account)`, which wraps it into the WETH asset
+//! (so ETH joins need a vault made with ETH support). The account then holds the shares.
 //!
 //! Token 0 is the community pool NFT, minted to the admin at setup, with its account
 //! created too (the community AI's account).
@@ -185,15 +186,14 @@ impl Membership {
         self.erc721._mint(member, token_id)?;
         // Interactions.
         let account = self.create_account(token_id)?;
-        let asset = self.asset.get();
-        if sent.is_zero() {
-            self.pull(asset, member, stake)?;
-        } else {
-            self.wrap(asset, stake)?;
-        }
         let vault = self.vault.get();
-        self.approve_token(asset, vault, stake)?;
-        let shares = self.deposit_stake(vault, stake, account)?;
+        let eth = !sent.is_zero();
+        if !eth {
+            let asset = self.asset.get();
+            self.pull(asset, member, stake)?;
+            self.approve_token(asset, vault, stake)?;
+        }
+        let shares = self.deposit_stake(vault, stake, account, eth)?;
         log(self.vm(), Joined { member, tokenId: token_id, account, assets: stake, shares });
         Ok(token_id)
     }

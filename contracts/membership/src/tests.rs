@@ -78,15 +78,18 @@ impl MockRegistry {
 sol! {
     interface IERC20Pull {
         function transferFrom(address from, address to, uint256 value) external returns (bool);
+        function deposit() external payable;
     }
 }
 
-/// ERC-4626 stand-in: `deposit` pulls the assets and credits `receiver` 1:1.
+/// Vault stand-in: `deposit` pulls the assets, `depositEth` wraps the ETH sent, and
+/// both credit `receiver` 1:1.
 #[storage]
 pub struct MockVault {
     asset: StorageAddress,
     shares: StorageMap<Address, StorageU256>,
     fail: StorageBool,
+    eth_deposits: StorageU256,
 }
 unsafe impl stylus_sdk::stylus_core::storage::TopLevelStorage for MockVault {}
 
@@ -119,9 +122,36 @@ impl MockVault {
         self.shares.setter(receiver).set(s);
         Ok(assets)
     }
+    /// Wraps the ETH sent into the asset (WETH9 `deposit`) and credits `receiver` 1:1.
+    #[payable]
+    pub fn deposit_eth(&mut self, receiver: Address) -> Result<U256, Vec<u8>> {
+        if self.fail.get() {
+            return Err(b"vault says no".to_vec());
+        }
+        let assets = self.vm().msg_value();
+        #[allow(deprecated)]
+        let wrapped = unsafe {
+            stylus_sdk::call::RawCall::new_with_value(assets)
+                .call(self.asset.get(), &IERC20Pull::depositCall::SELECTOR)
+        };
+        wrapped.map_err(|_| b"wrap failed".to_vec())?;
+        let s = self.shares.get(receiver) + assets;
+        self.shares.setter(receiver).set(s);
+        self.eth_deposits.set(self.eth_deposits.get() + U256::from(1));
+        Ok(assets)
+    }
+    pub fn eth_deposits(&self) -> U256 {
+        self.eth_deposits.get()
+    }
 }
 
 use alloy_sol_types::{SolCall, SolEvent};
+
+/// The ETH `account` holds in motsu's world (the SDK's `AddressVM` is what motsu reads).
+#[allow(deprecated)]
+fn eth_of(account: Address) -> U256 {
+    account.balance()
+}
 
 const STAKE: u64 = 1_000;
 const CHAIN: u64 = 42161;
@@ -342,7 +372,7 @@ fn join_without_allowance_fails() {
 }
 
 #[motsu::test]
-fn join_with_eth_wraps_it() {
+fn join_with_eth_sends_it_to_the_vault_to_wrap() {
     let w = world();
     w.setup().unwrap();
     let carol = Account::from_seed("carol");
@@ -351,10 +381,41 @@ fn join_with_eth_wraps_it() {
     assert!(
         matches!(err, Error::WrongEthAmount(WrongEthAmount { sent, stake }) if sent == U256::from(STAKE - 1) && stake == U256::from(STAKE))
     );
+    // (motsu keeps the value of a reverted call where it was sent: compare around the join)
+    let held_before = eth_of(w.m.address());
     let id = w.m.sender_and_value(carol.address(), U256::from(STAKE)).join().unwrap();
     assert_eq!(w.vault.sender(carol.address()).shares_of(w.account(1)), U256::from(STAKE));
     assert_eq!(w.m.sender(carol.address()).owner_of(id).unwrap(), carol.address());
     assert_eq!(w.token.sender(carol.address()).balance_of(w.vault.address()), U256::from(STAKE));
+    // Through `depositEth`: membership never held, approved or handed over the token.
+    assert_eq!(w.vault.sender(carol.address()).eth_deposits(), U256::from(1));
+    assert_eq!(w.token.sender(carol.address()).balance_of(w.m.address()), U256::ZERO);
+    assert_eq!(
+        w.token.sender(carol.address()).allowance(w.m.address(), w.vault.address()),
+        U256::ZERO
+    );
+    assert_eq!(eth_of(w.m.address()), held_before);
+    w.m.assert_emitted(&Joined {
+        member: carol.address(),
+        tokenId: id,
+        account: w.account(1),
+        assets: U256::from(STAKE),
+        shares: U256::from(STAKE),
+    });
+}
+
+#[motsu::test]
+fn join_with_eth_fails_when_the_vault_refuses_it() {
+    let w = world();
+    w.setup().unwrap();
+    let carol = Account::from_seed("carol");
+    carol.fund(U256::from(10 * STAKE));
+    w.vault.sender(w.admin).set_fail(true);
+    let err = w.m.sender_and_value(carol.address(), U256::from(STAKE)).join().unwrap_err();
+    assert!(
+        matches!(err, Error::DepositFailed(DepositFailed { vault, assets }) if vault == w.vault.address() && assets == U256::from(STAKE))
+    );
+    assert_eq!(w.vault.sender(carol.address()).eth_deposits(), U256::ZERO);
 }
 
 #[motsu::test]

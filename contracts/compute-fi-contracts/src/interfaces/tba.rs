@@ -35,14 +35,11 @@ sol! {
         function account(address implementation, bytes32 salt, uint256 chain_id, address token_contract, uint256 token_id) external view returns (address);
     }
 
-    /// The ERC-4626 entry point membership deposits the stake through.
-    interface IERC4626Deposit {
+    /// The vault's entry points membership deposits the stake through: ERC-4626 `deposit`
+    /// for a stake token, `depositEth` for ETH (the vault wraps it).
+    interface IVaultEntry {
         function deposit(uint256 assets, address receiver) external returns (uint256);
-    }
-
-    /// WETH9 wrapping.
-    interface IWETH {
-        function deposit() external payable;
+        function depositEth(address receiver) external payable returns (uint256);
     }
 }
 

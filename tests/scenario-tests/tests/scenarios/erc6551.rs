@@ -20,7 +20,7 @@ use super::common::abi::{
     source::{self, IERC4626::redeemCall},
     weth::{
         self,
-        IMockErc20::{mintCall, withdrawCall},
+        IMockErc20::{depositCall, mintCall, withdrawCall},
         IERC20::{approveCall, transferCall},
     },
 };
@@ -113,12 +113,15 @@ fn world() -> World {
 }
 
 impl World {
-    /// Alice (or `who`) joins with ETH; returns (token id, account).
+    /// Alice (or `who`) wraps the stake and joins with it (the vault here is a plain
+    /// ERC-4626, which cannot take ETH); returns (token id, account).
     fn join(&mut self, who: Address) -> (U256, Address) {
-        let id = self
-            .chain
-            .send_value(who, self.membership, U256::from(STAKE), &joinCall {})
-            .expect("join");
+        let stake = U256::from(STAKE);
+        self.chain.send_value(who, self.weth, stake, &depositCall {}).expect("wrap");
+        self.chain
+            .send(who, self.weth, &approveCall { spender: self.membership, value: stake })
+            .expect("approve");
+        let id = self.chain.send(who, self.membership, &joinCall {}).expect("join");
         let account = self.chain.read(self.membership, &accountOfCall { tokenId: id }).unwrap();
         (id, account)
     }
