@@ -21,27 +21,34 @@ pub enum Rounding {
 ///
 /// Long division one bit at a time (shift and subtract): ruint's generic 512-bit
 /// `div_rem` costs each contract about 2 KiB of compressed code, this a few hundred
-/// bytes (and a few dozen gas more per call).
+/// bytes. One round per bit of the product; the remainder stays below `d`, so it is
+/// kept in 256 bits plus the bit shifted out, and the quotient's bits are set where they
+/// fall, rather than shifting 512-bit registers every round: about half the gas (on
+/// the local chain, Nitro's ink prices: 3,716 -> 1,604 gas for 0.1 ETH's worth of
+/// basis points, 4,822 -> 2,268 for a lock time weighted by shares).
 pub fn mul_div(x: U256, y: U256, d: U256, rounding: Rounding) -> Option<U256> {
     if d.is_zero() {
         return None;
     }
     let p = U512::from(x).wrapping_mul(U512::from(y));
-    let d = U512::from(d);
-    let mut q = U512::ZERO;
-    let mut r = U512::ZERO;
+    let mut r = U256::ZERO;
+    let mut q = U256::ZERO;
     for i in (0..p.bit_len()).rev() {
-        r = (r << 1usize) | U512::from(p.bit(i) as u8);
-        q <<= 1usize;
-        if r >= d {
+        let carry = r.bit(255);
+        r = (r << 1usize) | U256::from(p.bit(i) as u8);
+        if carry || r >= d {
+            // The quotient fits in 256 bits or the result is refused.
+            if i >= 256 {
+                return None;
+            }
             r = r.wrapping_sub(d);
-            q |= U512::from(1u8);
+            q.set_bit(i, true);
         }
     }
     if rounding == Rounding::Up && !r.is_zero() {
-        q = q.checked_add(U512::from(1u8))?;
+        q = q.checked_add(U256::from(1u8))?;
     }
-    U256::checked_from_limbs_slice(q.as_limbs())
+    Some(q)
 }
 
 /// `amount * bps / 10_000`, rounded down: the same as [`mul_div`] with those arguments.
@@ -103,6 +110,19 @@ mod tests {
         // The intermediate product may exceed 256 bits as long as the result fits.
         assert_eq!(mul_div(U256::MAX, U256::MAX, U256::MAX, Rounding::Down), Some(U256::MAX));
         assert_eq!(mul_div(U256::MAX, u(1), U256::MAX, Rounding::Up), Some(u(1)));
+    }
+
+    /// Divisors past 2^255: the shifted remainder needs its 257th bit (the carry).
+    #[test]
+    fn a_remainder_past_256_bits_carries() {
+        let m = U256::MAX;
+        assert_eq!(mul_div(m, u(2), m, Rounding::Down), Some(u(2)));
+        assert_eq!(mul_div(m - u(1), m, m, Rounding::Down), Some(m - u(1)));
+        assert_eq!(mul_div(m, m - u(1), m - u(1), Rounding::Up), Some(m));
+        let top = U256::from(1u8) << 255usize;
+        assert_eq!(mul_div(top + u(1), u(3), top + u(2), Rounding::Down), Some(u(2)));
+        assert_eq!(mul_div(top + u(1), u(3), top + u(2), Rounding::Up), Some(u(3)));
+        assert_eq!(mul_div(m, u(2), u(1), Rounding::Down), None, "quotient past 256 bits");
     }
 
     #[test]

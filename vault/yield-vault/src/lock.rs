@@ -74,6 +74,9 @@ impl YieldVault {
         let total = locked.checked_add(shares).ok_or_else(overflow)?;
         let merged_until = if new_until <= until {
             until
+        } else if locked.is_zero() {
+            // A first lot (or one whose shares all left): its own lock time.
+            new_until
         } else {
             // until + (new_until - until) * shares / total, rounded down: the lock time of
             // both lots, to within a second (rounded up, a one-share gift would add a
