@@ -87,17 +87,19 @@ pub struct YieldVault {
     symbol: StorageB256,
     /// Per account: its role bits (see [`roles::KNOWN_ROLES`]).
     roles: Roles,
+    // Packed in three slots, so a deposit and a harvest read three words of
+    // configuration rather than four (each slot's first read costs 2,100 gas).
     asset: StorageAddress,
-    source: StorageAddress,
-    ledger: StorageAddress,
     decimals: StorageU8,
     /// The flag bits of [`config`]: initialized, native ETH, idle only, keeper-only
     /// harvest, exact stake, paused.
     flags: StorageU8,
+    harvest_interval: StorageU64,
+    source: StorageAddress,
+    lock_duration: StorageU64,
     max_profit_bps: StorageU16,
     max_loss_bps: StorageU16,
-    lock_duration: StorageU64,
-    harvest_interval: StorageU64,
+    ledger: StorageAddress,
     last_harvest: StorageU64,
     /// Yield attributed to holders (and told to the ledger) but not yet harvested.
     pending_yield: StorageU256,

@@ -72,11 +72,11 @@ impl YieldVault {
         let new_until = now.saturating_add(self.lock_duration.get().to::<u64>());
         let (locked, until) = self.locked_of(receiver);
         let total = locked.checked_add(shares).ok_or_else(overflow)?;
-        let merged_until = if new_until <= until {
-            until
-        } else if locked.is_zero() {
-            // A first lot (or one whose shares all left): its own lock time.
+        let merged_until = if locked.is_zero() {
+            // A first lot, or one run out: its own lock time.
             new_until
+        } else if new_until <= until {
+            until
         } else {
             // until + (new_until - until) * shares / total, rounded down: the lock time of
             // both lots, to within a second (rounded up, a one-share gift would add a
