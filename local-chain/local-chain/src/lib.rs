@@ -57,7 +57,10 @@
 //! frame's WASM compute ink, and each hostio's calls and ink (the EVM gas it bought
 //! included; the gas a call forwards counts in the callee's frame). Intrinsic gas + entry
 //! gas + compute + hostio ink account for a transaction's gas exactly when no EVM frame
-//! runs and no refund applies (`tests/metering.rs`).
+//! runs and no refund applies (`tests/metering.rs`). `GasTrace::frames` splits the same
+//! figures by program entry, in the order entered ([`FrameCost`]: program, selector,
+//! depth, and what the frame itself paid), which is where a cross-contract operation's
+//! gas can be read call by call.
 //!
 //! ## Architecture
 //!
