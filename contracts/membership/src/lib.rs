@@ -88,8 +88,8 @@ pub struct Membership {
     vault: StorageAddress,
     initialized: StorageBool,
     registry: StorageAddress,
-    /// The next member's token id (64 bits: more joins than that would take more ETH
-    /// than exists).
+    /// The next member's token id (64 bits: 2^64 joins, each a transaction of some
+    /// 300,000 gas, cannot happen; past it `join` refuses with `IdOverflow`).
     next_id: StorageU64,
     implementation: StorageAddress,
     stake: StorageU256,

@@ -56,9 +56,9 @@ pub fn rounding_reserve(supply: U256) -> U256 {
 }
 
 /// `bps` basis points of `principal`, rounded down (the profit and loss bounds), by
-/// `math::bps_of`'s limb division: ~120 B more of this artifact than going through
+/// `math::bps_of`'s limb division: 107 B more of this artifact than going through
 /// `mul_div`, which a deposit and a harvest would run one to two times for ~1,500 gas
-/// each (measured on the local chain).
+/// more each (measured on the local chain).
 fn part_of(principal: U256, bps: u16) -> Result<U256, Error> {
     bps_of(principal, bps).ok_or_else(overflow)
 }

@@ -309,3 +309,36 @@ fn a_factory_needs_every_implementation() {
     ));
     assert!(f.chain.deploy_artifact(ADMIN, "community-factory", Some(&args)).is_err());
 }
+
+/// An ETH join goes through the vault's `depositEth`, which wraps it: a community made
+/// without ETH support refuses ETH joins whole (no NFT, no ETH kept anywhere) and takes
+/// the same stake as wrapped ETH.
+#[test]
+fn an_eth_join_needs_a_vault_made_with_eth_support() {
+    let mut f = deploy_factory();
+    let salt = B256::repeat_byte(7);
+    let predicted = f
+        .chain
+        .read(f.factory, &ICommunityFactory::predictCommunityCall { deployer: OUTSIDER, salt })
+        .unwrap();
+    let (vault, membership) = (predicted._0, predicted._3);
+    let call =
+        ICommunityFactory::createCommunityCall { native: false, ..create_call(&f, ADMIN, salt) };
+    ok(f.chain.call(OUTSIDER, f.factory, U256::ZERO, call.abi_encode()), "createCommunity");
+    let alice = member(0);
+    let before = f.chain.balance(alice);
+    let r = f.chain.call(alice, membership, u(STAKE), IMembership::joinCall {}.abi_encode());
+    let e = r.revert_as::<IMembership::DepositFailed>().expect("DepositFailed");
+    assert_eq!((e._0, e._1), (vault, u(STAKE)));
+    assert_eq!(f.chain.balance(alice), before, "the ETH stays with the member");
+    assert_eq!(f.chain.balance(membership), U256::ZERO);
+    assert_eq!(f.chain.balance(vault), U256::ZERO);
+    assert_eq!(f.chain.read(membership, &IMembership::nextTokenIdCall {}).unwrap(), U256::from(1));
+    // The same stake as wrapped ETH joins.
+    f.chain.send_value(alice, f.weth, u(STAKE), &weth::IMockErc20::depositCall {}).expect("wrap");
+    let approve = weth::IERC20::approveCall { spender: membership, value: u(STAKE) };
+    f.chain.send(alice, f.weth, &approve).expect("approve");
+    let id = f.chain.send(alice, membership, &IMembership::joinCall {}).expect("join");
+    let account = f.chain.read(membership, &IMembership::accountOfCall { tokenId: id }).unwrap();
+    assert_eq!(f.chain.read(vault, &vault::IERC20::balanceOfCall { account }).unwrap(), u(STAKE));
+}
