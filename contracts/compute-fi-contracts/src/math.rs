@@ -24,8 +24,8 @@ pub enum Rounding {
 /// bytes. One round per bit of the product; the remainder stays below `d`, so it is
 /// kept in 256 bits plus the bit shifted out, and the quotient's bits are set where they
 /// fall, rather than shifting 512-bit registers every round: about half the gas (on
-/// the local chain, Nitro's ink prices: 3,716 -> 1,604 gas for 0.1 ETH's worth of
-/// basis points, 4,822 -> 2,268 for a lock time weighted by shares).
+/// the local chain, Nitro's ink prices: 3,716 -> 1,604 gas for basis points of a
+/// 0.1 ETH principal, 4,822 -> 2,268 for a lock time weighted by shares).
 pub fn mul_div(x: U256, y: U256, d: U256, rounding: Rounding) -> Option<U256> {
     if d.is_zero() {
         return None;

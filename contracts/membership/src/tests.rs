@@ -105,9 +105,7 @@ impl MockVault {
         self.shares.get(who)
     }
     pub fn deposit(&mut self, assets: U256, receiver: Address) -> Result<U256, Vec<u8>> {
-        if self.fail.get() {
-            return Err(b"vault says no".to_vec());
-        }
+        self.refuse_when_set()?;
         let from = self.vm().msg_sender();
         let to = self.vm().contract_address();
         let data = IERC20Pull::transferFromCall { from, to, value: assets }.abi_encode();
@@ -118,16 +116,12 @@ impl MockVault {
             &data,
         );
         ok.map_err(|_| b"pull failed".to_vec())?;
-        let s = self.shares.get(receiver) + assets;
-        self.shares.setter(receiver).set(s);
-        Ok(assets)
+        Ok(self.credit(receiver, assets))
     }
     /// Wraps the ETH sent into the asset (WETH9 `deposit`) and credits `receiver` 1:1.
     #[payable]
     pub fn deposit_eth(&mut self, receiver: Address) -> Result<U256, Vec<u8>> {
-        if self.fail.get() {
-            return Err(b"vault says no".to_vec());
-        }
+        self.refuse_when_set()?;
         let assets = self.vm().msg_value();
         #[allow(deprecated)]
         let wrapped = unsafe {
@@ -135,13 +129,26 @@ impl MockVault {
                 .call(self.asset.get(), &IERC20Pull::depositCall::SELECTOR)
         };
         wrapped.map_err(|_| b"wrap failed".to_vec())?;
-        let s = self.shares.get(receiver) + assets;
-        self.shares.setter(receiver).set(s);
         self.eth_deposits.set(self.eth_deposits.get() + U256::from(1));
-        Ok(assets)
+        Ok(self.credit(receiver, assets))
     }
     pub fn eth_deposits(&self) -> U256 {
         self.eth_deposits.get()
+    }
+}
+
+impl MockVault {
+    fn refuse_when_set(&self) -> Result<(), Vec<u8>> {
+        if self.fail.get() {
+            return Err(b"vault says no".to_vec());
+        }
+        Ok(())
+    }
+    /// Shares 1:1 for `assets`.
+    fn credit(&mut self, receiver: Address, assets: U256) -> U256 {
+        let s = self.shares.get(receiver) + assets;
+        self.shares.setter(receiver).set(s);
+        assets
     }
 }
 
@@ -371,12 +378,18 @@ fn join_without_allowance_fails() {
     );
 }
 
-#[motsu::test]
-fn join_with_eth_sends_it_to_the_vault_to_wrap() {
+/// A set-up world and a member holding ten stakes in ETH.
+fn world_with_eth_member() -> (World, Account) {
     let w = world();
     w.setup().unwrap();
     let carol = Account::from_seed("carol");
     carol.fund(U256::from(10 * STAKE));
+    (w, carol)
+}
+
+#[motsu::test]
+fn join_with_eth_sends_it_to_the_vault_to_wrap() {
+    let (w, carol) = world_with_eth_member();
     let err = w.m.sender_and_value(carol.address(), U256::from(STAKE - 1)).join().unwrap_err();
     assert!(
         matches!(err, Error::WrongEthAmount(WrongEthAmount { sent, stake }) if sent == U256::from(STAKE - 1) && stake == U256::from(STAKE))
@@ -406,10 +419,7 @@ fn join_with_eth_sends_it_to_the_vault_to_wrap() {
 
 #[motsu::test]
 fn join_with_eth_fails_when_the_vault_refuses_it() {
-    let w = world();
-    w.setup().unwrap();
-    let carol = Account::from_seed("carol");
-    carol.fund(U256::from(10 * STAKE));
+    let (w, carol) = world_with_eth_member();
     w.vault.sender(w.admin).set_fail(true);
     let err = w.m.sender_and_value(carol.address(), U256::from(STAKE)).join().unwrap_err();
     assert!(

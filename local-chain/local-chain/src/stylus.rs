@@ -372,17 +372,15 @@ pub(crate) fn run_program(
     exec.pages.ever = exec.pages.ever.max(exec.pages.open);
     exec.trace.entries += 1;
     exec.trace.entry_gas = exec.trace.entry_gas.saturating_add(entry);
+    let args = match &inputs.input {
+        revm::interpreter::CallInput::Bytes(b) => b.clone(),
+        revm::interpreter::CallInput::SharedBuffer(_) => Bytes::new(), // never: the dispatcher materialises inputs
+    };
     let frame_at = exec.trace.frames.len();
-    let mut selector = [0u8; 4];
-    if let revm::interpreter::CallInput::Bytes(b) = &inputs.input {
-        if let Some(head) = b.get(..4) {
-            selector.copy_from_slice(head);
-        }
-    }
     exec.trace.frames.push(FrameCost {
         depth,
         program: inputs.target_address,
-        selector,
+        selector: args.get(..4).and_then(|head| head.try_into().ok()).unwrap_or_default(),
         entry_gas: entry,
         ..Default::default()
     });
@@ -396,10 +394,6 @@ pub(crate) fn run_program(
         return result(InstructionResult::Revert, gas_limit - entry, Bytes::new());
     };
     let reentrant = exec.frames.iter().filter(|a| **a == inputs.target_address).count() > 1;
-    let args = match &inputs.input {
-        revm::interpreter::CallInput::Bytes(b) => b.clone(),
-        revm::interpreter::CallInput::SharedBuffer(_) => Bytes::new(), // never: the dispatcher materialises inputs
-    };
     let frame = Frame {
         address: inputs.target_address,
         caller: inputs.caller,

@@ -144,14 +144,21 @@ fn create_call(f: &Factory, admin: Address, salt: B256) -> ICommunityFactory::cr
     }
 }
 
+/// The addresses `deployer`'s community with `salt` gets (vault, ledger, market,
+/// membership, pool account).
+fn predict(
+    f: &mut Factory,
+    deployer: Address,
+    salt: B256,
+) -> ICommunityFactory::predictCommunityReturn {
+    f.chain.read(f.factory, &ICommunityFactory::predictCommunityCall { deployer, salt }).unwrap()
+}
+
 #[test]
 fn a_community_in_one_transaction_at_its_predicted_addresses() {
     let mut f = deploy_factory();
     let salt = B256::repeat_byte(5);
-    let predicted = f
-        .chain
-        .read(f.factory, &ICommunityFactory::predictCommunityCall { deployer: OUTSIDER, salt })
-        .unwrap();
+    let predicted = predict(&mut f, OUTSIDER, salt);
     let r =
         f.chain.call(OUTSIDER, f.factory, U256::ZERO, create_call(&f, ADMIN, salt).abi_encode());
     ok(r.clone(), "createCommunity");
@@ -227,10 +234,7 @@ fn no_clone_can_be_set_up_twice_or_taken_and_no_implementation_used() {
     let salt = B256::repeat_byte(9);
     let call = create_call(&f, ADMIN, salt);
     ok(f.chain.call(OUTSIDER, f.factory, U256::ZERO, call.abi_encode()), "createCommunity");
-    let p = f
-        .chain
-        .read(f.factory, &ICommunityFactory::predictCommunityCall { deployer: OUTSIDER, salt })
-        .unwrap();
+    let p = predict(&mut f, OUTSIDER, salt);
     // A second setup of each clone, by anyone, fails (the constructor ran in the clone).
     let args = ledger::Constructor::abi_encode_params(&(
         OUTSIDER, OUTSIDER, f.weth, f.weth, OUTSIDER, 0, OUTSIDER,
@@ -253,10 +257,7 @@ fn no_clone_can_be_set_up_twice_or_taken_and_no_implementation_used() {
     assert_eq!(err._0, f.impls[3], "the first clone made, the membership's");
     // Another deployer's community with the same salt lands elsewhere (the salt is bound
     // to the caller, so no one can squat or front-run a deployer's addresses).
-    let other = f
-        .chain
-        .read(f.factory, &ICommunityFactory::predictCommunityCall { deployer: ADMIN, salt })
-        .unwrap();
+    let other = predict(&mut f, ADMIN, salt);
     assert_ne!(other._0, p._0);
     ok(f.chain.call(ADMIN, f.factory, U256::ZERO, call.abi_encode()), "second community");
     assert_eq!(
@@ -278,16 +279,7 @@ fn no_clone_can_be_set_up_twice_or_taken_and_no_implementation_used() {
     zero_stake.stake = U256::ZERO;
     let r = f.chain.call(OUTSIDER, f.factory, U256::ZERO, zero_stake.abi_encode());
     let err = r.revert_as::<ICommunityFactory::SetupFailed>().expect("SetupFailed");
-    let q = f
-        .chain
-        .read(
-            f.factory,
-            &ICommunityFactory::predictCommunityCall {
-                deployer: OUTSIDER,
-                salt: B256::repeat_byte(2),
-            },
-        )
-        .unwrap();
+    let q = predict(&mut f, OUTSIDER, B256::repeat_byte(2));
     assert_eq!(err._0, q._3, "the membership's setup");
     assert!(f.chain.code(q._3).is_empty(), "nothing of the failed creation stays");
     // The implementations it clones.
@@ -317,10 +309,7 @@ fn a_factory_needs_every_implementation() {
 fn an_eth_join_needs_a_vault_made_with_eth_support() {
     let mut f = deploy_factory();
     let salt = B256::repeat_byte(7);
-    let predicted = f
-        .chain
-        .read(f.factory, &ICommunityFactory::predictCommunityCall { deployer: OUTSIDER, salt })
-        .unwrap();
+    let predicted = predict(&mut f, OUTSIDER, salt);
     let (vault, membership) = (predicted._0, predicted._3);
     let call =
         ICommunityFactory::createCommunityCall { native: false, ..create_call(&f, ADMIN, salt) };
